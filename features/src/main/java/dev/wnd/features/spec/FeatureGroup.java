@@ -1,0 +1,7 @@
+package dev.wnd.features.spec;
+
+/** Whether a feature describes the request (user, page, context) or the item (the ad). */
+public enum FeatureGroup {
+    REQUEST,
+    ITEM
+}

@@ -1,0 +1,147 @@
+package dev.wnd.schemas.serde;
+
+import dev.wnd.schemas.registry.SchemaRegistryClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Avro specific records in the Confluent wire format: byte 0 = magic 0, bytes 1-4 = big-endian schema id,
+ * then Avro binary. Subjects follow the TopicNameStrategy ({@code <topic>-value} / {@code <topic>-key}).
+ *
+ * <p>The writer schema is registered on first use per topic; a record written with an older (compatible) schema
+ * is read through Avro schema resolution into the class's current schema. Thread-safe.
+ *
+ * @param <T> the generated record class
+ */
+public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
+
+    static final byte MAGIC = 0;
+
+    private final Class<T> type;
+    private final Schema schema;
+    private final SchemaRegistryClient registry;
+    private final boolean isKey;
+    private final Map<String, Integer> idByTopic = new ConcurrentHashMap<>();
+    private final Map<Integer, DatumReader<T>> readerByWriterId = new ConcurrentHashMap<>();
+    private final SpecificDatumWriter<T> writer;
+
+    private AvroSerde(Class<T> type, SchemaRegistryClient registry, boolean isKey) {
+        this.type = type;
+        this.schema = SpecificData.get().getSchema(type);
+        this.registry = registry;
+        this.isKey = isKey;
+        this.writer = new SpecificDatumWriter<>(schema);
+    }
+
+    /** A value serde for the generated class {@code type}. */
+    public static <T extends SpecificRecord> AvroSerde<T> forValues(Class<T> type, SchemaRegistryClient registry) {
+        return new AvroSerde<>(type, registry, false);
+    }
+
+    /** A key serde for the generated class {@code type}. */
+    public static <T extends SpecificRecord> AvroSerde<T> forKeys(Class<T> type, SchemaRegistryClient registry) {
+        return new AvroSerde<>(type, registry, true);
+    }
+
+    /** The class this serde reads and writes. */
+    public Class<T> type() {
+        return type;
+    }
+
+    /** Registers the writer schema for {@code topic} now, so that a refused schema fails at start, not later. */
+    public int registerFor(String topic) {
+        return idByTopic.computeIfAbsent(topic, t -> registry.register(subject(t), schema));
+    }
+
+    private String subject(String topic) {
+        return topic + (isKey ? "-key" : "-value");
+    }
+
+    /** Encodes one record; {@code null} stays {@code null} (a tombstone). */
+    public byte[] encode(String topic, T record) {
+        if (record == null) {
+            return null;
+        }
+        int id = registerFor(topic);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        out.write(MAGIC);
+        out.write(id >>> 24);
+        out.write(id >>> 16);
+        out.write(id >>> 8);
+        out.write(id);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        try {
+            writer.write(record, encoder);
+            encoder.flush();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot encode a " + type.getSimpleName() + " for topic " + topic
+                    + ": " + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Decodes one record.
+     *
+     * @throws SerializationException naming the topic and the reason when the bytes are not a Confluent-framed
+     *     Avro record of a schema compatible with {@code T}
+     */
+    public T decode(String topic, byte[] data) {
+        if (data == null) {
+            return null;
+        }
+        if (data.length < 5) {
+            throw new SerializationException("record on " + topic + " is " + data.length
+                    + " bytes, too short for the Confluent wire format (magic byte + 4-byte schema id)");
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(data);
+        byte magic = buffer.get();
+        if (magic != MAGIC) {
+            throw new SerializationException("record on " + topic + " starts with byte " + magic
+                    + ", not the Confluent magic byte 0: not written by an Avro serializer");
+        }
+        int writerId = buffer.getInt();
+        DatumReader<T> reader;
+        try {
+            reader = readerByWriterId.computeIfAbsent(writerId,
+                    id -> new SpecificDatumReader<>(registry.schemaById(id), schema));
+        } catch (RuntimeException e) {
+            throw new SerializationException("record on " + topic + " names schema id " + writerId
+                    + " that cannot be fetched: " + e.getMessage(), e);
+        }
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, 5, data.length - 5, null);
+        try {
+            return reader.read(null, decoder);
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot decode a " + type.getSimpleName() + " from " + topic
+                    + " (writer schema id " + writerId + "): " + e, e);
+        }
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+        return this::encode;
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return this::decode;
+    }
+}

@@ -1,0 +1,2 @@
+/** Confluent-wire-format Avro serdes. */
+package dev.wnd.schemas.serde;
