@@ -1,0 +1,78 @@
+package dev.wnd.features.topology;
+
+import dev.wnd.schemas.avro.DeadLetter;
+import dev.wnd.schemas.registry.HttpSchemaRegistryClient;
+import dev.wnd.schemas.topic.AppTopics;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends records that cannot be deserialized or processed to the dead-letter topic as {@link DeadLetter}s naming
+ * the topic, partition, offset and reason, logs them, counts them, and lets the topology go on.
+ *
+ * <p>Configured through the Streams properties {@value #REGISTRY_URL_CONFIG} and {@value #STAGE_CONFIG}.
+ */
+public final class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
+
+    public static final String REGISTRY_URL_CONFIG = "wnd.registry.url";
+    public static final String STAGE_CONFIG = "wnd.stage";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
+
+    private final AtomicLong count = new AtomicLong();
+    private AppTopics topics;
+    private String stage;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        Object url = configs.get(REGISTRY_URL_CONFIG);
+        if (url == null) {
+            throw new IllegalArgumentException(REGISTRY_URL_CONFIG + " must be set for the dead-letter handler");
+        }
+        topics = new AppTopics(new HttpSchemaRegistryClient(url.toString()));
+        Object s = configs.get(STAGE_CONFIG);
+        stage = s == null ? "streams" : s.toString();
+    }
+
+    @Override
+    public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
+            org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        return DeserializationExceptionHandler.Response.resume(
+                List.of(letter(context, "cannot deserialize: " + exception.getMessage(), record.value())));
+    }
+
+    @Override
+    public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
+            Exception exception) {
+        return ProcessingExceptionHandler.Response.resume(
+                List.of(letter(context, "cannot process: " + exception, context.sourceRawValue())));
+    }
+
+    private ProducerRecord<byte[], byte[]> letter(ErrorHandlerContext context, String reason, byte[] payload) {
+        long n = count.incrementAndGet();
+        LOG.warn("dead letter #{} from {}-{}@{}: {}", n, context.topic(), context.partition(), context.offset(),
+                reason);
+        DeadLetter letter = DeadLetter.newBuilder()
+                .setStage(stage)
+                .setSource(context.topic())
+                .setPartition(context.partition())
+                .setOffset(context.offset())
+                .setReason(reason == null ? "unknown" : reason)
+                .setPayload(payload == null ? null : ByteBuffer.wrap(payload))
+                .setTimestamp(System.currentTimeMillis())
+                .build();
+        String topic = topics.deadLetters.name();
+        return new ProducerRecord<>(topic, null, context.timestamp(),
+                topics.deadLetters.keySerde().serializer().serialize(topic, context.topic()),
+                topics.deadLetters.valueSerde().serializer().serialize(topic, letter));
+    }
+}
