@@ -1,0 +1,138 @@
+package dev.wnd.scorer;
+
+import dev.wnd.features.fn.DisplayContext;
+import dev.wnd.features.fn.FeatureAssembler;
+import dev.wnd.features.fn.FeatureVector;
+import dev.wnd.features.state.FeatureState;
+import dev.wnd.features.topology.FeatureStateTopology;
+import dev.wnd.model.Batch;
+import dev.wnd.model.ClickPredictor;
+import dev.wnd.schemas.avro.AdScore;
+import dev.wnd.schemas.avro.Score;
+import dev.wnd.schemas.avro.ScoreRequest;
+import dev.wnd.schemas.topic.AppTopics;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scoring topology: the same feature-state builders as the features topology, plus a processor that turns
+ * each score request into feature vectors with the same {@link FeatureAssembler} and ranks the ads with the newest
+ * model. A pure factory.
+ */
+public final class ScorerTopology {
+
+    /** Version reported while no model has been loaded yet; probabilities are then the uniform prior. */
+    public static final String NO_MODEL = "none";
+
+    private ScorerTopology() {
+    }
+
+    public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models) {
+        Topology topology = FeatureStateTopology.addTo(new Topology(), topics);
+        topology.addSource("score-requests-source", topics.scoreRequests.keySerde().deserializer(),
+                topics.scoreRequests.valueSerde().deserializer(), topics.scoreRequests.name());
+        topology.addProcessor("score", () -> new ScoreProcessor(assembler, models), "score-requests-source");
+        topology.connectProcessorAndStateStores("score", FeatureStateTopology.READ_STORES);
+        topology.addSink("scores-sink", topics.scores.name(), topics.scores.keySerde().serializer(),
+                topics.scores.valueSerde().serializer(), "score");
+        return topology;
+    }
+
+    /** Score request → ranked probabilities. Owns one predictor, confined to its stream thread. */
+    static final class ScoreProcessor implements Processor<String, ScoreRequest, Long, Score> {
+        private static final Logger LOG = LoggerFactory.getLogger(ScoreProcessor.class);
+        private final FeatureAssembler assembler;
+        private final ModelFeed models;
+        private ProcessorContext<Long, Score> context;
+        private FeatureState state;
+        private ClickPredictor predictor;
+
+        ScoreProcessor(FeatureAssembler assembler, ModelFeed models) {
+            this.assembler = assembler;
+            this.models = models;
+        }
+
+        @Override
+        public void init(ProcessorContext<Long, Score> context) {
+            this.context = context;
+            this.state = FeatureStateTopology.stateOf(context);
+        }
+
+        @Override
+        public void process(Record<String, ScoreRequest> record) {
+            long received = System.currentTimeMillis();
+            ScoreRequest request = record.value();
+            if (request == null) {
+                return;
+            }
+            refreshPredictor();
+            DisplayContext ctx = DisplayContext.of(request);
+            List<Long> ads = new ArrayList<>(new LinkedHashSet<>(request.getAdIds()));
+            float[] probabilities = predict(ctx, ads);
+            List<AdScore> scored = new ArrayList<>(ads.size());
+            for (int i = 0; i < ads.size(); i++) {
+                scored.add(new AdScore(ads.get(i), (double) probabilities[i]));
+            }
+            scored.sort(Comparator.comparingDouble(AdScore::getProbability).reversed());
+            Score score = Score.newBuilder()
+                    .setDisplayId(request.getDisplayId())
+                    .setModelVersion(predictor == null ? NO_MODEL : predictor.modelVersion())
+                    .setSpecHash(assembler.spec().hash())
+                    .setAds(scored)
+                    .setReceivedMs(received)
+                    .setAnsweredMs(System.currentTimeMillis())
+                    .build();
+            context.forward(record.withKey(request.getDisplayId()).withValue(score));
+        }
+
+        private float[] predict(DisplayContext ctx, List<Long> ads) {
+            float[] probabilities = new float[ads.size()];
+            if (predictor == null || ads.isEmpty()) {
+                java.util.Arrays.fill(probabilities, ads.isEmpty() ? 0f : 1f / ads.size());
+                return probabilities;
+            }
+            int slots = assembler.spec().categoricalSlots();
+            int numerics = assembler.spec().numericCount();
+            int[] cat = new int[ads.size() * slots];
+            float[] num = new float[ads.size() * numerics];
+            for (int i = 0; i < ads.size(); i++) {
+                FeatureVector v = assembler.assemble(ctx, ads.get(i), state);
+                System.arraycopy(v.categorical(), 0, cat, i * slots, slots);
+                System.arraycopy(v.numeric(), 0, num, i * numerics, numerics);
+            }
+            return predictor.predict(new Batch(ads.size(), cat, num, null));
+        }
+
+        private void refreshPredictor() {
+            String latest = models.latestVersion();
+            if (latest != null && (predictor == null || !latest.equals(predictor.modelVersion()))) {
+                ClickPredictor next = models.newPredictor();
+                if (next != null) {
+                    ClickPredictor old = predictor;
+                    predictor = next;
+                    LOG.info("scoring with model {} (was {})", next.modelVersion(),
+                            old == null ? NO_MODEL : old.modelVersion());
+                    if (old != null) {
+                        old.close();
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            if (predictor != null) {
+                predictor.close();
+                predictor = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The scoring topology and model hot reload. */
+package dev.wnd.scorer;
