@@ -1,0 +1,2 @@
+/** Offline evaluation: MAP@12, AUC, logloss and baselines. */
+package dev.wnd.eval;
