@@ -1,4 +1,4 @@
-package dev.wnd.eval;
+package dev.wnd.model.metrics;
 
 import java.util.Arrays;
 import java.util.Collection;

@@ -1,4 +1,4 @@
-package dev.wnd.eval;
+package dev.wnd.model.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,36 @@
+package dev.wnd.learner;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The learner loop's settings. Immutable, validated on construction.
+ *
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param batchSize examples per optimizer step (the seed's {@code --global-batch-size})
+ * @param maxBatchWait a partial batch is trained after waiting this long for more examples; ignored when
+ *     {@code deterministic}, where batches are cut by size alone so that they depend only on the input offsets
+ * @param checkpointEveryExamples checkpoint after this many trained examples (0 = never by count)
+ * @param checkpointEvery checkpoint after this much time (zero = never by time)
+ * @param deterministic cut batches by size only (needed for bit-identical crash-resume)
+ * @param modelName key of the ModelVersion announcements
+ */
+public record LearnerConfig(String bootstrapServers, int batchSize, Duration maxBatchWait,
+        long checkpointEveryExamples, Duration checkpointEvery, boolean deterministic, String modelName) {
+
+    public LearnerConfig {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(maxBatchWait, "maxBatchWait");
+        Objects.requireNonNull(checkpointEvery, "checkpointEvery");
+        Objects.requireNonNull(modelName, "modelName");
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+        }
+        if (checkpointEveryExamples < 0) {
+            throw new IllegalArgumentException("checkpointEveryExamples must be >= 0");
+        }
+        if (maxBatchWait.isNegative() || checkpointEvery.isNegative()) {
+            throw new IllegalArgumentException("durations must not be negative");
+        }
+    }
+}
