@@ -1,0 +1,50 @@
+package dev.wnd.app;
+
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Runs the features topology alone, until Ctrl-C. */
+@Command(name = "features", mixinStandardHelpOptions = true,
+        description = "Run the features topology (displays, page views and labels in; examples out) until Ctrl-C.")
+final class FeaturesCommand implements Runnable {
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--split-seed", defaultValue = "0",
+            description = "Seed of the train/validation split by display (default: ${DEFAULT-VALUE}).")
+    long splitSeed;
+
+    @Option(names = "--at-least-once", description = "Use at-least-once instead of exactly-once processing.")
+    boolean atLeastOnce;
+
+    @Override
+    public void run() {
+        try (Cluster c = Cluster.open(cluster, false)) {
+            c.ensureTopics();
+            KafkaStreams streams = Stages.startFeatures(c, cluster.workDir.resolve("state"), splitSeed, !atLeastOnce);
+            waitForCtrlC(streams);
+        }
+    }
+
+    /** Blocks until Ctrl-C (or the application dies), then closes the application cleanly. */
+    static void waitForCtrlC(KafkaStreams streams) {
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(done::countDown, "wnd-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                done.countDown();
+            }
+        });
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        streams.close();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.wnd.app;
+
+import dev.wnd.features.fn.FeatureAssembler;
+import dev.wnd.features.spec.FeatureSpec;
+import dev.wnd.features.topology.FeaturesTopology;
+import dev.wnd.features.topology.StreamsSettings;
+import dev.wnd.scorer.ModelFeed;
+import dev.wnd.scorer.ScorerTopology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+
+/** Starting the Streams stages and watching their progress; shared by the stage commands and the demo. */
+final class Stages {
+
+    static final String FEATURES_APP_ID = "wnd-features";
+    static final String SCORER_APP_ID = "wnd-scorer";
+
+    private Stages() {
+    }
+
+    static KafkaStreams startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce) {
+        FeatureAssembler assembler = new FeatureAssembler(FeatureSpec.seed());
+        Topology topology = FeaturesTopology.build(cluster.topics(), assembler, splitSeed);
+        StreamsSettings settings = new StreamsSettings(FEATURES_APP_ID, cluster.bootstrap(), cluster.registryUrl(),
+                stateDir.resolve("features"), "features", exactlyOnce, 200);
+        return start(topology, settings);
+    }
+
+    static KafkaStreams startScorer(Cluster cluster, Path stateDir, ModelFeed feed) {
+        FeatureAssembler assembler = new FeatureAssembler(FeatureSpec.seed());
+        Topology topology = ScorerTopology.build(cluster.topics(), assembler, feed);
+        // At-least-once: a score is an answer, not state; a rare duplicate answer is harmless and latency matters.
+        StreamsSettings settings = new StreamsSettings(SCORER_APP_ID, cluster.bootstrap(), cluster.registryUrl(),
+                stateDir.resolve("scorer"), "scorer", false, 100);
+        return start(topology, settings);
+    }
+
+    private static KafkaStreams start(Topology topology, StreamsSettings settings) {
+        KafkaStreams streams = new KafkaStreams(topology, settings.toProperties());
+        streams.setUncaughtExceptionHandler(e -> {
+            org.slf4j.LoggerFactory.getLogger(Stages.class).error("{} failed", settings.applicationId(), e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                    .SHUTDOWN_CLIENT;
+        });
+        streams.start();
+        return streams;
+    }
+
+    /**
+     * Whether consumer group {@code group} has committed offsets at the end of every partition of {@code topics}
+     * (a Streams application's group is its application id).
+     */
+    static boolean caughtUp(Admin admin, String group, Collection<String> topics) {
+        try {
+            List<TopicPartition> partitions = new ArrayList<>();
+            admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, d) ->
+                    d.partitions().forEach(p -> partitions.add(new TopicPartition(name, p.partition()))));
+            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                    admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            for (TopicPartition tp : partitions) {
+                long end = ends.get(tp).offset();
+                OffsetAndMetadata c = committed.get(tp);
+                // Under exactly-once the end offset includes the transaction marker after the last record.
+                if (end > 0 && (c == null || c.offset() < end - 1)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Waits until {@code condition} holds, polling every 500 ms, or fails after {@code timeout}. */
+    static void await(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + what, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.wnd.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code wnd} command line: every stage of the system, alone or all together. */
+@Command(name = "wnd", mixinStandardHelpOptions = true, version = "wnd 0.1.0",
+        description = "A Kafka-streamed online learner for Wide & Deep click prediction (Outbrain data).",
+        subcommands = {DemoCommand.class, GenerateCommand.class, InspectCommand.class, IngestCommand.class,
+            FeaturesCommand.class, LearnCommand.class, ScoreCommand.class, CommandLine.HelpCommand.class})
+public final class Wnd implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, so tests can run commands in-process. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Wnd());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("wnd " + commandLine.getCommandName() + ": " + messageOf(e));
+            if (System.getenv("WND_DEBUG") != null) {
+                e.printStackTrace(commandLine.getErr());
+            } else {
+                commandLine.getErr().println("(set WND_DEBUG=1 for the stack trace)");
+            }
+            return 1;
+        });
+        return cli;
+    }
+
+    private static String messageOf(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
