@@ -43,6 +43,44 @@ public final class ScorerTopology {
         topology.connectProcessorAndStateStores("score", FeatureStateTopology.READ_STORES);
         topology.addSink("scores-sink", topics.scores.name(), topics.scores.keySerde().serializer(),
                 topics.scores.valueSerde().serializer(), "score");
+
+        // The JSON face: parse, score with the same processor, answer in JSON. A request that does not parse
+        // throws, and the processing exception handler dead-letters it with the reason.
+        JsonContract contract = new JsonContract();
+        topology.addSource("score-requests-json-source", topics.scoreRequestsJson.keySerde().deserializer(),
+                topics.scoreRequestsJson.valueSerde().deserializer(), topics.scoreRequestsJson.name());
+        topology.addProcessor("parse-json", () -> new Processor<String, String, String, ScoreRequest>() {
+            private ProcessorContext<String, ScoreRequest> context;
+
+            @Override
+            public void init(ProcessorContext<String, ScoreRequest> context) {
+                this.context = context;
+            }
+
+            @Override
+            public void process(Record<String, String> record) {
+                if (record.value() != null) {
+                    context.forward(record.withValue(contract.parseRequest(record.value())));
+                }
+            }
+        }, "score-requests-json-source");
+        topology.addProcessor("score-json", () -> new ScoreProcessor(assembler, models), "parse-json");
+        topology.connectProcessorAndStateStores("score-json", FeatureStateTopology.READ_STORES);
+        topology.addProcessor("answer-json", () -> new Processor<Long, Score, String, String>() {
+            private ProcessorContext<String, String> context;
+
+            @Override
+            public void init(ProcessorContext<String, String> context) {
+                this.context = context;
+            }
+
+            @Override
+            public void process(Record<Long, Score> record) {
+                context.forward(record.withKey(String.valueOf(record.key())).withValue(contract.answer(record.value())));
+            }
+        }, "score-json");
+        topology.addSink("scores-json-sink", topics.scoresJson.name(), topics.scoresJson.keySerde().serializer(),
+                topics.scoresJson.valueSerde().serializer(), "answer-json");
         return topology;
     }
 

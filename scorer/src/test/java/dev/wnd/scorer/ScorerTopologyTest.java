@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wnd.features.fn.FeatureAssembler;
 import dev.wnd.features.fn.FeatureFunctions;
 import dev.wnd.features.spec.FeatureSpec;
+import dev.wnd.features.topology.StreamsSettings;
 import dev.wnd.model.Batch;
 import dev.wnd.model.ClickPredictor;
 import dev.wnd.schemas.avro.AdScore;
@@ -86,10 +87,10 @@ class ScorerTopologyTest {
                 return v == null ? null : new FakePredictor(v);
             }
         };
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scorer-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        Properties props = new StreamsSettings("scorer-test", "unused:9092", "http://unused", stateDir, "test", false, 100)
+                .toProperties(topics);
+        // The driver pipes one record at a time: never wait for the other inputs to have data.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
         driver = new TopologyTestDriver(ScorerTopology.build(topics, new FeatureAssembler(spec), feed), props);
         requests = driver.createInputTopic(topics.scoreRequests.name(), topics.scoreRequests.keySerde().serializer(),
                 topics.scoreRequests.valueSerde().serializer());
@@ -146,5 +147,32 @@ class ScorerTopologyTest {
     void shouldAnswerAnEmptyCandidateListWithNoAds() {
         version.set("v1");
         assertThat(score(9L, List.of()).getAds()).isEmpty();
+    }
+
+    @Test
+    void shouldAnswerAJsonRequestInJsonWithEveryAdOnceBestFirst() {
+        version.set("v1");
+        TestInputTopic<String, String> in = driver.createInputTopic(topics.scoreRequestsJson.name(),
+                topics.scoreRequestsJson.keySerde().serializer(), topics.scoreRequestsJson.valueSerde().serializer());
+        TestOutputTopic<String, String> out = driver.createOutputTopic(topics.scoresJson.name(),
+                topics.scoresJson.keySerde().deserializer(), topics.scoresJson.valueSerde().deserializer());
+        in.pipeInput("cb8c55702adb93", "{\"display_id\": 123, \"uuid\": \"cb8c55702adb93\", \"document_id\": 379743, "
+                + "\"timestamp\": 61, \"platform\": \"3\", \"geo_location\": \"US>SC>519\", \"ad_ids\": [42337, 139684, 42337]}");
+        String answer = out.readValue();
+        assertThat(answer).startsWith("{\"display_id\":123,\"model_version\":\"v1\",\"ads\":[");
+        assertThat(answer.split("ad_id", -1)).hasSize(3);
+        assertThat(scores.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldDeadLetterAnUnparsableJsonRequestAndGoOn() {
+        version.set("v1");
+        TestInputTopic<String, String> in = driver.createInputTopic(topics.scoreRequestsJson.name(),
+                topics.scoreRequestsJson.keySerde().serializer(), topics.scoreRequestsJson.valueSerde().serializer());
+        TestOutputTopic<String, String> out = driver.createOutputTopic(topics.scoresJson.name(),
+                topics.scoresJson.keySerde().deserializer(), topics.scoresJson.valueSerde().deserializer());
+        in.pipeInput("x", "{\"display_id\": 1, \"timestamp\": 5}");
+        in.pipeInput("x", "{\"display_id\": 2, \"timestamp\": 5, \"ad_ids\": [7]}");
+        assertThat(out.readValuesToList()).hasSize(1).allSatisfy(a -> assertThat(a).contains("\"display_id\":2"));
     }
 }

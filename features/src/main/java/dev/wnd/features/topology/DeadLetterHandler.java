@@ -19,12 +19,15 @@ import org.slf4j.LoggerFactory;
  * Sends records that cannot be deserialized or processed to the dead-letter topic as {@link DeadLetter}s naming
  * the topic, partition, offset and reason, logs them, counts them, and lets the topology go on.
  *
- * <p>Configured through the Streams properties {@value #REGISTRY_URL_CONFIG} and {@value #STAGE_CONFIG}.
+ * <p>Configured through the Streams properties {@value #REGISTRY_URL_CONFIG} (or {@value #TOPICS_CONFIG}) and
+ * {@value #STAGE_CONFIG}.
  */
 public final class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
 
     public static final String REGISTRY_URL_CONFIG = "wnd.registry.url";
     public static final String STAGE_CONFIG = "wnd.stage";
+    /** Optional: an {@link AppTopics} instance to use instead of building one from the registry URL. */
+    public static final String TOPICS_CONFIG = "wnd.topics";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
 
@@ -35,10 +38,13 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     @Override
     public void configure(Map<String, ?> configs) {
         Object url = configs.get(REGISTRY_URL_CONFIG);
-        if (url == null) {
+        if (configs.get(TOPICS_CONFIG) instanceof AppTopics given) {
+            topics = given;
+        } else if (url != null) {
+            topics = new AppTopics(new HttpSchemaRegistryClient(url.toString()));
+        } else {
             throw new IllegalArgumentException(REGISTRY_URL_CONFIG + " must be set for the dead-letter handler");
         }
-        topics = new AppTopics(new HttpSchemaRegistryClient(url.toString()));
         Object s = configs.get(STAGE_CONFIG);
         stage = s == null ? "streams" : s.toString();
     }

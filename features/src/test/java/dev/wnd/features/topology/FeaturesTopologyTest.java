@@ -39,10 +39,10 @@ class FeaturesTopologyTest {
 
     @BeforeEach
     void start() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "features-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        Properties props = new StreamsSettings("features-test", "unused:9092", "http://unused", stateDir, "test", false, 100)
+                .toProperties(topics);
+        // The driver pipes one record at a time: never wait for the other inputs to have data.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
         driver = new TopologyTestDriver(FeaturesTopology.build(topics, new FeatureAssembler(spec), 42L), props);
         examples = driver.createOutputTopic(topics.examples.name(), topics.examples.keySerde().deserializer(),
                 topics.examples.valueSerde().deserializer());

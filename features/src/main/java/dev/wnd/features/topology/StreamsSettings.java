@@ -1,0 +1,63 @@
+package dev.wnd.features.topology;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Connection and processing settings shared by the Streams applications (features, scorer). Immutable.
+ *
+ * @param applicationId Streams application id (also the consumer group)
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param registryUrl Confluent-compatible schema registry URL
+ * @param stateDir where RocksDB state lives
+ * @param stage the stage name written into dead letters
+ * @param exactlyOnce exactly_once_v2 when true, at_least_once otherwise
+ * @param commitIntervalMs how often offsets and state are committed (and, under exactly-once, how long outputs
+ *     stay invisible to read_committed consumers)
+ */
+public record StreamsSettings(String applicationId, String bootstrapServers, String registryUrl, Path stateDir,
+        String stage, boolean exactlyOnce, long commitIntervalMs) {
+
+    public StreamsSettings {
+        Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(registryUrl, "registryUrl");
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(stage, "stage");
+        if (commitIntervalMs < 1) {
+            throw new IllegalArgumentException("commitIntervalMs must be >= 1, got " + commitIntervalMs);
+        }
+    }
+
+    /** The Streams properties, dead-letter handling included. */
+    public Properties toProperties() {
+        return toProperties(null);
+    }
+
+    /** As {@link #toProperties()}, with the dead-letter handler using {@code topics} (for tests without a registry). */
+    public Properties toProperties(dev.wnd.schemas.topic.AppTopics topics) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                exactlyOnce ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Wait briefly for every input partition to have data so records are merged in timestamp order.
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 200L);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        p.put("processing.exception.handler.global.enabled", true);
+        p.put(DeadLetterHandler.REGISTRY_URL_CONFIG, registryUrl);
+        p.put(DeadLetterHandler.STAGE_CONFIG, stage);
+        if (topics != null) {
+            p.put(DeadLetterHandler.TOPICS_CONFIG, topics);
+        }
+        return p;
+    }
+}
