@@ -1,0 +1,80 @@
+package dev.wnd.app;
+
+import dev.wnd.features.spec.FeatureSpec;
+import dev.wnd.learner.DjlTrainableModel;
+import dev.wnd.learner.LearnerConfig;
+import dev.wnd.learner.OnlineLearner;
+import dev.wnd.learner.OnlineMetrics;
+import dev.wnd.model.ModelConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Runs the learner alone: examples in, checkpoints and model versions out, until Ctrl-C. */
+@Command(name = "learn", mixinStandardHelpOptions = true,
+        description = "Run the learner: train on the examples topic in micro-batches, checkpoint into the model "
+                + "directory with the consumed offsets, announce each checkpoint. Ctrl-C checkpoints and stops.")
+final class LearnCommand implements Callable<Integer> {
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--model-dir", required = true, paramLabel = "DIR", description = "Checkpoint directory.")
+    Path modelDir;
+
+    @Option(names = "--global-batch-size", defaultValue = "4096",
+            description = "Examples per optimizer step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--max-batch-wait", defaultValue = "PT1S",
+            description = "Train a partial batch after waiting this long (default: ${DEFAULT-VALUE}).")
+    Duration maxBatchWait;
+
+    @Option(names = "--checkpoint-every-examples", defaultValue = "1000000",
+            description = "Checkpoint after this many examples (default: ${DEFAULT-VALUE}).")
+    long checkpointEveryExamples;
+
+    @Option(names = "--checkpoint-every", defaultValue = "PT5M",
+            description = "Checkpoint after this much time (default: ${DEFAULT-VALUE}).")
+    Duration checkpointEvery;
+
+    @Option(names = "--keep-checkpoints", defaultValue = "3", description = "Checkpoints kept (default: ${DEFAULT-VALUE}).")
+    int keep;
+
+    @Option(names = "--deterministic", description = "Cut batches by size only, so a restart reproduces the same "
+            + "parameters bit for bit (one thread, fixed seed).")
+    boolean deterministic;
+
+    @Override
+    public Integer call() {
+        try (Cluster c = Cluster.open(cluster, false)) {
+            c.ensureTopics();
+            LearnerConfig config = new LearnerConfig(c.bootstrap(), batchSize, maxBatchWait, checkpointEveryExamples,
+                    checkpointEvery, deterministic, "wnd");
+            try (DjlTrainableModel m = DjlTrainableModel.open(FeatureSpec.seed(), model.toConfig(ModelConfig.defaults()),
+                    modelDir, keep);
+                    OnlineLearner learner = new OnlineLearner(config, c.topics(), m, new OnlineMetrics(10_000))) {
+                Thread main = Thread.currentThread();
+                Thread hook = new Thread(() -> {
+                    learner.stop();
+                    try {
+                        main.join(60_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "wnd-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+                OnlineLearner.Summary summary = learner.run(() -> false);
+                System.out.printf("trained %,d examples; last checkpoint %s%n", summary.examplesTrained(),
+                        summary.lastVersion());
+            }
+        }
+        return 0;
+    }
+}

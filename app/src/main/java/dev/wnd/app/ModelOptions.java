@@ -1,0 +1,70 @@
+package dev.wnd.app;
+
+import dev.wnd.model.ModelConfig;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The seed's model and optimizer flags, named as the seed names them. */
+final class ModelOptions {
+
+    @Option(names = "--deep-hidden-units", split = ",", paramLabel = "N,N,...",
+            description = "Hidden layer widths of the MLP (seed: 1024,1024,1024,1024,1024).")
+    List<Integer> deepHiddenUnits;
+
+    @Option(names = "--deep-dropout", description = "Dropout after every hidden layer (seed: 0.0).")
+    Double deepDropout;
+
+    @Option(names = "--linear-learning-rate", description = "FTRL learning rate of the wide part (seed: 0.2).")
+    Double linearLearningRate;
+
+    @Option(names = "--linear-l1", description = "FTRL l1 (seed: 0.0).")
+    Double linearL1;
+
+    @Option(names = "--linear-l2", description = "FTRL l2 (seed: 0.0).")
+    Double linearL2;
+
+    @Option(names = "--deep-learning-rate", description = "Adagrad learning rate of the deep part (seed: 1.0).")
+    Double deepLearningRate;
+
+    @Option(names = "--deep-warmup-steps", description = "Linear learning-rate warmup of the deep part, in steps "
+            + "(the seed counts epochs; a stream has none) (seed: 0).")
+    Long deepWarmupSteps;
+
+    @Option(names = "--amp", description = "fp16 mixed precision with dynamic loss scaling (CUDA only).")
+    boolean amp;
+
+    @Option(names = "--device", description = "cpu, gpu or gpu:N (default: cpu).")
+    String device;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the model initialisation (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    ModelConfig toConfig(ModelConfig base) {
+        ModelConfig.Builder b = base.toBuilder().seed(seed).amp(amp);
+        if (deepHiddenUnits != null) {
+            b.deepHiddenUnits(deepHiddenUnits);
+        }
+        if (deepDropout != null) {
+            b.deepDropout(deepDropout);
+        }
+        if (linearLearningRate != null) {
+            b.linearLearningRate(linearLearningRate);
+        }
+        if (linearL1 != null) {
+            b.linearL1(linearL1);
+        }
+        if (linearL2 != null) {
+            b.linearL2(linearL2);
+        }
+        if (deepLearningRate != null) {
+            b.deepLearningRate(deepLearningRate);
+        }
+        if (deepWarmupSteps != null) {
+            b.deepWarmupSteps(deepWarmupSteps);
+        }
+        if (device != null) {
+            b.device(device);
+        }
+        return b.build();
+    }
+}

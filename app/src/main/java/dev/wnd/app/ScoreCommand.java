@@ -1,0 +1,47 @@
+package dev.wnd.app;
+
+import dev.wnd.features.spec.FeatureSpec;
+import dev.wnd.scorer.CheckpointModelFeed;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Runs the scorer: score requests in, ranked probabilities out, with the newest model. */
+@Command(name = "score", mixinStandardHelpOptions = true,
+        description = "Run the scorer until Ctrl-C: requests on score-requests (Avro) and score-requests.json (JSON), "
+                + "answers on scores and scores.json, with the newest model (hot reload on each announcement). "
+                + "Without --bootstrap it starts the embedded broker on 127.0.0.1:9092 and the registry on "
+                + "127.0.0.1:8081.")
+final class ScoreCommand implements Callable<Integer> {
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--model-dir", required = true, paramLabel = "DIR", description = "Checkpoint directory.")
+    Path modelDir;
+
+    @Override
+    public Integer call() {
+        if (!cluster.external()) {
+            cluster.kafkaPort = cluster.kafkaPort == 0 ? 9092 : cluster.kafkaPort;
+            cluster.registryPort = cluster.registryPort == 0 ? 8081 : cluster.registryPort;
+        }
+        try (Cluster c = Cluster.open(cluster, false)) {
+            c.ensureTopics();
+            if (c.embedded()) {
+                System.out.println("embedded Kafka on " + c.bootstrap() + ", schema registry on " + c.registryUrl());
+            }
+            try (CheckpointModelFeed feed = new CheckpointModelFeed(FeatureSpec.seed(), modelDir, c.topics(),
+                    c.bootstrap())) {
+                KafkaStreams streams = Stages.startScorer(c, cluster.workDir.resolve("state"), feed);
+                System.out.println("scoring: requests on score-requests / score-requests.json, answers on scores /"
+                        + " scores.json. Ctrl-C stops.");
+                FeaturesCommand.waitForCtrlC(streams);
+            }
+        }
+        return 0;
+    }
+}

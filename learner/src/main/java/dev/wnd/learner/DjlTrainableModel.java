@@ -1,0 +1,111 @@
+package dev.wnd.learner;
+
+import dev.wnd.features.fn.FeatureFunctions;
+import dev.wnd.features.spec.FeatureSpec;
+import dev.wnd.model.Batch;
+import dev.wnd.model.ModelConfig;
+import dev.wnd.model.WideDeepTrainer;
+import dev.wnd.model.checkpoint.CheckpointInfo;
+import dev.wnd.model.checkpoint.CheckpointStore;
+import dev.wnd.model.checkpoint.LoadedCheckpoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Wide &amp; Deep trainer on DJL behind the learner loop, with its checkpoint store. Resumes from the newest
+ * valid checkpoint in the model directory (corrupt ones are skipped by the store), or starts fresh.
+ * Thread-confined, like the trainer.
+ */
+public final class DjlTrainableModel implements TrainableModel {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DjlTrainableModel.class);
+
+    private final FeatureSpec spec;
+    private final CheckpointStore store;
+    private final WideDeepTrainer trainer;
+    private final Map<String, Long> restoredOffsets;
+
+    private DjlTrainableModel(FeatureSpec spec, CheckpointStore store, WideDeepTrainer trainer,
+            Map<String, Long> restoredOffsets) {
+        this.spec = spec;
+        this.store = store;
+        this.trainer = trainer;
+        this.restoredOffsets = Map.copyOf(restoredOffsets);
+    }
+
+    /**
+     * Opens the model in {@code modelDir}: the newest valid checkpoint there, or a fresh model built with
+     * {@code config}.
+     *
+     * @throws IllegalStateException when the newest checkpoint was trained on another feature spec
+     */
+    public static DjlTrainableModel open(FeatureSpec spec, ModelConfig config, Path modelDir, int keepLast) {
+        try {
+            CheckpointStore store = new CheckpointStore(modelDir, keepLast);
+            Optional<LoadedCheckpoint> newest = store.loadNewestValid();
+            if (newest.isPresent()) {
+                LoadedCheckpoint checkpoint = newest.get();
+                String hash = checkpoint.manifest().featureSpec().hash();
+                if (!spec.hash().equals(hash)) {
+                    throw new IllegalStateException("checkpoint " + checkpoint.version() + " in " + modelDir
+                            + " was trained on feature spec " + hash + ", this build uses " + spec.hash()
+                            + ": use a new --model-dir");
+                }
+                LOG.info("resuming from checkpoint {} ({} examples trained)", checkpoint.version(),
+                        checkpoint.manifest().examplesTrained());
+                return new DjlTrainableModel(spec, store, checkpoint.restoreTrainer(spec), checkpoint.offsets());
+            }
+            LOG.info("no checkpoint in {}: starting a fresh model ({})", modelDir, config);
+            return new DjlTrainableModel(spec, store, WideDeepTrainer.create(spec, config), Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the model directory " + modelDir, e);
+        }
+    }
+
+    @Override
+    public double train(Batch batch) {
+        return trainer.trainBatch(batch).loss();
+    }
+
+    @Override
+    public float[] predict(Batch batch) {
+        return trainer.predict(batch);
+    }
+
+    @Override
+    public String specHash() {
+        return spec.hash();
+    }
+
+    @Override
+    public Checkpointed checkpoint(Map<String, Long> nextOffsets, long examplesTrained, long streamTime) {
+        try {
+            CheckpointInfo info = store.save(trainer, nextOffsets,
+                    Instant.ofEpochMilli(FeatureFunctions.EPOCH_BASE_MS + streamTime));
+            return new Checkpointed(info.version(), info.directory().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a checkpoint into " + store.directory(), e);
+        }
+    }
+
+    @Override
+    public Map<String, Long> restoredOffsets() {
+        return restoredOffsets;
+    }
+
+    @Override
+    public long examplesTrained() {
+        return trainer.examplesTrained();
+    }
+
+    @Override
+    public void close() {
+        trainer.close();
+    }
+}

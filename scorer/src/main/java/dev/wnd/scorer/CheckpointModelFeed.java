@@ -1,0 +1,157 @@
+package dev.wnd.scorer;
+
+import dev.wnd.features.spec.FeatureSpec;
+import dev.wnd.model.ClickPredictor;
+import dev.wnd.model.checkpoint.CheckpointStore;
+import dev.wnd.model.checkpoint.LoadedCheckpoint;
+import dev.wnd.schemas.avro.ModelVersion;
+import dev.wnd.schemas.topic.AppTopics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Serdes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Models from checkpoints: the newest valid one in the model directory at start, then each one announced on the
+ * model-versions topic. A model trained on another feature spec is refused (the current one keeps serving and
+ * the log says why); a checkpoint that fails to load is skipped the same way. Thread-safe: one background thread
+ * follows the announcements, stream threads take predictors.
+ */
+public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointModelFeed.class);
+
+    private final FeatureSpec spec;
+    private final CheckpointStore store;
+    private final AtomicReference<LoadedCheckpoint> current = new AtomicReference<>();
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final AppTopics topics;
+    private final Thread follower;
+    private volatile boolean closing;
+
+    /**
+     * @param bootstrapServers where to follow announcements; null to serve only what is in {@code modelDir}
+     */
+    public CheckpointModelFeed(FeatureSpec spec, Path modelDir, AppTopics topics, String bootstrapServers) {
+        this.spec = spec;
+        this.topics = topics;
+        try {
+            this.store = new CheckpointStore(modelDir, Integer.MAX_VALUE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the model directory " + modelDir, e);
+        }
+        Optional<LoadedCheckpoint> newest = store.loadNewestValid();
+        newest.ifPresentOrElse(this::offer, () -> LOG.warn("no valid checkpoint in {} yet: answering with the "
+                + "uniform prior until a model is announced", modelDir));
+        if (bootstrapServers == null) {
+            consumer = null;
+            follower = null;
+            return;
+        }
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        consumer = new KafkaConsumer<>(p, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+        follower = new Thread(this::follow, "model-feed");
+        follower.setDaemon(true);
+        follower.start();
+    }
+
+    private void follow() {
+        try {
+            List<TopicPartition> partitions = consumer.partitionsFor(topics.modelVersions.name(),
+                    Duration.ofSeconds(30)).stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            while (!closing) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    ModelVersion announced;
+                    try {
+                        announced = topics.modelVersions.valueSerde().deserializer()
+                                .deserialize(record.topic(), record.value());
+                    } catch (RuntimeException e) {
+                        LOG.warn("ignoring an undecodable model announcement at {}-{}@{}: {}", record.topic(),
+                                record.partition(), record.offset(), e.getMessage());
+                        continue;
+                    }
+                    onAnnouncement(announced);
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } finally {
+            consumer.close();
+        }
+    }
+
+    /** Loads an announced model if it fits this scorer; otherwise keeps the current one. */
+    void onAnnouncement(ModelVersion announced) {
+        if (!spec.hash().equals(announced.getSpecHash())) {
+            LOG.warn("refusing model {}: trained on feature spec {}, this scorer builds {}; still serving {}",
+                    announced.getVersion(), announced.getSpecHash(), spec.hash(), latestVersion());
+            return;
+        }
+        try {
+            offer(store.load(Path.of(announced.getPath())));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("refusing model {} at {}: {}; still serving {}", announced.getVersion(), announced.getPath(),
+                    e.getMessage(), latestVersion());
+        }
+    }
+
+    private void offer(LoadedCheckpoint checkpoint) {
+        String hash = checkpoint.manifest().featureSpec().hash();
+        if (!spec.hash().equals(hash)) {
+            LOG.warn("refusing checkpoint {}: trained on feature spec {}, this scorer builds {}",
+                    checkpoint.version(), hash, spec.hash());
+            return;
+        }
+        current.set(checkpoint);
+        LOG.info("model {} accepted ({} examples trained)", checkpoint.version(),
+                checkpoint.manifest().examplesTrained());
+    }
+
+    @Override
+    public String latestVersion() {
+        LoadedCheckpoint c = current.get();
+        return c == null ? null : c.version();
+    }
+
+    @Override
+    public ClickPredictor newPredictor() {
+        LoadedCheckpoint c = current.get();
+        if (c == null) {
+            return null;
+        }
+        try {
+            return c.newPredictor(spec);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load model " + c.version(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        if (consumer != null) {
+            consumer.wakeup();
+            try {
+                follower.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
