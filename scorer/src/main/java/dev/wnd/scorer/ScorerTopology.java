@@ -92,6 +92,7 @@ public final class ScorerTopology {
         private ProcessorContext<Long, Score> context;
         private FeatureState state;
         private ClickPredictor predictor;
+        private String failedVersion;
 
         ScoreProcessor(FeatureAssembler assembler, ModelFeed models) {
             this.assembler = assembler;
@@ -151,16 +152,27 @@ public final class ScorerTopology {
 
         private void refreshPredictor() {
             String latest = models.latestVersion();
-            if (latest != null && (predictor == null || !latest.equals(predictor.modelVersion()))) {
-                ClickPredictor next = models.newPredictor();
-                if (next != null) {
-                    ClickPredictor old = predictor;
-                    predictor = next;
-                    LOG.info("scoring with model {} (was {})", next.modelVersion(),
-                            old == null ? NO_MODEL : old.modelVersion());
-                    if (old != null) {
-                        old.close();
-                    }
+            if (latest == null || latest.equals(failedVersion)
+                    || (predictor != null && latest.equals(predictor.modelVersion()))) {
+                return;
+            }
+            ClickPredictor next;
+            try {
+                next = models.newPredictor();
+            } catch (RuntimeException e) {
+                // A model that cannot be loaded must not take requests down with it: keep serving the current one.
+                failedVersion = latest;
+                LOG.warn("cannot load model {}: {}; still scoring with {}", latest, e.toString(),
+                        predictor == null ? NO_MODEL : predictor.modelVersion());
+                return;
+            }
+            if (next != null) {
+                ClickPredictor old = predictor;
+                predictor = next;
+                LOG.info("scoring with model {} (was {})", next.modelVersion(),
+                        old == null ? NO_MODEL : old.modelVersion());
+                if (old != null) {
+                    old.close();
                 }
             }
         }

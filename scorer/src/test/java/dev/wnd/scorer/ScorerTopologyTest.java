@@ -84,6 +84,9 @@ class ScorerTopologyTest {
             @Override
             public ClickPredictor newPredictor() {
                 String v = version.get();
+                if ("broken".equals(v)) {
+                    throw new IllegalStateException("checkpoint unreadable");
+                }
                 return v == null ? null : new FakePredictor(v);
             }
         };
@@ -174,5 +177,14 @@ class ScorerTopologyTest {
         in.pipeInput("x", "{\"display_id\": 1, \"timestamp\": 5}");
         in.pipeInput("x", "{\"display_id\": 2, \"timestamp\": 5, \"ad_ids\": [7]}");
         assertThat(out.readValuesToList()).hasSize(1).allSatisfy(a -> assertThat(a).contains("\"display_id\":2"));
+    }
+
+    @Test
+    void shouldKeepServingTheCurrentModelWhenANewOneCannotBeLoaded() {
+        version.set("v1");
+        assertThat(score(10L, List.of(10L)).getModelVersion()).isEqualTo("v1");
+        version.set("broken");
+        assertThat(score(11L, List.of(10L)).getModelVersion()).isEqualTo("v1");
+        assertThat(score(12L, List.of(10L)).getModelVersion()).isEqualTo("v1");
     }
 }

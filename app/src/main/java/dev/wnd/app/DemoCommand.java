@@ -1,0 +1,75 @@
+package dev.wnd.app;
+
+import dev.wnd.model.ModelConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The main job on the embedded default, end to end. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Generate a data set, start broker + registry in-process, replay, build features, learn, "
+                + "score the test displays live, evaluate, print the summary. Resets its work directory first.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--displays", defaultValue = "20000", description = "Displays to generate (default: ${DEFAULT-VALUE}).")
+    long displays;
+
+    @Option(names = "--data-seed", defaultValue = "1", description = "Seed of the generated data (default: ${DEFAULT-VALUE}).")
+    long dataSeed;
+
+    @Option(names = "--work-dir", defaultValue = ".wnd/demo", paramLabel = "DIR",
+            description = "Work directory, deleted and recreated at start (default: ${DEFAULT-VALUE}).")
+    Path workDir;
+
+    @Option(names = "--global-batch-size", defaultValue = "1024",
+            description = "Examples per optimizer step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--label-delay", defaultValue = "PT1H", description = "Label release delay (default: ${DEFAULT-VALUE}).")
+    Duration labelDelay;
+
+    @Mixin
+    ModelOptions model;
+
+    @Override
+    public Integer call() throws Exception {
+        if (Files.exists(workDir)) {
+            System.out.println("resetting the demo work directory " + workDir + " (nothing of a previous run is reused)");
+            try (Stream<Path> files = Files.walk(workDir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        ClusterOptions cluster = new ClusterOptions();
+        cluster.workDir = workDir;
+        cluster.partitions = 1;
+        // The demo's default model is small so that it runs in minutes on a laptop CPU; every seed flag still applies.
+        ModelConfig base = ModelConfig.defaults().toBuilder().deepHiddenUnits(java.util.List.of(256, 256, 256)).build();
+        Pipeline.Report r = Pipeline.run(new Pipeline.Config(workDir, displays, dataSeed, 0L, model.toConfig(base),
+                batchSize, labelDelay, Duration.ofMinutes(10)), cluster, System.out);
+        System.out.println();
+        System.out.println("wnd demo summary");
+        System.out.printf("  data          %,d displays (%,d train, %,d test), seed %d%n", r.data().displays(),
+                r.data().trainDisplays(), r.data().testDisplays(), r.data().seed());
+        System.out.printf("  replay        %,d records in %.1f s%n", r.replay().sent(),
+                r.replay().elapsed().toMillis() / 1000.0);
+        System.out.printf("  learner       %,d examples trained, %,d validation examples scored, model %s%n",
+                r.learner().examplesTrained(), r.learner().validationExamples(), r.modelVersion());
+        System.out.printf("  validation    online window: logloss %.4f, AUC %.4f, MAP@12 %.4f%n",
+                r.learner().validation().logloss(), r.learner().validation().auc(), r.learner().validation().map12());
+        System.out.printf("  scorer        %,d test displays ranked%n", r.scored());
+        System.out.printf("  MAP@12        %.4f on the test displays (random ranking %.4f, planted optimum %.4f)%n",
+                r.map12(), r.map12Random(), r.map12Optimal());
+        double normalized = (r.map12() - r.map12Random()) / (r.map12Optimal() - r.map12Random());
+        System.out.printf("  normalized    %.3f of the way from random to the planted optimum%n", normalized);
+        System.out.printf("  elapsed       %.1f s%n", r.elapsed().toMillis() / 1000.0);
+        return 0;
+    }
+}
