@@ -1,0 +1,94 @@
+package dev.wnd.ingest.generate;
+
+/**
+ * What {@link DataGenerator} writes; validated on construction. {@link #defaults(long, long)} derives the sizes from
+ * the number of displays the way Kaggle's data is shaped (many users with few displays each, documents and ads
+ * shared across displays).
+ *
+ * @param displays displays (rows of events.csv), at least 10
+ * @param seed seed of every random choice: the same config writes the same bytes
+ * @param days days covered by the timestamps (Kaggle: 15)
+ * @param testTailDays the last days whose displays all go to clicks_test (Kaggle: 2); less than {@code days}
+ * @param testFraction share of the earlier displays that also go to clicks_test (Kaggle: about 0.1)
+ * @param meanAdsPerDisplay mean number of ads per display, in [2, 12] (each display has 2 to 12 ads)
+ * @param users distinct users (uuids)
+ * @param documents distinct documents (pages and ad landing pages)
+ * @param ads distinct ads
+ * @param pageViewsPerDisplay mean number of page views in the 6 hours before each display, besides the page view of
+ *     the display's own page
+ * @param postClickViewRate share of clicks followed by a page view of the clicked ad's document (Outbrain's leak)
+ * @param nullPlatformRate share of events whose platform is written {@code \N}
+ * @param missingMetadataRate share of documents absent from every documents_* file
+ * @param emptyMetadataFieldRate share of documents_meta rows with an empty source/publisher, and separately with an
+ *     empty publish_time
+ */
+public record GeneratorConfig(long displays, long seed, int days, int testTailDays, double testFraction,
+        double meanAdsPerDisplay, int users, int documents, int ads, double pageViewsPerDisplay,
+        double postClickViewRate, double nullPlatformRate, double missingMetadataRate,
+        double emptyMetadataFieldRate) {
+
+    /** The most displays one data set may have (display timestamps are kept in memory: 4 bytes each). */
+    public static final long MAX_DISPLAYS = 200_000_000L;
+
+    public GeneratorConfig {
+        if (displays < 10 || displays > MAX_DISPLAYS) {
+            throw new IllegalArgumentException("displays must be in [10, " + MAX_DISPLAYS + "], was " + displays);
+        }
+        if (days < 1 || days > 24) {
+            throw new IllegalArgumentException("days must be in [1, 24] (timestamps are int ms), was " + days);
+        }
+        if (testTailDays < 0 || testTailDays >= days) {
+            throw new IllegalArgumentException("testTailDays must be in [0, days), was " + testTailDays);
+        }
+        requireRate("testFraction", testFraction, 0.9);
+        if (!(meanAdsPerDisplay >= 2 && meanAdsPerDisplay <= 12)) {
+            throw new IllegalArgumentException("meanAdsPerDisplay must be in [2, 12], was " + meanAdsPerDisplay);
+        }
+        if (users < 1) {
+            throw new IllegalArgumentException("users must be >= 1, was " + users);
+        }
+        if (documents < 20) {
+            throw new IllegalArgumentException("documents must be >= 20, was " + documents);
+        }
+        if (ads < 12) {
+            throw new IllegalArgumentException("ads must be >= 12 (a display may show 12), was " + ads);
+        }
+        if (!(pageViewsPerDisplay >= 0 && pageViewsPerDisplay <= 50)) {
+            throw new IllegalArgumentException("pageViewsPerDisplay must be in [0, 50], was " + pageViewsPerDisplay);
+        }
+        requireRate("postClickViewRate", postClickViewRate, 1);
+        requireRate("nullPlatformRate", nullPlatformRate, 1);
+        requireRate("missingMetadataRate", missingMetadataRate, 0.5);
+        requireRate("emptyMetadataFieldRate", emptyMetadataFieldRate, 0.5);
+    }
+
+    private static void requireRate(String name, double value, double max) {
+        if (!(value >= 0 && value <= max)) {
+            throw new IllegalArgumentException(name + " must be in [0, " + max + "], was " + value);
+        }
+    }
+
+    /**
+     * The defaults for {@code displays} displays: 15 days, the last 2 all test plus 10% of the others, 5 ads per
+     * display on average, displays/2 users, max(200, displays/4) documents, max(40, displays/20) ads, 2 page views
+     * before each display, 10% post-click views, 0.1% {@code \N} platforms, 2% of documents without metadata and 2%
+     * empty metadata fields.
+     */
+    public static GeneratorConfig defaults(long displays, long seed) {
+        if (displays < 10 || displays > MAX_DISPLAYS) {
+            throw new IllegalArgumentException("displays must be in [10, " + MAX_DISPLAYS + "], was " + displays);
+        }
+        int users = (int) Math.max(1, displays / 2);
+        int documents = (int) Math.max(200, displays / 4);
+        int ads = (int) Math.max(40, displays / 20);
+        return new GeneratorConfig(displays, seed, 15, 2, 0.1, 5.0, users, documents, ads, 2.0, 0.1, 0.001, 0.02,
+                0.02);
+    }
+
+    /** This config with another seed. */
+    public GeneratorConfig withSeed(long newSeed) {
+        return new GeneratorConfig(displays, newSeed, days, testTailDays, testFraction, meanAdsPerDisplay, users,
+                documents, ads, pageViewsPerDisplay, postClickViewRate, nullPlatformRate, missingMetadataRate,
+                emptyMetadataFieldRate);
+    }
+}
