@@ -75,36 +75,15 @@ final class Pipeline {
             out.println("[4/5] building features and learning (test-then-train)");
             Path state = config.workDir().resolve("state");
             Path models = config.workDir().resolve("models");
-            OnlineLearner.Summary learned;
-            KafkaStreams features = Stages.startFeatures(cluster, state, config.splitSeed(), true);
-            try (Admin admin = cluster.admin();
-                    DjlTrainableModel model = DjlTrainableModel.open(FeatureSpec.seed(), config.model(), models, 2);
-                    OnlineLearner learner = new OnlineLearner(new LearnerConfig(cluster.bootstrap(),
-                            config.batchSize(), Duration.ofSeconds(1), 0, Duration.ZERO, false, "wnd"),
-                            cluster.topics(), model, new OnlineMetrics(5_000))) {
-                List<String> inputs = List.of(cluster.topics().pageViews.name(), cluster.topics().displays.name(),
-                        cluster.topics().labels.name());
-                learned = learner.run(() -> features.state() == KafkaStreams.State.RUNNING
-                        && Stages.caughtUp(admin, Stages.FEATURES_APP_ID, inputs));
-            } finally {
-                features.close();
-            }
+            OnlineLearner.Summary learned = learn(cluster, state, models, config.splitSeed(), config.model(),
+                    config.batchSize());
             out.printf("      trained on %,d examples, scored %,d validation examples; model %s%n",
                     learned.examplesTrained(), learned.validationExamples(), learned.lastVersion());
 
             out.printf("[5/5] scoring %,d test displays with model %s%n", requests, learned.lastVersion());
-            Map<Long, List<Long>> rankings;
-            try (CheckpointModelFeed feed = new CheckpointModelFeed(FeatureSpec.seed(), models, cluster.topics(),
-                    null)) {
-                KafkaStreams scorer = Stages.startScorer(cluster, state, feed);
-                try {
-                    rankings = collectScores(cluster, requests, config.timeout());
-                    out.printf("      %,d of %,d test displays ranked (the rest went to the dead-letter topic)%n",
-                            rankings.size(), requests);
-                } finally {
-                    scorer.close();
-                }
-            }
+            Map<Long, List<Long>> rankings = score(cluster, state, models, requests, config.timeout());
+            out.printf("      %,d of %,d test displays ranked (the rest went to the dead-letter topic)%n",
+                    rankings.size(), requests);
             Map<Long, Long> clicked = readTruth(data.resolve("truth").resolve("clicks_test_truth.csv"));
             double apSum = 0;
             double randomSum = 0;
@@ -120,6 +99,44 @@ final class Pipeline {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             return new Report(generated, replay, learned, n, n == 0 ? Double.NaN : apSum / n,
                     n == 0 ? Double.NaN : randomSum / n, generated.map12Optimal(), learned.lastVersion(), elapsed);
+        }
+    }
+
+    /**
+     * Runs the features topology and the learner until every input record has become an example and every
+     * example has been learned from (or scored, for validation), then checkpoints into {@code modelDir}.
+     */
+    static OnlineLearner.Summary learn(Cluster cluster, Path stateDir, Path modelDir, long splitSeed,
+            ModelConfig modelConfig, int batchSize) {
+        KafkaStreams features = Stages.startFeatures(cluster, stateDir, splitSeed, true);
+        try (Admin admin = cluster.admin();
+                DjlTrainableModel model = DjlTrainableModel.open(FeatureSpec.seed(), modelConfig, modelDir, 2);
+                OnlineLearner learner = new OnlineLearner(new LearnerConfig(cluster.bootstrap(), batchSize,
+                        Duration.ofSeconds(1), 0, Duration.ZERO, false, "wnd"), cluster.topics(), model,
+                        new OnlineMetrics(5_000))) {
+            List<String> inputs = List.of(cluster.topics().pageViews.name(), cluster.topics().displays.name(),
+                    cluster.topics().labels.name());
+            return learner.run(() -> features.state() == KafkaStreams.State.RUNNING
+                    && Stages.caughtUp(admin, Stages.FEATURES_APP_ID, inputs));
+        } finally {
+            features.close();
+        }
+    }
+
+    /**
+     * Runs the scorer over the score requests (features as of each request's time) with the newest checkpoint in
+     * {@code modelDir}; returns each display's ads, best first.
+     */
+    static Map<Long, List<Long>> score(Cluster cluster, Path stateDir, Path modelDir, long requests,
+            Duration timeout) {
+        try (CheckpointModelFeed feed = new CheckpointModelFeed(FeatureSpec.seed(), modelDir, cluster.topics(),
+                null)) {
+            KafkaStreams scorer = Stages.startScorer(cluster, stateDir, feed);
+            try {
+                return collectScores(cluster, requests, timeout);
+            } finally {
+                scorer.close();
+            }
         }
     }
 

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code wnd} command line: every stage of the system, alone or all together. */
 @Command(name = "wnd", mixinStandardHelpOptions = true, version = "wnd 0.1.0",
         description = "A Kafka-streamed online learner for Wide & Deep click prediction (Outbrain data).",
-        subcommands = {DemoCommand.class, GenerateCommand.class, InspectCommand.class, IngestCommand.class,
+        subcommands = {DemoCommand.class, GenerateCommand.class, InspectCommand.class, TrainCommand.class,
+            PredictCommand.class, IngestCommand.class,
             FeaturesCommand.class, LearnCommand.class, ScoreCommand.class, CommandLine.HelpCommand.class})
 public final class Wnd implements Runnable {
 
