@@ -142,8 +142,9 @@ public final class ScorerTopology {
             int numerics = assembler.spec().numericCount();
             int[] cat = new int[ads.size() * slots];
             float[] num = new float[ads.size() * numerics];
+            List<FeatureVector> vectors = assembler.assemble(ctx, ads, state);
             for (int i = 0; i < ads.size(); i++) {
-                FeatureVector v = assembler.assemble(ctx, ads.get(i), state);
+                FeatureVector v = vectors.get(i);
                 System.arraycopy(v.categorical(), 0, cat, i * slots, slots);
                 System.arraycopy(v.numeric(), 0, num, i * numerics, numerics);
             }

@@ -36,13 +36,25 @@ public final class FeatureFunctions {
         return (int) Long.remainderUnsigned(h, buckets);
     }
 
-    /** A stable bucket for a string value (geo codes, entity ids), as {@link #bucket(String, long, int)}. */
+    /**
+     * A stable bucket for a string value (geo codes), as {@link #bucket(String, long, int)}. Entity ids are hashed
+     * through their {@link #entityKey(String)} instead.
+     */
     public static int bucket(String feature, String value, int buckets) {
         long h = 1125899906842597L;
         for (int i = 0; i < value.length(); i++) {
             h = 31 * h + value.charAt(i);
         }
         return bucket(feature, h, buckets);
+    }
+
+    private static long fnv64(String value) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < value.length(); i++) {
+            h ^= value.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
     }
 
     private static long mix64(long z) {
@@ -73,6 +85,19 @@ public final class FeatureFunctions {
     /** Local date-time of an Outbrain timestamp in the seed's reference zone (UTC-4). */
     public static ZonedDateTime localTime(long relativeMs) {
         return Instant.ofEpochMilli(EPOCH_BASE_MS + relativeMs).atZone(SEED_LOCAL);
+    }
+
+    /**
+     * Local date-time of an Outbrain timestamp where the display happened: UTC plus the offset of the country or
+     * US/Canadian state ({@link TimeZones}), UTC-4 when unknown.
+     *
+     * <p>The seed computes {@code fromtimestamp(ts) + (tz - (-4)) hours}, i.e. it takes the event time as US
+     * Eastern time and shifts it to the place's zone; this is the same local time. (Run on a machine whose clock
+     * zone is UTC, as in the seed's container, its {@code fromtimestamp} gives UTC and every local hour comes out
+     * 4 hours late; we do not reproduce that.)
+     */
+    public static ZonedDateTime localTime(long relativeMs, String geoLocation) {
+        return Instant.ofEpochMilli(EPOCH_BASE_MS + relativeMs).atZone(TimeZones.offset(geoLocation));
     }
 
     /** 1 on Saturday and Sunday, else 0. */
@@ -108,6 +133,55 @@ public final class FeatureFunctions {
         return second < 0 ? geo : geo.substring(0, second);
     }
 
+    /** State part of a geo location ({@code US>CA>807} → {@code CA}); null when there is none. */
+    public static String state(String geo) {
+        if (geo == null) {
+            return null;
+        }
+        int first = geo.indexOf('>');
+        if (first < 0) {
+            return null;
+        }
+        int second = geo.indexOf('>', first + 1);
+        String state = second < 0 ? geo.substring(first + 1) : geo.substring(first + 1, second);
+        return state.isEmpty() ? null : state;
+    }
+
+    /**
+     * A non-zero 32-bit fingerprint of a geo location, 0 for null: compact enough to remember per page view, and
+     * compared only between the views and displays of one user.
+     */
+    public static int geoHash(String geo) {
+        if (geo == null) {
+            return 0;
+        }
+        int h = (int) mix64(fnv64(geo));
+        return h == 0 ? 1 : h;
+    }
+
+    /** Traffic source 1/2/3 (internal, search, social) as the seed's 0-based indicator, -1 when unknown. */
+    public static int trafficSourceIndex(Integer trafficSource) {
+        return trafficSource == null || trafficSource < 1 || trafficSource > 3 ? -1 : trafficSource - 1;
+    }
+
+    /**
+     * The 64-bit key of an entity id (32 hex characters in Outbrain's data): entities are stored, counted and
+     * hashed by this key, as topics and categories are by their int ids. Two distinct entities colliding is
+     * about as likely as 1 in 10^7 over Outbrain's 1.3 million entities; a collision would merge their statistics.
+     */
+    public static long entityKey(String entityId) {
+        return mix64(fnv64(entityId));
+    }
+
+    /**
+     * The publisher of a document for CTR keys and the publisher categorical. The seed gives each source without a
+     * publisher a new publisher id ({@code max_publisher + 1 + i}), which takes a pass over all documents; here
+     * such a source gets the key {@code -1 - sourceId}, which is just as unique and needs no pass.
+     */
+    public static long publisherKey(Long publisherId, long sourceId) {
+        return publisherId != null ? publisherId : -1L - sourceId;
+    }
+
     /** Platform 1/2/3 as the seed's 0-based indicator, -1 when unknown. */
     public static int platformIndex(Integer platform) {
         return platform == null || platform < 1 || platform > 3 ? -1 : platform - 1;
@@ -118,7 +192,9 @@ public final class FeatureFunctions {
         if (publishTimeEpochMs == null) {
             return -1;
         }
-        long days = Math.floorDiv(EPOCH_BASE_MS + eventRelativeMs - publishTimeEpochMs, DAY_MS);
+        // The seed truncates the event time to whole seconds before subtracting (fromtimestamp(ms // 1000)).
+        long eventMs = Math.floorDiv(EPOCH_BASE_MS + eventRelativeMs, 1000L) * 1000L;
+        long days = Math.floorDiv(eventMs - publishTimeEpochMs, DAY_MS);
         return days < 0 || days > 3650 ? -1 : (int) days;
     }
 
@@ -140,6 +216,104 @@ public final class FeatureFunctions {
         double s = (double) views / distinctAds;
         double f = s >= CONF_SATURATION ? 1.0 : Math.log(1 + s) / LOG2_SATURATION;
         return f * weight;
+    }
+
+    /**
+     * The seed's popularity of a document's aspects (topics, entities or categories) from the CTRs of those aspects
+     * that passed their view threshold: {@code value = Σ ctr_i c_i d_i / Σ c_i d_i} and {@code confidence =
+     * max c_i d_i}, where {@code c_i} is the CTR's confidence and {@code d_i} the document's confidence in aspect
+     * i. The arrays are parallel, one entry per aspect with a known CTR. Null when there is none, or when every
+     * weight is 0 (the seed would divide by zero).
+     */
+    public static Estimate weightedPopularity(double[] ctrs, double[] ctrConfidences, double[] docConfidences) {
+        double weighted = 0;
+        double weights = 0;
+        double confidence = 0;
+        for (int i = 0; i < ctrs.length; i++) {
+            double w = ctrConfidences[i] * docConfidences[i];
+            weighted += ctrs[i] * w;
+            weights += w;
+            confidence = i == 0 ? w : Math.max(confidence, w);
+        }
+        if (ctrs.length == 0 || weights == 0) {
+            return null;
+        }
+        return new Estimate(weighted / weights, confidence);
+    }
+
+    /**
+     * The seed's weight of an aspect in a document vector: {@code tf · idf · confidence} with {@code tf = 1} and its
+     * idf {@code ln(ln(N / df))} (sic: the seed takes the logarithm twice for documents, once for users). 0 when
+     * {@code N / df <= 1}, where the double logarithm is undefined (the seed would fail; only degenerate data gets
+     * there).
+     *
+     * @param documents N, the number of documents with metadata
+     * @param documentFrequency df, the number of documents carrying the aspect
+     */
+    public static double documentAspectWeight(long documents, long documentFrequency, double confidence) {
+        if (documentFrequency <= 0 || documents <= documentFrequency) {
+            return 0.0;
+        }
+        return Math.log(Math.log((double) documents / documentFrequency)) * confidence;
+    }
+
+    /**
+     * The seed's weight of an aspect in a user profile: {@code tf · ln(N / df) · mean confidence}, with tf the
+     * number of the user's page views whose document carries the aspect and the mean over those views. 0 when N or
+     * df is not positive.
+     */
+    public static double userAspectWeight(long documents, long documentFrequency, int termFrequency,
+            double meanConfidence) {
+        if (documentFrequency <= 0 || documents <= 0) {
+            return 0.0;
+        }
+        return termFrequency * Math.log((double) documents / documentFrequency) * meanConfidence;
+    }
+
+    /**
+     * The seed's content similarity of two weighted aspect vectors ({@code cosine_similarity_*_aspects}): the cosine
+     * over the union of keys, with the confidence {@code 1 - err}, where for a = |a's keys|, b = |b's keys|, V
+     * the number of distinct aspect ids and k the number of shared keys, {@code err = (a/V)^k (b/V)^k} if k > 0,
+     * else {@code 1 - (a/V)(b/V)}. Null when either vector is empty or has zero norm.
+     *
+     * @param keysA aspect keys of the first vector (the ad's document in the seed), distinct
+     * @param weightsA their weights
+     * @param keysB aspect keys of the second vector (the user profile or the page's document), distinct
+     * @param weightsB their weights
+     * @param vocabulary V
+     */
+    public static Estimate similarity(long[] keysA, double[] weightsA, long[] keysB, double[] weightsB,
+            long vocabulary) {
+        if (keysA.length == 0 || keysB.length == 0) {
+            return null;
+        }
+        double normA = 0;
+        for (double w : weightsA) {
+            normA += w * w;
+        }
+        double normB = 0;
+        for (double w : weightsB) {
+            normB += w * w;
+        }
+        double norm = Math.sqrt(normA) * Math.sqrt(normB);
+        if (!(norm > 0)) {
+            return null;
+        }
+        double dot = 0;
+        int shared = 0;
+        for (int i = 0; i < keysA.length; i++) {
+            for (int j = 0; j < keysB.length; j++) {
+                if (keysA[i] == keysB[j]) {
+                    dot += weightsA[i] * weightsB[j];
+                    shared++;
+                    break;
+                }
+            }
+        }
+        double pa = vocabulary > 0 ? (double) keysA.length / vocabulary : 1.0;
+        double pb = vocabulary > 0 ? (double) keysB.length / vocabulary : 1.0;
+        double err = shared > 0 ? Math.pow(pa, shared) * Math.pow(pb, shared) : 1.0 - pa * pb;
+        return new Estimate(dot / norm, 1.0 - err);
     }
 
     /** The numeric transform of {@code feature} applied to a raw value; see {@link dev.wnd.features.spec.NumericTransform}. */

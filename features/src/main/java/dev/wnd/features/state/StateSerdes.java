@@ -1,57 +1,185 @@
 package dev.wnd.features.state;
 
+import dev.wnd.features.fn.FeatureVector;
+import dev.wnd.schemas.avro.DocumentMeta;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * Compact binary serdes of the internal state values (stores and their changelogs). Each value starts with a
- * format byte so that a later layout can still read older changelogs.
+ * format byte so that a later layout can still read older changelogs; counts and ids are written as unsigned
+ * varints where they are small and non-negative.
  */
 public final class StateSerdes {
 
     private static final byte USER_V1 = 1;
+    private static final byte USER_V2 = 2;
     private static final byte CTR_V1 = 1;
+    private static final byte CTR_V2 = 2;
     private static final byte PENDING_V1 = 1;
+    private static final byte ASPECTS_V1 = 1;
+    private static final byte META_V1 = 1;
+    private static final byte FACTS_V1 = 1;
 
     private StateSerdes() {
     }
 
+    /** {@link UserState}, format 2; reads format 1 (views and document ids only) too. */
     public static Serde<UserState> userState() {
         return Serdes.serdeFrom((topic, u) -> u == null ? null : write(out -> {
-            out.writeByte(USER_V1);
-            out.writeLong(u.views());
-            out.writeInt(u.recentDocs().length);
-            for (long d : u.recentDocs()) {
-                out.writeLong(d);
+            out.writeByte(USER_V2);
+            writeVarLong(out, u.views());
+            writeVarLong(out, u.documents().size());
+            for (ViewedDocument d : u.documents()) {
+                out.writeLong(d.documentId());
+                writeVarLong(out, Integer.toUnsignedLong((d.day() << 1) ^ (d.day() >> 31)));
+                out.writeByte(d.platform() | d.trafficSource() << 3 | (d.profiled() ? 0x40 : 0));
+                out.writeInt(d.geoHash());
+            }
+            for (AspectKind kind : AspectKind.values()) {
+                AspectProfile p = u.profile(kind);
+                writeVarLong(out, p.size());
+                for (int i = 0; i < p.size(); i++) {
+                    out.writeLong(p.keys()[i]);
+                    writeVarLong(out, p.termFrequencies()[i]);
+                    out.writeDouble(p.confidenceSums()[i]);
+                }
             }
         }), (topic, bytes) -> bytes == null ? null : read(bytes, in -> {
-            expect(in.readByte(), USER_V1, "user state");
-            long views = in.readLong();
-            long[] docs = new long[in.readInt()];
-            for (int i = 0; i < docs.length; i++) {
-                docs[i] = in.readLong();
+            byte format = in.readByte();
+            if (format == USER_V1) {
+                long views = in.readLong();
+                int n = in.readInt();
+                List<ViewedDocument> docs = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    docs.add(new ViewedDocument(in.readLong(), 0, 0, 0, 0, true));
+                }
+                return new UserState(views, docs, Map.of());
             }
-            return new UserState(views, docs);
+            expect(format, USER_V2, "user state");
+            long views = readVarLong(in);
+            int n = (int) readVarLong(in);
+            List<ViewedDocument> docs = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                long doc = in.readLong();
+                int zigzag = (int) readVarLong(in);
+                int day = (zigzag >>> 1) ^ -(zigzag & 1);
+                int flags = in.readUnsignedByte();
+                int geoHash = in.readInt();
+                docs.add(new ViewedDocument(doc, day, flags & 0x7, geoHash, (flags >> 3) & 0x7, (flags & 0x40) != 0));
+            }
+            Map<AspectKind, AspectProfile> profiles = new EnumMap<>(AspectKind.class);
+            for (AspectKind kind : AspectKind.values()) {
+                int size = (int) readVarLong(in);
+                long[] keys = new long[size];
+                int[] tf = new int[size];
+                double[] sums = new double[size];
+                for (int i = 0; i < size; i++) {
+                    keys[i] = in.readLong();
+                    tf[i] = (int) readVarLong(in);
+                    sums[i] = in.readDouble();
+                }
+                profiles.put(kind, new AspectProfile(keys, tf, sums));
+            }
+            return new UserState(views, docs, profiles);
         }));
     }
 
+    /** {@link CtrCounts}, format 2; reads format 1 (views and clicks only) too. */
     public static Serde<CtrCounts> ctrCounts() {
         return Serdes.serdeFrom((topic, c) -> c == null ? null : write(out -> {
-            out.writeByte(CTR_V1);
-            out.writeLong(c.views());
-            out.writeLong(c.clicks());
+            out.writeByte(CTR_V2);
+            writeVarLong(out, c.views());
+            writeVarLong(out, c.clicks());
+            writeVarLong(out, c.distinctAds());
+            out.writeDouble(c.confidenceSum());
         }), (topic, bytes) -> bytes == null ? null : read(bytes, in -> {
-            expect(in.readByte(), CTR_V1, "CTR counts");
-            return new CtrCounts(in.readLong(), in.readLong());
+            byte format = in.readByte();
+            if (format == CTR_V1) {
+                long views = in.readLong();
+                return new CtrCounts(views, in.readLong(), Math.min(1, views), 0.0);
+            }
+            expect(format, CTR_V2, "CTR counts");
+            return new CtrCounts(readVarLong(in), readVarLong(in), readVarLong(in), in.readDouble());
         }));
     }
 
+    /** {@link DocAspects}, format 1. */
+    public static Serde<DocAspects> docAspects() {
+        return Serdes.serdeFrom((topic, a) -> a == null ? null : write(out -> {
+            out.writeByte(ASPECTS_V1);
+            writeVarLong(out, a.size());
+            for (int i = 0; i < a.size(); i++) {
+                out.writeLong(a.keys()[i]);
+                out.writeDouble(a.confidences()[i]);
+            }
+        }), (topic, bytes) -> bytes == null ? null : read(bytes, in -> {
+            expect(in.readByte(), ASPECTS_V1, "document aspects");
+            int n = (int) readVarLong(in);
+            long[] keys = new long[n];
+            double[] confidences = new double[n];
+            for (int i = 0; i < n; i++) {
+                keys[i] = in.readLong();
+                confidences[i] = in.readDouble();
+            }
+            return new DocAspects(keys, confidences);
+        }));
+    }
+
+    /** {@link DocumentMeta} without Avro's schema machinery, format 1: a presence byte, then the present fields. */
+    public static Serde<DocumentMeta> documentMeta() {
+        return Serdes.serdeFrom((topic, m) -> m == null ? null : write(out -> {
+            out.writeByte(META_V1);
+            out.writeLong(m.getDocumentId());
+            out.writeByte((m.getSourceId() != null ? 1 : 0) | (m.getPublisherId() != null ? 2 : 0)
+                    | (m.getPublishTime() != null ? 4 : 0));
+            if (m.getSourceId() != null) {
+                out.writeLong(m.getSourceId());
+            }
+            if (m.getPublisherId() != null) {
+                out.writeLong(m.getPublisherId());
+            }
+            if (m.getPublishTime() != null) {
+                out.writeLong(m.getPublishTime());
+            }
+        }), (topic, bytes) -> bytes == null ? null : read(bytes, in -> {
+            expect(in.readByte(), META_V1, "document metadata");
+            long id = in.readLong();
+            int present = in.readUnsignedByte();
+            Long source = (present & 1) != 0 ? in.readLong() : null;
+            Long publisher = (present & 2) != 0 ? in.readLong() : null;
+            Long published = (present & 4) != 0 ? in.readLong() : null;
+            return new DocumentMeta(id, source, publisher, published);
+        }));
+    }
+
+    /** {@link DisplayFacts}, format 1. */
+    public static Serde<DisplayFacts> displayFacts() {
+        return Serdes.serdeFrom((topic, f) -> f == null ? null : write(out -> {
+            out.writeByte(FACTS_V1);
+            out.writeLong(f.pageDocumentId());
+            out.writeBoolean(f.country() != null);
+            if (f.country() != null) {
+                out.writeUTF(f.country());
+            }
+        }), (topic, bytes) -> bytes == null ? null : read(bytes, in -> {
+            expect(in.readByte(), FACTS_V1, "display facts");
+            long page = in.readLong();
+            return new DisplayFacts(page, in.readBoolean() ? in.readUTF() : null);
+        }));
+    }
+
+    /** {@link PendingDisplay}, format 1. */
     public static Serde<PendingDisplay> pendingDisplay() {
         return Serdes.serdeFrom((topic, p) -> p == null ? null : write(out -> {
             out.writeByte(PENDING_V1);
@@ -74,7 +202,7 @@ public final class StateSerdes {
             long timestamp = in.readLong();
             boolean validation = in.readBoolean();
             int n = in.readInt();
-            java.util.List<PendingDisplay.PendingAd> ads = new java.util.ArrayList<>(n);
+            List<PendingDisplay.PendingAd> ads = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 long adId = in.readLong();
                 int[] cat = new int[in.readInt()];
@@ -85,7 +213,7 @@ public final class StateSerdes {
                 for (int j = 0; j < num.length; j++) {
                     num[j] = in.readFloat();
                 }
-                ads.add(new PendingDisplay.PendingAd(adId, new dev.wnd.features.fn.FeatureVector(cat, num)));
+                ads.add(new PendingDisplay.PendingAd(adId, new FeatureVector(cat, num)));
             }
             return new PendingDisplay(timestamp, validation, ads);
         }));
@@ -96,6 +224,29 @@ public final class StateSerdes {
             throw new IllegalStateException("unknown " + what + " format " + actual + " (this build reads "
                     + expected + ")");
         }
+    }
+
+    private static void writeVarLong(DataOutputStream out, long value) throws IOException {
+        if (value < 0) {
+            throw new IllegalArgumentException("varints here are non-negative, got " + value);
+        }
+        while ((value & ~0x7FL) != 0) {
+            out.writeByte((int) (value & 0x7F) | 0x80);
+            value >>>= 7;
+        }
+        out.writeByte((int) value);
+    }
+
+    private static long readVarLong(DataInputStream in) throws IOException {
+        long value = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            int b = in.readUnsignedByte();
+            value |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return value;
+            }
+        }
+        throw new IOException("malformed varint");
     }
 
     private interface Writer {

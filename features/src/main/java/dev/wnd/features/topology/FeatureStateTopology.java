@@ -1,20 +1,32 @@
 package dev.wnd.features.topology;
 
+import dev.wnd.features.fn.FeatureFunctions;
+import dev.wnd.features.state.AspectKind;
 import dev.wnd.features.state.CtrCounts;
 import dev.wnd.features.state.CtrKeys;
+import dev.wnd.features.state.DisplayFacts;
+import dev.wnd.features.state.DocAspects;
 import dev.wnd.features.state.FeatureState;
 import dev.wnd.features.state.StateSerdes;
 import dev.wnd.features.state.UserState;
+import dev.wnd.schemas.avro.Display;
+import dev.wnd.schemas.avro.DocumentCategory;
+import dev.wnd.schemas.avro.DocumentEntity;
 import dev.wnd.schemas.avro.DocumentMeta;
+import dev.wnd.schemas.avro.DocumentTopic;
 import dev.wnd.schemas.avro.Label;
 import dev.wnd.schemas.avro.PageView;
 import dev.wnd.schemas.avro.PromotedContent;
 import dev.wnd.schemas.topic.AppTopics;
 import dev.wnd.schemas.topic.Topic;
+import java.util.EnumMap;
 import java.util.HashSet;
-import java.util.List;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -25,14 +37,27 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The part of the topology that builds feature state, shared by the features topology and the scorer so that
- * both see the same state built by the same code: global stores of promoted content and document metadata,
- * user state from page views, CTR counts from released labels (never from a display's own label, which is released
- * after the display's features were computed).
+ * both see the same state built by the same code:
+ * <ul>
+ *   <li>global stores: promoted content ({@link StoreNames#ADS}); document metadata with the document count N
+ *       ({@link StoreNames#DOCUMENTS}); each document's topics, entities and categories with every aspect's
+ *       document frequency and the number of distinct aspects ({@link StoreNames#aspects(AspectKind)});</li>
+ *   <li>user state from page views ({@link StoreNames#USERS}): views, viewed documents, aspect profiles;</li>
+ *   <li>CTR counts from released labels ({@link StoreNames#CTR}) for every {@link dev.wnd.features.state.CtrFamily},
+ *       never from a display's own label, which is released after the display's features were computed. The
+ *       labels need the display's page and country, remembered from the displays topic until the label comes
+ *       ({@link StoreNames#DISPLAY_FACTS}).</li>
+ * </ul>
+ * Dimension rows are expected before the events that use them (the replay writes them first); a global store
+ * follows its topic as rows arrive. User and CTR state are per task: see {@link FeaturesTopology} for why that is
+ * correct with single-partition inputs only.
  */
 public final class FeatureStateTopology {
 
     /** Source node of the labels topic; processors that also need labels attach to it. */
     public static final String LABELS_SOURCE = "labels-source";
+    /** Source node of the displays topic; processors that also need displays attach to it. */
+    public static final String DISPLAYS_SOURCE = "displays-source";
     /** Processors that read the feature state must be connected to these stores. */
     public static final String[] READ_STORES = {StoreNames.USERS, StoreNames.CTR};
 
@@ -42,9 +67,20 @@ public final class FeatureStateTopology {
     /** Adds the state builders to {@code topology}; returns the topology for chaining. */
     public static Topology addTo(Topology topology, AppTopics topics) {
         addGlobal(topology, StoreNames.ADS, topics.promotedContent,
-                (Record<Long, PromotedContent> r, KeyValueStore<Long, PromotedContent> s) -> s.put(r.key(), r.value()));
-        addGlobal(topology, StoreNames.DOCUMENTS, topics.documentsMeta,
-                (Record<Long, DocumentMeta> r, KeyValueStore<Long, DocumentMeta> s) -> s.put(r.key(), r.value()));
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ADS),
+                        topics.promotedContent.keySerde(), topics.promotedContent.valueSerde()),
+                (KeyValueStore<Long, PromotedContent> s, PromotedContent ad) -> s.put(ad.getAdId(), ad));
+        addDimension(topology, StoreNames.DOCUMENTS, topics.documentsMeta,
+                (DimensionStore s, DocumentMeta m) -> s.putMeta(m));
+        addDimension(topology, StoreNames.DOCUMENT_TOPICS, topics.documentsTopics,
+                (DimensionStore s, DocumentTopic t) -> s.putAspect(t.getDocumentId(), t.getTopicId(),
+                        t.getConfidenceLevel()));
+        addDimension(topology, StoreNames.DOCUMENT_ENTITIES, topics.documentsEntities,
+                (DimensionStore s, DocumentEntity e) -> s.putAspect(e.getDocumentId(),
+                        FeatureFunctions.entityKey(e.getEntityId()), e.getConfidenceLevel()));
+        addDimension(topology, StoreNames.DOCUMENT_CATEGORIES, topics.documentsCategories,
+                (DimensionStore s, DocumentCategory c) -> s.putAspect(c.getDocumentId(), c.getCategoryId(),
+                        c.getConfidenceLevel()));
 
         topology.addSource("page-views-source", topics.pageViews.keySerde().deserializer(),
                 topics.pageViews.valueSerde().deserializer(), topics.pageViews.name());
@@ -52,11 +88,19 @@ public final class FeatureStateTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.USERS),
                 Serdes.String(), StateSerdes.userState()), "user-state");
 
+        topology.addSource(DISPLAYS_SOURCE, topics.displays.keySerde().deserializer(),
+                topics.displays.valueSerde().deserializer(), topics.displays.name());
+        topology.addProcessor("display-facts", DisplayFactsProcessor::new, DISPLAYS_SOURCE);
+
         topology.addSource(LABELS_SOURCE, topics.labels.keySerde().deserializer(),
                 topics.labels.valueSerde().deserializer(), topics.labels.name());
         topology.addProcessor("ctr-state", CtrStateProcessor::new, LABELS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.CTR),
                 Serdes.String(), StateSerdes.ctrCounts()), "ctr-state");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.CTR_ADS),
+                Serdes.String(), Serdes.Long()), "ctr-state");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.DISPLAY_FACTS),
+                Serdes.Long(), StateSerdes.displayFacts()), "display-facts", "ctr-state");
         return topology;
     }
 
@@ -65,18 +109,12 @@ public final class FeatureStateTopology {
         return new StoreFeatureState(context);
     }
 
-    private interface GlobalUpdate<K, V> {
-        void apply(Record<K, V> record, KeyValueStore<K, V> store);
-    }
-
-    private static <K, V> void addGlobal(Topology topology, String store, Topic<K, V> topic,
-            GlobalUpdate<K, V> update) {
-        StoreBuilder<KeyValueStore<K, V>> builder = Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(store), topic.keySerde(), topic.valueSerde()).withLoggingDisabled();
-        topology.addGlobalStore(builder, store + "-source", topic.keySerde().deserializer(),
+    private static <K, V, SK, SV> void addGlobal(Topology topology, String store, Topic<K, V> topic,
+            StoreBuilder<KeyValueStore<SK, SV>> builder, BiConsumer<KeyValueStore<SK, SV>, V> update) {
+        topology.addGlobalStore(builder.withLoggingDisabled(), store + "-source", topic.keySerde().deserializer(),
                 topic.valueSerde().deserializer(), topic.name(), store + "-loader",
                 () -> new Processor<K, V, Void, Void>() {
-                    private KeyValueStore<K, V> kv;
+                    private KeyValueStore<SK, SV> kv;
 
                     @Override
                     public void init(ProcessorContext<Void, Void> context) {
@@ -85,20 +123,38 @@ public final class FeatureStateTopology {
 
                     @Override
                     public void process(Record<K, V> record) {
-                        if (record.key() != null && record.value() != null) {
-                            update.apply(record, kv);
+                        if (record.value() != null) {
+                            update.accept(kv, record.value());
                         }
                     }
                 });
     }
 
+    private static <V> void addDimension(Topology topology, String store, Topic<Long, V> topic,
+            BiConsumer<DimensionStore, V> update) {
+        addGlobal(topology, store, topic,
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.Bytes(), Serdes.ByteArray()),
+                (KeyValueStore<Bytes, byte[]> kv, V value) -> update.accept(new DimensionStore(kv), value));
+    }
+
+    /** The aspects of a document of every kind, from the global stores. */
+    static Map<AspectKind, DocAspects> aspectsOf(FeatureState state, long documentId) {
+        Map<AspectKind, DocAspects> aspects = new EnumMap<>(AspectKind.class);
+        for (AspectKind kind : AspectKind.values()) {
+            aspects.put(kind, state.aspects(kind, documentId));
+        }
+        return aspects;
+    }
+
     /** Page view → the user's state. */
     static final class UserStateProcessor implements Processor<String, PageView, Void, Void> {
         private KeyValueStore<String, UserState> users;
+        private FeatureState state;
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
             users = context.getStateStore(StoreNames.USERS);
+            state = new StoreFeatureState(context, false);
         }
 
         @Override
@@ -108,19 +164,53 @@ public final class FeatureStateTopology {
                 return;
             }
             UserState current = users.get(view.getUuid());
-            users.put(view.getUuid(), (current == null ? UserState.EMPTY : current).withView(view.getDocumentId()));
+            long doc = view.getDocumentId();
+            UserState next = (current == null ? UserState.EMPTY : current)
+                    .withView(view, state.document(doc) != null, aspectsOf(state, doc));
+            users.put(view.getUuid(), next);
         }
     }
 
-    /** Released label → CTR counts of every key of every ad of the display. */
+    /** Display → its page and country, kept until its labels arrive. */
+    static final class DisplayFactsProcessor implements Processor<String, Display, Void, Void> {
+        private KeyValueStore<Long, DisplayFacts> facts;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            facts = context.getStateStore(StoreNames.DISPLAY_FACTS);
+        }
+
+        @Override
+        public void process(Record<String, Display> record) {
+            Display display = record.value();
+            if (display != null) {
+                facts.put(display.getDisplayId(),
+                        new DisplayFacts(display.getDocumentId(), FeatureFunctions.country(display.getGeoLocation())));
+            }
+        }
+    }
+
+    /**
+     * Released label → CTR counts of every key of every ad of the display. Distinct-ad counts use markers in
+     * {@link StoreNames#CTR_ADS}: the keys an ad maps to are fixed by dimension data, so an ad is new to all its
+     * ad-side keys at once ({@code a:<ad>}), to its per-country keys per country ({@code c:<ad>:<country>}) and to
+     * its (page, ad document) key per page ({@code p:<ad>:<page>}); one marker replaces one per (key, ad).
+     * This relies on an ad's promoted content, document metadata and aspects being complete before its first label
+     * (the replay writes dimension rows first); an ad whose document rows came later would not be counted as a
+     * distinct ad of the keys they add. The markers grow with distinct (ad, country) and (ad, page) pairs.
+     */
     static final class CtrStateProcessor implements Processor<String, Label, Void, Void> {
         private KeyValueStore<String, CtrCounts> ctr;
-        private KeyValueStore<Long, PromotedContent> ads;
+        private KeyValueStore<String, Long> seen;
+        private KeyValueStore<Long, DisplayFacts> facts;
+        private FeatureState state;
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
             ctr = context.getStateStore(StoreNames.CTR);
-            ads = context.getStateStore(StoreNames.ADS);
+            seen = context.getStateStore(StoreNames.CTR_ADS);
+            facts = context.getStateStore(StoreNames.DISPLAY_FACTS);
+            state = new StoreFeatureState(context, false);
         }
 
         @Override
@@ -129,14 +219,74 @@ public final class FeatureStateTopology {
             if (label == null) {
                 return;
             }
+            DisplayFacts display = facts.get(label.getDisplayId());
+            if (display != null) {
+                facts.delete(label.getDisplayId());
+            }
+            String country = display == null ? null : display.country();
+            boolean hasCountry = country != null && !country.isEmpty();
             Set<Long> clicked = new HashSet<>(label.getClickedAdIds());
-            for (Long ad : new HashSet<>(label.getAdIds())) {
-                List<String> keys = CtrKeys.keysOf(ad, ads.get(ad));
-                for (String key : keys) {
-                    CtrCounts c = ctr.get(key);
-                    ctr.put(key, (c == null ? CtrCounts.ZERO : c).plus(clicked.contains(ad)));
+            Set<Long> ads = new LinkedHashSet<>(label.getAdIds());
+            ads.addAll(label.getClickedAdIds());
+            for (long ad : ads) {
+                boolean click = clicked.contains(ad);
+                CtrCounts adCounts = counts(CtrKeys.ad(ad));
+                ctr.put(CtrKeys.ad(ad), adCounts.plus(click, adCounts.views() == 0, 0.0));
+                PromotedContent promoted = state.ad(ad);
+                if (promoted == null) {
+                    continue;
+                }
+                long adDoc = promoted.getDocumentId();
+                DocumentMeta meta = state.document(adDoc);
+                Map<AspectKind, DocAspects> aspects = aspectsOf(state, adDoc);
+
+                boolean newAd = firstTime("a:" + ad, record.timestamp());
+                count(CtrKeys.adDocument(adDoc), click, newAd, 0.0);
+                count(CtrKeys.campaign(promoted.getCampaignId()), click, newAd, 0.0);
+                count(CtrKeys.advertiser(promoted.getAdvertiserId()), click, newAd, 0.0);
+                if (meta != null) {
+                    count(CtrKeys.source(meta.getSourceId()), click, newAd, 0.0);
+                    count(CtrKeys.publisher(FeatureFunctions.publisherKey(meta.getPublisherId(), meta.getSourceId())),
+                            click, newAd, 0.0);
+                }
+                for (AspectKind kind : AspectKind.values()) {
+                    DocAspects a = aspects.get(kind);
+                    for (int i = 0; i < a.size(); i++) {
+                        count(CtrKeys.aspect(kind, a.keys()[i]), click, newAd, a.confidences()[i]);
+                    }
+                }
+                if (hasCountry) {
+                    boolean newInCountry = firstTime("c:" + ad + ":" + country, record.timestamp());
+                    if (meta != null) {
+                        count(CtrKeys.sourceInCountry(country, meta.getSourceId()), click, newInCountry, 0.0);
+                    }
+                    for (AspectKind kind : AspectKind.values()) {
+                        DocAspects a = aspects.get(kind);
+                        for (int i = 0; i < a.size(); i++) {
+                            count(CtrKeys.aspectInCountry(kind, country, a.keys()[i]), click, newInCountry,
+                                    a.confidences()[i]);
+                        }
+                    }
+                }
+                if (display != null) {
+                    long page = display.pageDocumentId();
+                    boolean newOnPage = firstTime("p:" + ad + ":" + page, record.timestamp());
+                    count(CtrKeys.pageAdDocument(page, adDoc), click, newOnPage, 0.0);
                 }
             }
+        }
+
+        private CtrCounts counts(String key) {
+            CtrCounts c = ctr.get(key);
+            return c == null ? CtrCounts.ZERO : c;
+        }
+
+        private void count(String key, boolean clicked, boolean newAd, double documentConfidence) {
+            ctr.put(key, counts(key).plus(clicked, newAd, documentConfidence));
+        }
+
+        private boolean firstTime(String marker, long timestamp) {
+            return seen.putIfAbsent(marker, timestamp) == null;
         }
     }
 }

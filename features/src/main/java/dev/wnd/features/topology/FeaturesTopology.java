@@ -2,6 +2,7 @@ package dev.wnd.features.topology;
 
 import dev.wnd.features.fn.DisplayContext;
 import dev.wnd.features.fn.FeatureAssembler;
+import dev.wnd.features.fn.FeatureVector;
 import dev.wnd.features.fn.Splits;
 import dev.wnd.features.state.FeatureState;
 import dev.wnd.features.state.PendingDisplay;
@@ -24,15 +25,35 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The features topology: every display's features are computed when the display arrives, from the state as of
  * that moment (test-then-train), and kept until the display's labels are released; then one Example per ad goes
  * to the examples topic, carrying its split. A pure factory: building it touches no broker.
+ *
+ * <p>Point in time: a display's features see the dimension rows, page views and released labels processed before
+ * it, never its own label (released after it) nor a later page view (Outbrain's leak: the user visiting the ad's
+ * landing page after the display). Within a task, Kafka Streams processes the records of its input partitions in
+ * timestamp order (waiting up to {@code max.task.idle.ms} for every input to have data); between records of
+ * different topics with equal timestamps it promises no order, whereas the replay's rule and the reference assume
+ * label, then page view, then display. Fed in that order (as {@code TopologyTestDriver} does, one record at a
+ * time) with one partition per input topic, the Examples equal those of
+ * {@link dev.wnd.features.reference.BatchReference} exactly.
+ *
+ * <p><b>Limitation: correct with one partition only.</b> Page views, displays and labels are keyed (and
+ * partitioned) by uuid, so each task sees only its users. That is right for user state, but the CTR counts are
+ * global statistics: with N partitions each task counts only the labels of its own users, so every CTR (and
+ * {@code ad_views}, {@code doc_views}) is computed from about 1/N of the labels and differs between tasks. Making
+ * them global means repartitioning labels by CTR key and reading the counts back from every task, i.e. a global
+ * table fed by a counts topic; its updates then reach displays asynchronously, so exact point-in-time equality
+ * with the reference would be lost. Until that is built, run the features (and scorer) applications on
+ * single-partition input topics.
  */
 public final class FeaturesTopology {
 
-    static final String DISPLAYS_SOURCE = "displays-source";
+    private static final Logger LOG = LoggerFactory.getLogger(FeaturesTopology.class);
     static final String EXAMPLES_SINK = "examples-sink";
     static final String DEAD_LETTERS_SINK = "dead-letters-sink";
 
@@ -46,9 +67,8 @@ public final class FeaturesTopology {
      */
     public static Topology build(AppTopics topics, FeatureAssembler assembler, long splitSeed) {
         Topology topology = FeatureStateTopology.addTo(new Topology(), topics);
-        topology.addSource(DISPLAYS_SOURCE, topics.displays.keySerde().deserializer(),
-                topics.displays.valueSerde().deserializer(), topics.displays.name());
-        topology.addProcessor("display-features", () -> new DisplayFeatures(assembler, splitSeed), DISPLAYS_SOURCE);
+        topology.addProcessor("display-features", () -> new DisplayFeatures(assembler, splitSeed),
+                FeatureStateTopology.DISPLAYS_SOURCE);
         topology.addProcessor("label-examples", () -> new LabelExamples(assembler.spec().hash()),
                 FeatureStateTopology.LABELS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.PENDING),
@@ -77,6 +97,10 @@ public final class FeaturesTopology {
         public void init(ProcessorContext<Void, Void> context) {
             state = FeatureStateTopology.stateOf(context);
             pending = context.getStateStore(StoreNames.PENDING);
+            if (context.taskId().partition() > 0) {
+                LOG.warn("task {} exists, so the inputs have several partitions: CTR features count only this "
+                        + "task's labels (see FeaturesTopology's javadoc)", context.taskId());
+            }
         }
 
         @Override
@@ -86,9 +110,11 @@ public final class FeaturesTopology {
                 return;
             }
             DisplayContext ctx = DisplayContext.of(display);
-            List<PendingDisplay.PendingAd> ads = new ArrayList<>(display.getAdIds().size());
-            for (Long ad : new LinkedHashSet<>(display.getAdIds())) {
-                ads.add(new PendingDisplay.PendingAd(ad, assembler.assemble(ctx, ad, state)));
+            List<Long> adIds = new ArrayList<>(new LinkedHashSet<>(display.getAdIds()));
+            List<FeatureVector> vectors = assembler.assemble(ctx, adIds, state);
+            List<PendingDisplay.PendingAd> ads = new ArrayList<>(adIds.size());
+            for (int i = 0; i < adIds.size(); i++) {
+                ads.add(new PendingDisplay.PendingAd(adIds.get(i), vectors.get(i)));
             }
             boolean validation = Splits.isValidation(display.getDisplayId(), display.getTimestamp(), splitSeed);
             pending.put(display.getDisplayId(), new PendingDisplay(display.getTimestamp(), validation, ads));

@@ -1,10 +1,15 @@
 package dev.wnd.features.topology;
 
+import dev.wnd.features.state.AspectKind;
 import dev.wnd.features.state.CtrCounts;
+import dev.wnd.features.state.DocAspects;
 import dev.wnd.features.state.FeatureState;
 import dev.wnd.features.state.UserState;
 import dev.wnd.schemas.avro.DocumentMeta;
 import dev.wnd.schemas.avro.PromotedContent;
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -12,15 +17,26 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class StoreFeatureState implements FeatureState {
 
     private final KeyValueStore<Long, PromotedContent> ads;
-    private final KeyValueStore<Long, DocumentMeta> documents;
+    private final DimensionStore documents;
+    private final Map<AspectKind, DimensionStore> aspects = new EnumMap<>(AspectKind.class);
     private final KeyValueStore<String, UserState> users;
     private final KeyValueStore<String, CtrCounts> ctr;
 
+    /** Over every store: the processor must be connected to {@link FeatureStateTopology#READ_STORES}. */
     StoreFeatureState(ProcessorContext<?, ?> context) {
+        this(context, true);
+    }
+
+    /** Over the global stores, and over the task stores only if {@code taskStores}. */
+    StoreFeatureState(ProcessorContext<?, ?> context, boolean taskStores) {
         this.ads = context.getStateStore(StoreNames.ADS);
-        this.documents = context.getStateStore(StoreNames.DOCUMENTS);
-        this.users = context.getStateStore(StoreNames.USERS);
-        this.ctr = context.getStateStore(StoreNames.CTR);
+        this.documents = new DimensionStore(context.<KeyValueStore<Bytes, byte[]>>getStateStore(StoreNames.DOCUMENTS));
+        for (AspectKind kind : AspectKind.values()) {
+            aspects.put(kind, new DimensionStore(
+                    context.<KeyValueStore<Bytes, byte[]>>getStateStore(StoreNames.aspects(kind))));
+        }
+        this.users = taskStores ? context.getStateStore(StoreNames.USERS) : null;
+        this.ctr = taskStores ? context.getStateStore(StoreNames.CTR) : null;
     }
 
     @Override
@@ -30,17 +46,43 @@ final class StoreFeatureState implements FeatureState {
 
     @Override
     public DocumentMeta document(long documentId) {
-        return documents.get(documentId);
+        return documents.meta(documentId);
+    }
+
+    @Override
+    public long documentCount() {
+        return documents.total();
+    }
+
+    @Override
+    public DocAspects aspects(AspectKind kind, long documentId) {
+        return aspects.get(kind).aspects(documentId);
+    }
+
+    @Override
+    public long documentFrequency(AspectKind kind, long aspectKey) {
+        return aspects.get(kind).frequency(aspectKey);
+    }
+
+    @Override
+    public long aspectVocabulary(AspectKind kind) {
+        return aspects.get(kind).total();
     }
 
     @Override
     public UserState user(String uuid) {
+        if (users == null) {
+            throw new IllegalStateException("this view was built without the task stores");
+        }
         UserState u = users.get(uuid);
         return u == null ? UserState.EMPTY : u;
     }
 
     @Override
     public CtrCounts ctr(String key) {
+        if (ctr == null) {
+            throw new IllegalStateException("this view was built without the task stores");
+        }
         CtrCounts c = ctr.get(key);
         return c == null ? CtrCounts.ZERO : c;
     }

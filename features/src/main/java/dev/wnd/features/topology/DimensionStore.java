@@ -1,0 +1,99 @@
+package dev.wnd.features.topology;
+
+import dev.wnd.features.state.DocAspects;
+import dev.wnd.features.state.StateSerdes;
+import dev.wnd.schemas.avro.DocumentMeta;
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * A typed view of one global dimension store, which holds per-document values and the counts derived from them
+ * under tagged binary keys: {@code 'd' + document id} → the document's metadata or aspect list,
+ * {@code 'f' + aspect key} → the aspect's document frequency, {@code 't'} → the number of documents (documents
+ * store) or of distinct aspects (aspect stores). Global stores are fed by one topic each, so the counts live beside
+ * the rows they count. Every update is idempotent: a replayed row changes nothing, so restoring a global store by
+ * reprocessing its topic (as Kafka Streams does for stores with a custom processor) gives the same counts.
+ */
+final class DimensionStore {
+
+    private static final byte DOCUMENT = 'd';
+    private static final byte FREQUENCY = 'f';
+    private static final Bytes TOTAL = Bytes.wrap(new byte[] {'t'});
+
+    private final KeyValueStore<Bytes, byte[]> kv;
+    private final Serde<DocumentMeta> meta = StateSerdes.documentMeta();
+    private final Serde<DocAspects> aspects = StateSerdes.docAspects();
+
+    DimensionStore(KeyValueStore<Bytes, byte[]> kv) {
+        this.kv = kv;
+    }
+
+    /** The document's metadata, or null. */
+    DocumentMeta meta(long documentId) {
+        byte[] bytes = kv.get(key(DOCUMENT, documentId));
+        return bytes == null ? null : meta.deserializer().deserialize(null, bytes);
+    }
+
+    /**
+     * Keeps a document's metadata when it has a source; forgets the document when it has none (the seed drops those
+     * rows). Counts the documents kept.
+     */
+    void putMeta(DocumentMeta m) {
+        Bytes key = key(DOCUMENT, m.getDocumentId());
+        boolean known = kv.get(key) != null;
+        if (m.getSourceId() == null) {
+            if (known) {
+                kv.delete(key);
+                add(TOTAL, -1);
+            }
+            return;
+        }
+        kv.put(key, meta.serializer().serialize(null, m));
+        if (!known) {
+            add(TOTAL, 1);
+        }
+    }
+
+    /** The document's aspects, {@link DocAspects#EMPTY} when none. */
+    DocAspects aspects(long documentId) {
+        byte[] bytes = kv.get(key(DOCUMENT, documentId));
+        return bytes == null ? DocAspects.EMPTY : aspects.deserializer().deserialize(null, bytes);
+    }
+
+    /** Adds (or re-states) one aspect row of a document; counts documents per aspect and distinct aspects. */
+    void putAspect(long documentId, long aspectKey, double confidence) {
+        DocAspects current = aspects(documentId);
+        boolean known = current.indexOf(aspectKey) >= 0;
+        kv.put(key(DOCUMENT, documentId), aspects.serializer().serialize(null, current.with(aspectKey, confidence)));
+        if (!known && add(key(FREQUENCY, aspectKey), 1) == 1) {
+            add(TOTAL, 1);
+        }
+    }
+
+    /** The number of documents carrying an aspect. */
+    long frequency(long aspectKey) {
+        return count(key(FREQUENCY, aspectKey));
+    }
+
+    /** The number of documents (documents store) or of distinct aspects (aspect stores). */
+    long total() {
+        return count(TOTAL);
+    }
+
+    private long count(Bytes key) {
+        byte[] bytes = kv.get(key);
+        return bytes == null ? 0 : ByteBuffer.wrap(bytes).getLong();
+    }
+
+    private long add(Bytes key, long delta) {
+        long next = count(key) + delta;
+        kv.put(key, ByteBuffer.allocate(Long.BYTES).putLong(next).array());
+        return next;
+    }
+
+    private static Bytes key(byte tag, long id) {
+        return Bytes.wrap(ByteBuffer.allocate(1 + Long.BYTES).put(tag).putLong(id).array());
+    }
+}

@@ -1,0 +1,105 @@
+package dev.wnd.features.topology;
+
+import dev.wnd.features.fn.FeatureAssembler;
+import dev.wnd.features.fn.FeatureFunctions;
+import dev.wnd.features.spec.FeatureSpec;
+import dev.wnd.schemas.avro.DeadLetter;
+import dev.wnd.schemas.avro.Display;
+import dev.wnd.schemas.avro.DocumentCategory;
+import dev.wnd.schemas.avro.DocumentEntity;
+import dev.wnd.schemas.avro.DocumentMeta;
+import dev.wnd.schemas.avro.DocumentTopic;
+import dev.wnd.schemas.avro.Example;
+import dev.wnd.schemas.avro.Label;
+import dev.wnd.schemas.avro.PageView;
+import dev.wnd.schemas.avro.PromotedContent;
+import dev.wnd.schemas.registry.InMemorySchemaRegistryClient;
+import dev.wnd.schemas.topic.AppTopics;
+import dev.wnd.schemas.topic.Topic;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The features topology in a {@link TopologyTestDriver} (one partition per topic), fed input records by type with
+ * their Kafka timestamps: dimension rows at the epoch base minus 1 ms, page views and displays at their own time,
+ * labels at their release time, all absolute (base + relative ms).
+ */
+final class FeaturesDriver implements AutoCloseable {
+
+    static final long BASE = FeatureFunctions.EPOCH_BASE_MS;
+    static final long SPLIT_SEED = 42L;
+
+    final FeatureSpec spec;
+    final AppTopics topics = new AppTopics(new InMemorySchemaRegistryClient());
+    private final TopologyTestDriver driver;
+    private final TestOutputTopic<Long, Example> examples;
+
+    FeaturesDriver(FeatureSpec spec, Path stateDir) {
+        this.spec = spec;
+        Properties props = new StreamsSettings("features-test", "unused:9092", "http://unused", stateDir, "test",
+                false, 100).toProperties(topics);
+        // The driver pipes one record at a time: never wait for the other inputs to have data.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
+        driver = new TopologyTestDriver(FeaturesTopology.build(topics, new FeatureAssembler(spec), SPLIT_SEED), props);
+        examples = driver.createOutputTopic(topics.examples.name(), topics.examples.keySerde().deserializer(),
+                topics.examples.valueSerde().deserializer());
+    }
+
+    /** Pipes one input record to its topic with its Kafka timestamp. */
+    void pipe(SpecificRecord record) {
+        if (record instanceof PromotedContent p) {
+            input(topics.promotedContent).pipeInput(p.getAdId(), p, BASE - 1);
+        } else if (record instanceof DocumentMeta m) {
+            input(topics.documentsMeta).pipeInput(m.getDocumentId(), m, BASE - 1);
+        } else if (record instanceof DocumentTopic t) {
+            input(topics.documentsTopics).pipeInput(t.getDocumentId(), t, BASE - 1);
+        } else if (record instanceof DocumentEntity e) {
+            input(topics.documentsEntities).pipeInput(e.getDocumentId(), e, BASE - 1);
+        } else if (record instanceof DocumentCategory c) {
+            input(topics.documentsCategories).pipeInput(c.getDocumentId(), c, BASE - 1);
+        } else if (record instanceof PageView v) {
+            input(topics.pageViews).pipeInput(v.getUuid(), v, BASE + v.getTimestamp());
+        } else if (record instanceof Display d) {
+            input(topics.displays).pipeInput(d.getUuid(), d, BASE + d.getTimestamp());
+        } else if (record instanceof Label l) {
+            input(topics.labels).pipeInput(l.getUuid(), l, BASE + l.getReleaseTimestamp());
+        } else {
+            throw new IllegalArgumentException("not an input record: " + record);
+        }
+    }
+
+    void pipeAll(List<? extends SpecificRecord> records) {
+        records.forEach(this::pipe);
+    }
+
+    /** The Examples emitted since the last call. */
+    List<Example> examples() {
+        return examples.readValuesToList();
+    }
+
+    /** A store of the topology, global or of the task. */
+    <K, V> KeyValueStore<K, V> store(String name) {
+        return driver.getKeyValueStore(name);
+    }
+
+    TestOutputTopic<String, DeadLetter> deadLetters() {
+        return driver.createOutputTopic(topics.deadLetters.name(), topics.deadLetters.keySerde().deserializer(),
+                topics.deadLetters.valueSerde().deserializer());
+    }
+
+    private <K, V> TestInputTopic<K, V> input(Topic<K, V> topic) {
+        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
