@@ -61,10 +61,10 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("  replay        %,d records in %.1f s%n", r.replay().sent(),
                 r.replay().elapsed().toMillis() / 1000.0);
         System.out.printf("  learner       %,d examples trained, %,d validation examples scored, model %s%n",
-                r.learner().examplesTrained(), r.learner().validationExamples(), r.modelVersion());
+                r.learner().examplesTrained(), r.learner().validationExamples(), r.learner().lastVersion());
         System.out.printf("  validation    online window: logloss %.4f, AUC %.4f, MAP@12 %.4f%n",
                 r.learner().validation().logloss(), r.learner().validation().auc(), r.learner().validation().map12());
-        System.out.printf("  scorer        %,d test displays ranked%n", r.scored());
+        System.out.printf("  scorer        %,d test displays ranked, by model version %s%n", r.scored(), r.servedBy());
         System.out.printf("  MAP@12        %.4f on the test displays (random ranking %.4f, planted optimum %.4f)%n",
                 r.map12(), r.map12Random(), r.map12Optimal());
         double normalized = (r.map12() - r.map12Random()) / (r.map12Optimal() - r.map12Random());

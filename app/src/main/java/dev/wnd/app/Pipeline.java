@@ -49,7 +49,7 @@ final class Pipeline {
 
     /** What happened, with the numbers the summary prints. */
     record Report(GeneratorSummary data, ReplaySummary replay, OnlineLearner.Summary learner, long scored,
-            double map12, double map12Random, double map12Optimal, String modelVersion, Duration elapsed) {
+            double map12, double map12Random, double map12Optimal, Map<String, Long> servedBy, Duration elapsed) {
     }
 
     private Pipeline() {
@@ -81,9 +81,10 @@ final class Pipeline {
                     learned.examplesTrained(), learned.validationExamples(), learned.lastVersion());
 
             out.printf("[5/5] scoring %,d test displays with model %s%n", requests, learned.lastVersion());
-            Map<Long, List<Long>> rankings = score(cluster, state, models, requests, config.timeout());
-            out.printf("      %,d of %,d test displays ranked (the rest went to the dead-letter topic)%n",
-                    rankings.size(), requests);
+            Map<String, Long> servedBy = new java.util.TreeMap<>();
+            Map<Long, List<Long>> rankings = score(cluster, state, models, requests, config.timeout(), servedBy);
+            out.printf("      %,d of %,d test displays ranked%s%n", rankings.size(), requests,
+                    rankings.size() < requests ? " (the rest went to the dead-letter topic)" : "");
             Map<Long, Long> clicked = readTruth(data.resolve("truth").resolve("clicks_test_truth.csv"));
             double apSum = 0;
             double randomSum = 0;
@@ -98,7 +99,7 @@ final class Pipeline {
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             return new Report(generated, replay, learned, n, n == 0 ? Double.NaN : apSum / n,
-                    n == 0 ? Double.NaN : randomSum / n, generated.map12Optimal(), learned.lastVersion(), elapsed);
+                    n == 0 ? Double.NaN : randomSum / n, generated.map12Optimal(), servedBy, elapsed);
         }
     }
 
@@ -128,19 +129,20 @@ final class Pipeline {
      * {@code modelDir}; returns each display's ads, best first.
      */
     static Map<Long, List<Long>> score(Cluster cluster, Path stateDir, Path modelDir, long requests,
-            Duration timeout) {
+            Duration timeout, Map<String, Long> servedBy) {
         try (CheckpointModelFeed feed = new CheckpointModelFeed(FeatureSpec.seed(), modelDir, cluster.topics(),
                 null)) {
             KafkaStreams scorer = Stages.startScorer(cluster, stateDir, feed);
             try {
-                return collectScores(cluster, requests, timeout);
+                return collectScores(cluster, requests, timeout, servedBy);
             } finally {
                 scorer.close();
             }
         }
     }
 
-    private static Map<Long, List<Long>> collectScores(Cluster cluster, long expected, Duration timeout) {
+    private static Map<Long, List<Long>> collectScores(Cluster cluster, long expected, Duration timeout,
+            Map<String, Long> servedBy) {
         Map<Long, List<Long>> rankings = new HashMap<>();
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
@@ -171,6 +173,7 @@ final class Pipeline {
                         ranked.add(ad.getAdId());
                     }
                     rankings.put(r.value().getDisplayId(), ranked);
+                    servedBy.merge(r.value().getModelVersion(), 1L, Long::sum);
                     }
                 }
             }

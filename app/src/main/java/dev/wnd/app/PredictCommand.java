@@ -53,7 +53,10 @@ final class PredictCommand implements Callable<Integer> {
             c.ensureTopics();
             ReplaySummary replay = IngestCommand.replay(c, data, 0, labelDelay, cluster.partitions);
             long requests = replay.sentPerTopic().getOrDefault(c.topics().scoreRequests.name(), 0L);
-            ranked = Pipeline.score(c, cluster.workDir.resolve("state"), modelDir, requests, Duration.ofHours(2));
+            Map<String, Long> servedBy = new java.util.TreeMap<>();
+            ranked = Pipeline.score(c, cluster.workDir.resolve("state"), modelDir, requests, Duration.ofHours(2),
+                    servedBy);
+            System.err.println("scores served by model version(s): " + servedBy);
         }
         int fallback = writeSubmission(out, requested, ranked);
         System.out.printf("wrote %,d displays to %s (%,d ranked by the model", requested.size(), out,
