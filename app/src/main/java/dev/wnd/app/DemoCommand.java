@@ -1,12 +1,9 @@
 package dev.wnd.app;
 
 import dev.wnd.model.ModelConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,17 +36,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (Files.exists(workDir)) {
-            System.out.println("resetting the demo work directory " + workDir + " (nothing of a previous run is reused)");
-            try (Stream<Path> files = Files.walk(workDir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        ClusterOptions cluster = new ClusterOptions();
-        cluster.workDir = workDir;
-        cluster.partitions = 1;
+        Workspace.reset(workDir);
+        ClusterOptions cluster = Workspace.embedded(workDir);
         // The demo's default model is small so that it runs in minutes on a laptop CPU; every seed flag still applies.
         ModelConfig base = ModelConfig.defaults().toBuilder().deepHiddenUnits(java.util.List.of(256, 256, 256)).build();
         Pipeline.Report r = Pipeline.run(new Pipeline.Config(workDir, displays, dataSeed, 0L, model.toConfig(base),

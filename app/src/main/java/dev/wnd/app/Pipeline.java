@@ -132,7 +132,7 @@ final class Pipeline {
             Duration timeout, Map<String, Long> servedBy) {
         try (CheckpointModelFeed feed = new CheckpointModelFeed(FeatureSpec.seed(), modelDir, cluster.topics(),
                 null)) {
-            KafkaStreams scorer = Stages.startScorer(cluster, stateDir, feed);
+            KafkaStreams scorer = Stages.startScorer(cluster, stateDir, feed, false);
             try {
                 return collectScores(cluster, requests, timeout, servedBy);
             } finally {

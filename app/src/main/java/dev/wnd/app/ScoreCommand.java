@@ -36,7 +36,7 @@ final class ScoreCommand implements Callable<Integer> {
             }
             try (CheckpointModelFeed feed = new CheckpointModelFeed(FeatureSpec.seed(), modelDir, c.topics(),
                     c.bootstrap())) {
-                KafkaStreams streams = Stages.startScorer(c, cluster.workDir.resolve("state"), feed);
+                KafkaStreams streams = Stages.startScorer(c, cluster.workDir.resolve("state"), feed, true);
                 System.out.println("scoring: requests on score-requests / score-requests.json, answers on scores /"
                         + " scores.json. Ctrl-C stops.");
                 FeaturesCommand.waitForCtrlC(streams);

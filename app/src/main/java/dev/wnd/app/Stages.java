@@ -12,6 +12,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,19 +44,34 @@ final class Stages {
         return start(topology, settings);
     }
 
-    static KafkaStreams startScorer(Cluster cluster, Path stateDir, ModelFeed feed) {
+    /**
+     * @param live serve requests as they come (no waiting for other inputs, no batching of answers); false for a
+     *     backfill, where requests must wait until the state inputs have caught up with their timestamps
+     */
+    static KafkaStreams startScorer(Cluster cluster, Path stateDir, ModelFeed feed, boolean live) {
         FeatureAssembler assembler = new FeatureAssembler(FeatureSpec.seed());
         Topology topology = ScorerTopology.build(cluster.topics(), assembler, feed);
         // At-least-once: a score is an answer, not state; a rare duplicate answer is harmless and latency matters.
         StreamsSettings settings = new StreamsSettings(SCORER_APP_ID, cluster.bootstrap(), cluster.registryUrl(),
                 stateDir.resolve("scorer"), "scorer", false, 100);
-        return start(topology, settings);
+        Properties props = settings.toProperties();
+        if (live) {
+            props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
+            props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+            props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 5);
+            props.put(StreamsConfig.POLL_MS_CONFIG, 5L);
+        }
+        return start(topology, settings.applicationId(), props);
     }
 
     private static KafkaStreams start(Topology topology, StreamsSettings settings) {
-        KafkaStreams streams = new KafkaStreams(topology, settings.toProperties());
+        return start(topology, settings.applicationId(), settings.toProperties());
+    }
+
+    private static KafkaStreams start(Topology topology, String applicationId, Properties props) {
+        KafkaStreams streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(e -> {
-            org.slf4j.LoggerFactory.getLogger(Stages.class).error("{} failed", settings.applicationId(), e);
+            org.slf4j.LoggerFactory.getLogger(Stages.class).error("{} failed", applicationId, e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
                     .SHUTDOWN_CLIENT;
         });
