@@ -86,7 +86,7 @@ public final class FeatureStateTopology {
                 topics.pageViews.valueSerde().deserializer(), topics.pageViews.name());
         topology.addProcessor("user-state", UserStateProcessor::new, "page-views-source");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.USERS),
-                Serdes.String(), StateSerdes.userState()), "user-state");
+                Serdes.String(), StateSerdes.userState()).withCachingEnabled(), "user-state");
 
         topology.addSource(DISPLAYS_SOURCE, topics.displays.keySerde().deserializer(),
                 topics.displays.valueSerde().deserializer(), topics.displays.name());
@@ -96,11 +96,11 @@ public final class FeatureStateTopology {
                 topics.labels.valueSerde().deserializer(), topics.labels.name());
         topology.addProcessor("ctr-state", CtrStateProcessor::new, LABELS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.CTR),
-                Serdes.String(), StateSerdes.ctrCounts()), "ctr-state");
+                Serdes.String(), StateSerdes.ctrCounts()).withCachingEnabled(), "ctr-state");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.CTR_ADS),
-                Serdes.String(), Serdes.Long()), "ctr-state");
+                Serdes.String(), Serdes.Long()).withCachingEnabled(), "ctr-state");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.DISPLAY_FACTS),
-                Serdes.Long(), StateSerdes.displayFacts()), "display-facts", "ctr-state");
+                Serdes.Long(), StateSerdes.displayFacts()).withCachingEnabled(), "display-facts", "ctr-state");
         return topology;
     }
 
@@ -111,7 +111,7 @@ public final class FeatureStateTopology {
 
     private static <K, V, SK, SV> void addGlobal(Topology topology, String store, Topic<K, V> topic,
             StoreBuilder<KeyValueStore<SK, SV>> builder, BiConsumer<KeyValueStore<SK, SV>, V> update) {
-        topology.addGlobalStore(builder.withLoggingDisabled(), store + "-source", topic.keySerde().deserializer(),
+        topology.addGlobalStore(builder.withLoggingDisabled().withCachingEnabled(), store + "-source", topic.keySerde().deserializer(),
                 topic.valueSerde().deserializer(), topic.name(), store + "-loader",
                 () -> new Processor<K, V, Void, Void>() {
                     private KeyValueStore<SK, SV> kv;

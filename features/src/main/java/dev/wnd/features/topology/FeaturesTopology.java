@@ -72,7 +72,7 @@ public final class FeaturesTopology {
         topology.addProcessor("label-examples", () -> new LabelExamples(assembler.spec().hash()),
                 FeatureStateTopology.LABELS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.PENDING),
-                Serdes.Long(), StateSerdes.pendingDisplay()), "display-features", "label-examples");
+                Serdes.Long(), StateSerdes.pendingDisplay()).withCachingEnabled(), "display-features", "label-examples");
         topology.connectProcessorAndStateStores("display-features", FeatureStateTopology.READ_STORES);
         topology.addSink(EXAMPLES_SINK, topics.examples.name(), topics.examples.keySerde().serializer(),
                 topics.examples.valueSerde().serializer(), "label-examples");

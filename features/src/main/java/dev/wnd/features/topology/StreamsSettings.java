@@ -46,6 +46,9 @@ public record StreamsSettings(String applicationId, String bootstrapServers, Str
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
                 exactlyOnce ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        // An in-memory cache in front of every RocksDB store: hot keys (ads, campaigns, aspects) are read from
+        // memory and their many updates reach RocksDB and the changelog once per commit.
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 128L * 1024 * 1024);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Wait briefly for every input partition to have data so records are merged in timestamp order.

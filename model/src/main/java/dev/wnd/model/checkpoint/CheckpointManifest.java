@@ -1,0 +1,87 @@
+package dev.wnd.model.checkpoint;
+
+import dev.wnd.model.ModelConfig;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.Objects;
+
+/**
+ * The JSON manifest ({@code manifest.json}) of one checkpoint: what was trained, from where in the stream, with
+ * which code, and the size and SHA-256 of every other file. Its own SHA-256 is in {@code manifest.sha256}.
+ * Immutable.
+ *
+ * @param formatVersion checkpoint format version ({@link CheckpointStore#FORMAT_VERSION})
+ * @param version the checkpoint's version string, equal to its directory name; scores carry it as model version
+ * @param generation position in the store's sequence of checkpoints (1, 2, ...); newer is larger
+ * @param step the trainer's global step (batches trained)
+ * @param examplesTrained examples trained
+ * @param seed the initialisation seed (also in {@code modelConfig})
+ * @param modelConfig every hyperparameter
+ * @param featureSpec version and hash of the feature spec the model reads
+ * @param offsets consumed input offsets: for each "topic-partition", the next offset to read
+ * @param streamTime the stream time reached (e.g. the latest event time trained on); null if the caller had none
+ * @param createdAt wall-clock time of the save
+ * @param provenance the software that wrote it
+ * @param files size and SHA-256 of every data file, by file name
+ */
+public record CheckpointManifest(
+        int formatVersion,
+        String version,
+        long generation,
+        long step,
+        long examplesTrained,
+        long seed,
+        ModelConfig modelConfig,
+        SpecRef featureSpec,
+        Map<String, Long> offsets,
+        Instant streamTime,
+        Instant createdAt,
+        Provenance provenance,
+        Map<String, FileDigest> files) {
+
+    public CheckpointManifest {
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(modelConfig, "modelConfig");
+        Objects.requireNonNull(featureSpec, "featureSpec");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(provenance, "provenance");
+        offsets = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(offsets, "offsets")));
+        for (Map.Entry<String, Long> e : offsets.entrySet()) {
+            if (e.getValue() == null || e.getValue() < 0) {
+                throw new IllegalArgumentException("offset of " + e.getKey() + " must be >= 0, got " + e.getValue());
+            }
+        }
+        files = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(files, "files")));
+    }
+
+    /**
+     * The feature spec a model was trained with.
+     *
+     * @param version {@link dev.wnd.features.spec.FeatureSpec#version()}
+     * @param hash {@link dev.wnd.features.spec.FeatureSpec#hash()}
+     */
+    public record SpecRef(String version, String hash) {
+    }
+
+    /**
+     * Who wrote a checkpoint.
+     *
+     * @param javaVersion {@code java.version}
+     * @param djlVersion DJL's version
+     * @param engine the DJL engine and its version, e.g. "PyTorch 2.7.1"
+     * @param os operating system and architecture
+     */
+    public record Provenance(String javaVersion, String djlVersion, String engine, String os) {
+    }
+
+    /**
+     * Size and checksum of one file.
+     *
+     * @param bytes size in bytes
+     * @param sha256 lower-case hex SHA-256
+     */
+    public record FileDigest(long bytes, String sha256) {
+    }
+}

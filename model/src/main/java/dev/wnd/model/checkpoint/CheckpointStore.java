@@ -1,0 +1,383 @@
+package dev.wnd.model.checkpoint;
+
+import ai.djl.engine.Engine;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import dev.wnd.features.spec.FeatureSpec;
+import dev.wnd.model.ModelConfig;
+import dev.wnd.model.WideDeepTrainer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A directory of checkpoints, one sub-directory each, written atomically and verified on load.
+ *
+ * <p><b>Layout.</b> {@code <modelDir>/ckpt-<generation, 10 digits>-s<step>/} holds {@code parameters.bin} and
+ * {@code optimizer.bin} (named tensors, format in {@link TensorFormat}: parameters and optimizer state by stable
+ * name, never by DJL parameter id), {@code manifest.json} ({@link CheckpointManifest}: config, seed, spec hash,
+ * offsets, times, provenance, and the size and SHA-256 of both tensor files) and {@code manifest.sha256} (the
+ * manifest's own SHA-256). The directory name is the model version.
+ *
+ * <p><b>Atomicity.</b> {@link #save} writes into a hidden temporary directory, forces every file and the directory
+ * to disk, renames it into place atomically and forces the parent: a crash leaves either the whole checkpoint or
+ * none (plus a temporary directory that the next save removes). Old checkpoints beyond {@code keepLast} are renamed
+ * to a hidden trash name, then deleted, so a half-deleted checkpoint is never visible.
+ *
+ * <p><b>Verification.</b> {@link #loadNewestValid} tries checkpoints newest first and returns the first whose
+ * manifest digest, file sizes, file digests and tensor-file structure all check out; each one skipped is logged at
+ * WARN with its directory and the reason.
+ *
+ * <p><b>Threading.</b> One writer (the learner) per directory; any number of readers, in any process, may call
+ * {@link #loadNewestValid} concurrently. A reader can lose a race with pruning: building a trainer or predictor
+ * from a {@link LoadedCheckpoint} then fails with an {@link IOException}, and the reader should simply load again.
+ * Instances hold no mutable state and are thread-safe.
+ */
+public final class CheckpointStore {
+
+    /** The checkpoint format version this code writes and reads. */
+    public static final int FORMAT_VERSION = 1;
+
+    static final String PARAMETERS_FILE = "parameters.bin";
+    static final String OPTIMIZER_FILE = "optimizer.bin";
+    static final String MANIFEST_FILE = "manifest.json";
+    static final String MANIFEST_DIGEST_FILE = "manifest.sha256";
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+    private static final Pattern NAME = Pattern.compile("ckpt-(\\d{10})-s(\\d+)");
+    private static final String TEMP_PREFIX = ".tmp-";
+    private static final String TRASH_PREFIX = ".trash-";
+
+    private final Path modelDir;
+    private final int keepLast;
+    private final Clock clock;
+    private final ObjectMapper json;
+
+    /**
+     * A store over {@code modelDir} (created if missing) that keeps the newest {@code keepLast} checkpoints.
+     *
+     * @param keepLast how many checkpoints {@link #save} leaves, &gt;= 1 (2 or more lets readers fall back when
+     *     the newest is damaged)
+     */
+    public CheckpointStore(Path modelDir, int keepLast) throws IOException {
+        this(modelDir, keepLast, Clock.systemUTC());
+    }
+
+    CheckpointStore(Path modelDir, int keepLast, Clock clock) throws IOException {
+        if (keepLast < 1) {
+            throw new IllegalArgumentException("keepLast must be >= 1, got " + keepLast);
+        }
+        this.modelDir = Files.createDirectories(Objects.requireNonNull(modelDir, "modelDir"));
+        this.keepLast = keepLast;
+        this.clock = clock;
+        this.json = objectMapper();
+    }
+
+    /** The directory holding the checkpoints. */
+    public Path directory() {
+        return modelDir;
+    }
+
+    /**
+     * Saves the trainer's parameters and optimizer state with the caller's stream position, then prunes to the
+     * newest {@code keepLast}. Call on the trainer's thread, between batches.
+     *
+     * @param offsets for each "topic-partition" (e.g. {@code "examples-0"}), the next offset to consume; the
+     *     learner resumes from these
+     * @param streamTime the stream time reached (e.g. the latest event time trained on), or null
+     * @return the new checkpoint's version, directory and manifest
+     */
+    public CheckpointInfo save(WideDeepTrainer trainer, Map<String, Long> offsets, Instant streamTime)
+            throws IOException {
+        Objects.requireNonNull(trainer, "trainer");
+        Objects.requireNonNull(offsets, "offsets");
+        removeLeftovers();
+        long generation = 1 + checkpointDirectories().stream().mapToLong(CheckpointStore::generation).max()
+                .orElse(0);
+        String version = String.format("ckpt-%010d-s%d", generation, trainer.step());
+        Path temp = modelDir.resolve(TEMP_PREFIX + version + "-" + UUID.randomUUID());
+        Files.createDirectory(temp);
+        try {
+            Map<String, CheckpointManifest.FileDigest> files = new LinkedHashMap<>();
+            try (TensorFileWriter w = new TensorFileWriter(temp.resolve(PARAMETERS_FILE))) {
+                trainer.writeParameters(w);
+                files.put(PARAMETERS_FILE, w.finish());
+            }
+            try (TensorFileWriter w = new TensorFileWriter(temp.resolve(OPTIMIZER_FILE))) {
+                trainer.writeOptimizerState(w);
+                files.put(OPTIMIZER_FILE, w.finish());
+            }
+            FeatureSpec spec = trainer.spec();
+            ModelConfig config = trainer.config();
+            CheckpointManifest manifest = new CheckpointManifest(FORMAT_VERSION, version, generation,
+                    trainer.step(), trainer.examplesTrained(), config.seed(), config,
+                    new CheckpointManifest.SpecRef(spec.version(), spec.hash()), offsets, streamTime,
+                    clock.instant(), provenance(), files);
+            byte[] manifestBytes = json.writeValueAsBytes(manifest);
+            writeAndForce(temp.resolve(MANIFEST_FILE), manifestBytes);
+            writeAndForce(temp.resolve(MANIFEST_DIGEST_FILE),
+                    (sha256(manifestBytes) + "\n").getBytes(StandardCharsets.US_ASCII));
+            force(temp);
+            Path target = modelDir.resolve(version);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            force(modelDir);
+            LOG.info("Saved checkpoint {} (step {}, {} examples)", target, trainer.step(), trainer.examplesTrained());
+            prune();
+            return new CheckpointInfo(version, target, manifest);
+        } catch (IOException | RuntimeException | Error e) {
+            deleteRecursively(temp);
+            throw e;
+        }
+    }
+
+    /**
+     * The newest checkpoint that passes verification, or empty if there is none. Each checkpoint skipped as
+     * corrupt is logged at WARN with its directory and the reason.
+     */
+    public Optional<LoadedCheckpoint> loadNewestValid() {
+        List<Path> candidates;
+        try {
+            candidates = checkpointDirectories();
+        } catch (IOException e) {
+            LOG.warn("Cannot list checkpoints in {}: {}", modelDir, e.toString());
+            return Optional.empty();
+        }
+        for (Path dir : candidates) {
+            try {
+                return Optional.of(load(dir));
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Skipping checkpoint {}: {}", dir, reason(e));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Verifies and opens one checkpoint directory.
+     *
+     * @throws CorruptCheckpointException if it fails verification
+     */
+    public LoadedCheckpoint load(Path directory) throws IOException {
+        Path manifestFile = directory.resolve(MANIFEST_FILE);
+        Path digestFile = directory.resolve(MANIFEST_DIGEST_FILE);
+        byte[] manifestBytes = readRequired(manifestFile);
+        String expectedDigest = new String(readRequired(digestFile), StandardCharsets.US_ASCII).trim();
+        if (!sha256(manifestBytes).equals(expectedDigest)) {
+            throw new CorruptCheckpointException(MANIFEST_FILE + ": SHA-256 does not match " + MANIFEST_DIGEST_FILE);
+        }
+        CheckpointManifest manifest;
+        try {
+            manifest = json.readValue(manifestBytes, CheckpointManifest.class);
+        } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
+            throw new CorruptCheckpointException(MANIFEST_FILE + ": unreadable: " + e.getMessage());
+        }
+        if (manifest.formatVersion() != FORMAT_VERSION) {
+            throw new CorruptCheckpointException("format version " + manifest.formatVersion() + ", this code reads "
+                    + FORMAT_VERSION);
+        }
+        String dirName = directory.getFileName().toString();
+        if (!manifest.version().equals(dirName)) {
+            throw new CorruptCheckpointException("manifest is for " + manifest.version() + ", directory is "
+                    + dirName);
+        }
+        for (String file : List.of(PARAMETERS_FILE, OPTIMIZER_FILE)) {
+            CheckpointManifest.FileDigest expected = manifest.files().get(file);
+            if (expected == null) {
+                throw new CorruptCheckpointException(MANIFEST_FILE + " lists no " + file);
+            }
+            Path path = directory.resolve(file);
+            if (!Files.isRegularFile(path)) {
+                throw new CorruptCheckpointException("missing " + file);
+            }
+            long size = Files.size(path);
+            if (size != expected.bytes()) {
+                throw new CorruptCheckpointException(file + " has " + size + " bytes, the manifest says "
+                        + expected.bytes());
+            }
+            String actual = sha256(path);
+            if (!actual.equals(expected.sha256())) {
+                throw new CorruptCheckpointException(file + ": SHA-256 " + actual + " does not match the manifest's "
+                        + expected.sha256());
+            }
+        }
+        TensorFileReader parameters = new TensorFileReader(directory.resolve(PARAMETERS_FILE));
+        TensorFileReader optimizer = new TensorFileReader(directory.resolve(OPTIMIZER_FILE));
+        return new LoadedCheckpoint(new CheckpointInfo(dirName, directory, manifest), parameters, optimizer);
+    }
+
+    /** Checkpoint directories (valid or not), newest first. */
+    public List<Path> checkpointDirectories() throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(modelDir)) {
+            for (Path p : stream) {
+                if (NAME.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p)) {
+                    dirs.add(p);
+                }
+            }
+        }
+        dirs.sort(Comparator.comparingLong(CheckpointStore::generation).reversed());
+        return dirs;
+    }
+
+    private static long generation(Path dir) {
+        Matcher m = NAME.matcher(dir.getFileName().toString());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(dir.toString());
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    private void prune() throws IOException {
+        List<Path> dirs = checkpointDirectories();
+        for (Path old : dirs.subList(Math.min(keepLast, dirs.size()), dirs.size())) {
+            Path trash = modelDir.resolve(TRASH_PREFIX + old.getFileName() + "-" + UUID.randomUUID());
+            Files.move(old, trash, StandardCopyOption.ATOMIC_MOVE);
+            deleteRecursively(trash);
+            LOG.info("Removed old checkpoint {}", old);
+        }
+    }
+
+    /** Temporary and trash directories left by a crash; only the single writer calls this. */
+    private void removeLeftovers() throws IOException {
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(modelDir)) {
+            for (Path p : stream) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(TEMP_PREFIX) || name.startsWith(TRASH_PREFIX)) {
+                    LOG.info("Removing leftover {}", p);
+                    deleteRecursively(p);
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static byte[] readRequired(Path file) throws IOException {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new CorruptCheckpointException("missing " + file.getFileName());
+        }
+    }
+
+    private static void writeAndForce(Path file, byte[] bytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
+    }
+
+    /** fsync of a directory, so that a rename or a new entry in it is durable. */
+    private static void force(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(digest().digest(bytes));
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest md = digest();
+        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (ch.read(buffer) >= 0) {
+                buffer.flip();
+                md.update(buffer);
+                buffer.clear();
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static CheckpointManifest.Provenance provenance() {
+        Engine engine = Engine.getEngine("PyTorch");
+        return new CheckpointManifest.Provenance(System.getProperty("java.version"), Engine.getDjlVersion(),
+                engine.getEngineName() + " " + engine.getVersion(),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    }
+
+    private static String reason(Exception e) {
+        return e instanceof CorruptCheckpointException ? e.getMessage() : e.toString();
+    }
+
+    private static ObjectMapper objectMapper() {
+        SimpleModule time = new SimpleModule("instant-as-iso-8601");
+        time.addSerializer(Instant.class, ToStringSerializer.instance);
+        time.addDeserializer(Instant.class, new InstantDeserializer());
+        return new ObjectMapper()
+                .registerModule(time)
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    /** ISO-8601 instants, e.g. {@code 2026-11-26T10:48:10.123Z}. */
+    private static final class InstantDeserializer extends StdDeserializer<Instant> {
+        InstantDeserializer() {
+            super(Instant.class);
+        }
+
+        @Override
+        public Instant deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            try {
+                return Instant.parse(p.getValueAsString());
+            } catch (DateTimeParseException | NullPointerException e) {
+                throw ctx.weirdStringException(p.getText(), Instant.class, "not an ISO-8601 instant");
+            }
+        }
+    }
+}

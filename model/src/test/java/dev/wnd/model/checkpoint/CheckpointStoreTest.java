@@ -1,0 +1,246 @@
+package dev.wnd.model.checkpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.wnd.features.spec.FeatureSpec;
+import dev.wnd.model.Batch;
+import dev.wnd.model.InMemoryTensors;
+import dev.wnd.model.ModelConfig;
+import dev.wnd.model.TestSpecs;
+import dev.wnd.model.WideDeepPredictor;
+import dev.wnd.model.WideDeepTrainer;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.LoggerFactory;
+
+class CheckpointStoreTest {
+
+    @TempDir
+    Path modelDir;
+
+    private final FeatureSpec spec = TestSpecs.tiny();
+    private final ModelConfig config = TestSpecs.tinyConfig(21).toBuilder().deepWarmupSteps(3).build();
+    private final List<Batch> batches = new ArrayList<>();
+    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+
+    @BeforeEach
+    void setUp() {
+        SplittableRandom rng = new SplittableRandom(17);
+        for (int i = 0; i < 8; i++) {
+            batches.add(TestSpecs.learnableBatch(spec, 32, rng));
+        }
+        log.start();
+        ((Logger) LoggerFactory.getLogger(CheckpointStore.class)).addAppender(log);
+    }
+
+    @AfterEach
+    void tearDown() {
+        ((Logger) LoggerFactory.getLogger(CheckpointStore.class)).detachAppender(log);
+    }
+
+    @Test
+    void shouldRestoreParametersAndOptimizerStateSoThatTrainingContinuesIdentically() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 3);
+        try (WideDeepTrainer original = WideDeepTrainer.create(spec, config)) {
+            for (int i = 0; i < 5; i++) {
+                original.trainBatch(batches.get(i));
+            }
+            CheckpointInfo saved = store.save(original, Map.of("examples-0", 160L), Instant.parse(
+                    "2026-01-02T03:04:05Z"));
+            LoadedCheckpoint loaded = store.loadNewestValid().orElseThrow();
+            assertThat(loaded.version()).isEqualTo(saved.version()).isEqualTo("ckpt-0000000001-s5");
+            try (WideDeepTrainer restored = loaded.restoreTrainer(spec)) {
+                assertThat(restored.step()).isEqualTo(5);
+                assertThat(restored.examplesTrained()).isEqualTo(160);
+                assertThat(InMemoryTensors.parametersOf(restored).bitIdentical(
+                        InMemoryTensors.parametersOf(original))).isTrue();
+                assertThat(InMemoryTensors.optimizerStateOf(restored).bitIdentical(
+                        InMemoryTensors.optimizerStateOf(original))).isTrue();
+                // one more step on both (still inside the warm-up: the step counter matters too)
+                original.trainBatch(batches.get(5));
+                restored.trainBatch(batches.get(5));
+                InMemoryTensors a = InMemoryTensors.parametersOf(original);
+                InMemoryTensors b = InMemoryTensors.parametersOf(restored);
+                assertThat(a.bitIdentical(b)).as("differing: %s", a.differingNames(b)).isTrue();
+                assertThat(InMemoryTensors.optimizerStateOf(restored).bitIdentical(
+                        InMemoryTensors.optimizerStateOf(original))).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void shouldWriteAManifestWithEverythingNeededToResume() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 2);
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            trainer.trainBatch(batches.get(0));
+            store.save(trainer, Map.of("examples-1", 7L, "examples-0", 25L), Instant.parse("2026-01-02T03:04:05Z"));
+        }
+        CheckpointManifest m = store.loadNewestValid().orElseThrow().manifest();
+        assertThat(m.formatVersion()).isEqualTo(CheckpointStore.FORMAT_VERSION);
+        assertThat(m.step()).isEqualTo(1);
+        assertThat(m.examplesTrained()).isEqualTo(32);
+        assertThat(m.seed()).isEqualTo(21);
+        assertThat(m.modelConfig()).isEqualTo(config);
+        assertThat(m.featureSpec()).isEqualTo(new CheckpointManifest.SpecRef(spec.version(), spec.hash()));
+        assertThat(m.offsets()).containsExactly(Map.entry("examples-0", 25L), Map.entry("examples-1", 7L));
+        assertThat(m.streamTime()).isEqualTo(Instant.parse("2026-01-02T03:04:05Z"));
+        assertThat(m.createdAt()).isNotNull();
+        assertThat(m.provenance().javaVersion()).isEqualTo(System.getProperty("java.version"));
+        assertThat(m.provenance().djlVersion()).isEqualTo("0.36.0");
+        assertThat(m.provenance().engine()).startsWith("PyTorch");
+        assertThat(m.files()).containsOnlyKeys("parameters.bin", "optimizer.bin");
+        String json = Files.readString(store.checkpointDirectories().get(0).resolve("manifest.json"));
+        assertThat(json).contains("\"examples-0\" : 25", "\"streamTime\" : \"2026-01-02T03:04:05Z\"",
+                "\"linearLearningRate\" : 0.2", "\"sha256\"");
+    }
+
+    enum Damage { FLIPPED_PARAMETER_BYTE, TRUNCATED_OPTIMIZER_STATE, MISSING_PARAMETERS, EDITED_MANIFEST,
+        MISSING_MANIFEST_DIGEST }
+
+    @ParameterizedTest
+    @EnumSource(Damage.class)
+    void shouldSkipACorruptCheckpointWithAWarningNamingItAndTheReason(Damage damage) throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 3);
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            trainer.trainBatch(batches.get(0));
+            store.save(trainer, Map.of("examples-0", 32L), null);
+            trainer.trainBatch(batches.get(1));
+            CheckpointInfo newest = store.save(trainer, Map.of("examples-0", 64L), null);
+            damage(newest.directory(), damage);
+        }
+        Optional<LoadedCheckpoint> loaded = store.loadNewestValid();
+        assertThat(loaded).isPresent();
+        assertThat(loaded.get().version()).isEqualTo("ckpt-0000000001-s1");
+        assertThat(loaded.get().offsets()).containsEntry("examples-0", 32L);
+        assertThat(log.list).anySatisfy(e -> {
+            assertThat(e.getLevel()).isEqualTo(Level.WARN);
+            assertThat(e.getFormattedMessage()).contains("ckpt-0000000002-s2").contains(switch (damage) {
+                case FLIPPED_PARAMETER_BYTE -> "parameters.bin: SHA-256";
+                case TRUNCATED_OPTIMIZER_STATE -> "optimizer.bin has";
+                case MISSING_PARAMETERS -> "missing parameters.bin";
+                case EDITED_MANIFEST -> "manifest.json: SHA-256";
+                case MISSING_MANIFEST_DIGEST -> "missing manifest.sha256";
+            });
+        });
+        try (WideDeepPredictor predictor = loaded.get().newPredictor(spec)) {
+            assertThat(predictor.predict(batches.get(0))).hasSize(32);
+        }
+    }
+
+    @Test
+    void shouldReturnEmptyWhenNoCheckpointIsValid() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 1);
+        assertThat(store.loadNewestValid()).isEmpty();
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            damage(store.save(trainer, Map.of(), null).directory(), Damage.FLIPPED_PARAMETER_BYTE);
+        }
+        assertThat(store.loadNewestValid()).isEmpty();
+    }
+
+    @Test
+    void shouldKeepOnlyTheNewestCheckpointsAndNoTemporaryDirectories() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 2);
+        Files.createDirectory(modelDir.resolve(".tmp-ckpt-crashed"));
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            for (int i = 0; i < 4; i++) {
+                trainer.trainBatch(batches.get(i));
+                store.save(trainer, Map.of("examples-0", 32L * (i + 1)), null);
+            }
+        }
+        try (Stream<Path> entries = Files.list(modelDir)) {
+            assertThat(entries.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("ckpt-0000000004-s4", "ckpt-0000000003-s3");
+        }
+        assertThat(store.loadNewestValid().orElseThrow().offsets()).containsEntry("examples-0", 128L);
+    }
+
+    @Test
+    void shouldServeTheSamePredictionsAsTheTrainerThatSavedIt() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 2);
+        float[] expected;
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            for (int i = 0; i < 4; i++) {
+                trainer.trainBatch(batches.get(i));
+            }
+            store.save(trainer, Map.of(), null);
+            expected = trainer.predict(batches.get(7));
+        }
+        LoadedCheckpoint loaded = store.loadNewestValid().orElseThrow();
+        try (WideDeepPredictor predictor = loaded.newPredictor(spec)) {
+            assertThat(predictor.predict(batches.get(7))).containsExactly(expected);
+            assertThat(predictor.modelVersion()).isEqualTo(loaded.version());
+            assertThat(predictor.specHash()).isEqualTo(spec.hash());
+        }
+    }
+
+    @Test
+    void shouldRefuseAFeatureSpecWithAnotherHash() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 2);
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            store.save(trainer, Map.of(), null);
+        }
+        FeatureSpec other = new FeatureSpec("tiny-v2", spec.categorical(), spec.numeric());
+        LoadedCheckpoint loaded = store.loadNewestValid().orElseThrow();
+        assertThatThrownBy(() -> loaded.newPredictor(other)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(spec.hash());
+        assertThatThrownBy(() -> loaded.restoreTrainer(other)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldRoundTripMixedPrecisionLossScaleState() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 2);
+        ModelConfig amp = config.toBuilder().amp(true).build();
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, amp)) {
+            trainer.trainBatch(batches.get(0));
+            store.save(trainer, Map.of(), null);
+            try (WideDeepTrainer restored = store.loadNewestValid().orElseThrow().restoreTrainer(spec)) {
+                assertThat(InMemoryTensors.optimizerStateOf(restored).bitIdentical(
+                        InMemoryTensors.optimizerStateOf(trainer))).isTrue();
+            }
+        }
+    }
+
+    private static void damage(Path dir, Damage damage) throws IOException {
+        switch (damage) {
+            case FLIPPED_PARAMETER_BYTE -> {
+                try (RandomAccessFile f = new RandomAccessFile(dir.resolve("parameters.bin").toFile(), "rw")) {
+                    long at = f.length() / 2;
+                    f.seek(at);
+                    int b = f.read();
+                    f.seek(at);
+                    f.write(b ^ 0x40);
+                }
+            }
+            case TRUNCATED_OPTIMIZER_STATE -> {
+                try (RandomAccessFile f = new RandomAccessFile(dir.resolve("optimizer.bin").toFile(), "rw")) {
+                    f.setLength(f.length() - 100);
+                }
+            }
+            case MISSING_PARAMETERS -> Files.delete(dir.resolve("parameters.bin"));
+            case EDITED_MANIFEST -> Files.writeString(dir.resolve("manifest.json"),
+                    Files.readString(dir.resolve("manifest.json")).replace("\"step\" : 2", "\"step\" : 3"));
+            case MISSING_MANIFEST_DIGEST -> Files.delete(dir.resolve("manifest.sha256"));
+            default -> throw new IllegalArgumentException(damage.toString());
+        }
+    }
+}
