@@ -191,13 +191,21 @@ public final class WideDeepTrainer implements AutoCloseable {
             throw new IllegalArgumentException(what + " do not match the model: missing " + missing
                     + ", unexpected " + unexpected);
         }
-        for (Map.Entry<String, NDArray> t : targets.entrySet()) {
-            Shape shape = source.shape(t.getKey());
-            if (!shape.equals(t.getValue().getShape())) {
-                throw new IllegalArgumentException(what + ": " + t.getKey() + " has shape " + shape
-                        + ", the model expects " + t.getValue().getShape());
+        // Parameters are gradient leaves; copying into them in place is only allowed with autograd off. PyTorch's
+        // grad mode is per thread, and a fresh thread (a scorer's stream thread) starts with it on.
+        boolean previousGradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            for (Map.Entry<String, NDArray> t : targets.entrySet()) {
+                Shape shape = source.shape(t.getKey());
+                if (!shape.equals(t.getValue().getShape())) {
+                    throw new IllegalArgumentException(what + ": " + t.getKey() + " has shape " + shape
+                            + ", the model expects " + t.getValue().getShape());
+                }
+                source.readInto(t.getKey(), t.getValue());
             }
-            source.readInto(t.getKey(), t.getValue());
+        } finally {
+            JniUtils.setGradMode(previousGradMode);
         }
     }
 

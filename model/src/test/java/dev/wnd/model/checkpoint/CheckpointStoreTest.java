@@ -194,6 +194,30 @@ class CheckpointStoreTest {
     }
 
     @Test
+    void shouldLoadAPredictorOnAFreshThreadWhereAutogradIsOn() throws Exception {
+        CheckpointStore store = new CheckpointStore(modelDir, 2);
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            trainer.trainBatch(batches.get(0));
+            store.save(trainer, Map.of(), null);
+        }
+        LoadedCheckpoint loaded = store.loadNewestValid().orElseThrow();
+        // A scorer loads models on its stream threads, which never ran a trainer: grad mode is on there.
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<float[]> scores = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread scorer = new Thread(() -> {
+            try (WideDeepPredictor predictor = loaded.newPredictor(spec)) {
+                scores.set(predictor.predict(batches.get(1)));
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        scorer.start();
+        scorer.join();
+        assertThat(failure.get()).isNull();
+        assertThat(scores.get()).hasSize(batches.get(1).size());
+    }
+
+    @Test
     void shouldRefuseAFeatureSpecWithAnotherHash() throws IOException {
         CheckpointStore store = new CheckpointStore(modelDir, 2);
         try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
