@@ -56,7 +56,7 @@ final class LearnCommand implements Callable<Integer> {
         try (Cluster c = Cluster.open(cluster, false)) {
             c.ensureTopics();
             LearnerConfig config = new LearnerConfig(c.bootstrap(), batchSize, maxBatchWait, checkpointEveryExamples,
-                    checkpointEvery, deterministic, "wnd");
+                    checkpointEvery, deterministic, "wnd", modelDir.resolve("metrics.jsonl"));
             try (DjlTrainableModel m = DjlTrainableModel.open(FeatureSpec.seed(), model.toConfig(ModelConfig.defaults()),
                     modelDir, keep);
                     OnlineLearner learner = new OnlineLearner(config, c.topics(), m, new OnlineMetrics(10_000))) {

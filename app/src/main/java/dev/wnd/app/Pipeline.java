@@ -113,7 +113,8 @@ final class Pipeline {
         try (Admin admin = cluster.admin();
                 DjlTrainableModel model = DjlTrainableModel.open(FeatureSpec.seed(), modelConfig, modelDir, 2);
                 OnlineLearner learner = new OnlineLearner(new LearnerConfig(cluster.bootstrap(), batchSize,
-                        Duration.ofSeconds(1), 0, Duration.ZERO, false, "wnd"), cluster.topics(), model,
+                        Duration.ofSeconds(1), 0, Duration.ZERO, false, "wnd", modelDir.resolve("metrics.jsonl")),
+                        cluster.topics(), model,
                         new OnlineMetrics(5_000))) {
             List<String> inputs = List.of(cluster.topics().pageViews.name(), cluster.topics().displays.name(),
                     cluster.topics().labels.name());

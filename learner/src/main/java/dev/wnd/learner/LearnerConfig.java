@@ -14,9 +14,12 @@ import java.util.Objects;
  * @param checkpointEvery checkpoint after this much time (zero = never by time)
  * @param deterministic cut batches by size only (needed for bit-identical crash-resume)
  * @param modelName key of the ModelVersion announcements
+ * @param metricsLog where to append one JSON line of online metrics per progress report (and at the end), for
+ *     the evaluation report's learning curves; null for none
  */
 public record LearnerConfig(String bootstrapServers, int batchSize, Duration maxBatchWait,
-        long checkpointEveryExamples, Duration checkpointEvery, boolean deterministic, String modelName) {
+        long checkpointEveryExamples, Duration checkpointEvery, boolean deterministic, String modelName,
+        java.nio.file.Path metricsLog) {
 
     public LearnerConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");

@@ -53,7 +53,11 @@ public final class OnlineLearner implements AutoCloseable {
     private final List<Example> trainBuffer = new ArrayList<>();
     private final List<Example> validationBuffer = new ArrayList<>();
     private Map<TopicPartition, Long> positionAfterLastBatch = new HashMap<>();
+    /** A learning-curve point is written every this many batches. */
+    private static final int METRICS_EVERY_BATCHES = 5;
+
     private volatile boolean stopping;
+    private long batches;
     private long trainedSinceCheckpoint;
     private long lastCheckpointNanos = System.nanoTime();
     private long streamTime;
@@ -199,6 +203,9 @@ public final class OnlineLearner implements AutoCloseable {
         scoreValidation();
         lastLoss = model.train(toBatch(trainBuffer));
         trainedSinceCheckpoint += trainBuffer.size();
+        if (++batches % METRICS_EVERY_BATCHES == 0) {
+            appendMetrics(metrics.snapshot());
+        }
         trainBuffer.clear();
         positionAfterLastBatch = new HashMap<>(position);
     }
@@ -266,6 +273,28 @@ public final class OnlineLearner implements AutoCloseable {
         LOG.info(String.format("trained %,d examples (%.0f/s), last batch loss %.4f; validation window %d displays:"
                 + " logloss %.4f, AUC %.4f, MAP@12 %.4f", trained, trained / Math.max(seconds, 1e-9), lastLoss,
                 s.displays(), s.logloss(), s.auc(), s.map12()));
+        appendMetrics(s);
+    }
+
+    /** One JSON line of the online metrics for the report's learning curves. */
+    private void appendMetrics(OnlineMetrics.Snapshot s) {
+        if (config.metricsLog() != null) {
+            String line = String.format(java.util.Locale.ROOT, "{\"wall_ms\": %d, \"stream_time\": %d, "
+                    + "\"examples_trained\": %d, \"validation_examples\": %d, \"train_loss\": %s, "
+                    + "\"window_displays\": %d, \"logloss\": %s, \"auc\": %s, \"map12\": %s}%n",
+                    System.currentTimeMillis(), streamTime, model.examplesTrained(), metrics.examplesSeen(),
+                    json(lastLoss), s.displays(), json(s.logloss()), json(s.auc()), json(s.map12()));
+            try {
+                java.nio.file.Files.writeString(config.metricsLog(), line, java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+            } catch (java.io.IOException e) {
+                LOG.warn("cannot append to the metrics log {}: {}", config.metricsLog(), e.toString());
+            }
+        }
+    }
+
+    private static String json(double v) {
+        return Double.isFinite(v) ? Double.toString(v) : "null";
     }
 
     private Batch toBatch(List<Example> examples) {
