@@ -30,21 +30,33 @@ final class FeaturesCommand implements Runnable {
         }
     }
 
-    /** Blocks until Ctrl-C (or the application dies), then closes the application cleanly. */
+    /**
+     * Blocks until Ctrl-C (or the application dies), then closes the application cleanly. The shutdown hook waits
+     * for the close, so the JVM does not exit while state stores and transactions are still being closed.
+     */
     static void waitForCtrlC(KafkaStreams streams) {
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(done::countDown, "wnd-shutdown");
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "wnd-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-                done.countDown();
+                stop.countDown();
             }
         });
         try {
-            done.await();
+            stop.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         streams.close();
+        closed.countDown();
     }
 }
