@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "wnd", mixinStandardHelpOptions = true, version = "wnd 0.1.0",
         description = "A Kafka-streamed online learner for Wide & Deep click prediction (Outbrain data).",
         subcommands = {DemoCommand.class, GenerateCommand.class, InspectCommand.class, TrainCommand.class,
-            PredictCommand.class, IngestCommand.class,
+            PredictCommand.class, EvaluateCommand.class, IngestCommand.class,
             FeaturesCommand.class, LearnCommand.class, ScoreCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Wnd implements Runnable {

@@ -1,0 +1,297 @@
+package dev.wnd.app;
+
+import dev.wnd.eval.EvaluationResult;
+import dev.wnd.eval.Evaluator;
+import dev.wnd.eval.EvaluatorConfig;
+import dev.wnd.eval.LearningCurve;
+import dev.wnd.eval.PlantedTruth;
+import dev.wnd.eval.Report;
+import dev.wnd.eval.ReportWriter;
+import dev.wnd.eval.ScoredRow;
+import dev.wnd.eval.TrainLabel;
+import dev.wnd.features.spec.FeatureSpec;
+import dev.wnd.model.Batch;
+import dev.wnd.model.WideDeepPredictor;
+import dev.wnd.model.checkpoint.CheckpointStore;
+import dev.wnd.model.checkpoint.LoadedCheckpoint;
+import dev.wnd.schemas.avro.Example;
+import dev.wnd.schemas.avro.Split;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Offline evaluation of a trained model on the validation split: exact MAP@12, AUC, logloss, calibration and a
+ * per-day breakdown beside a random and a point-in-time ad-CTR baseline, as a summary table, JSON and an HTML
+ * report.
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, defaultValueProvider = EvaluateCommand.Defaults.class,
+        description = {"Replay DIR through Kafka (a fresh embedded broker under --work-dir unless --bootstrap is "
+                + "given), build the features, score every VALIDATION example with the newest valid checkpoint in "
+                + "the model directory, and measure exact MAP@12 (all ads of a display ranked together), AUC, "
+                + "logloss, calibration and MAP@12 per day, beside a random ranking and a point-in-time ad-CTR "
+                + "baseline on the same displays. Prints a summary table; --json and --report write every number "
+                + "and an HTML page with charts (including the learner's online learning curves from "
+                + "<model-dir>/metrics.jsonl, and the planted optimum on data from `wnd generate`)."})
+final class EvaluateCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EvaluateCommand.class);
+    private static final String DEFAULT_WORK_DIR = ".wnd/evaluate";
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Directory of Outbrain CSV files.")
+    Path data;
+
+    @Option(names = "--model-dir", required = true, paramLabel = "DIR",
+            description = "Checkpoint directory; its newest valid checkpoint is evaluated.")
+    Path modelDir;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write every number as JSON to FILE.")
+    Path json;
+
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Write an HTML report (index.html, PNG charts, report.json) into DIR.")
+    Path report;
+
+    @Option(names = "--label-delay", defaultValue = "PT1H", paramLabel = "DURATION",
+            description = "Label release delay of the replay; the ad-CTR baseline uses a TRAIN label only this long "
+                    + "after its display (default: ${DEFAULT-VALUE}).")
+    Duration labelDelay;
+
+    @Option(names = "--split-seed", defaultValue = "0",
+            description = "Seed of the validation split; use the one the model was trained with "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long splitSeed;
+
+    @Option(names = "--ctr-prior", defaultValue = "10", paramLabel = "M",
+            description = "Prior strength of the ad-CTR baseline, in views: (clicks + M * global CTR) / (views + M) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double ctrPrior;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "Device to predict on: cpu, gpu or gpu:N "
+            + "(default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--batch-size", defaultValue = "4096",
+            description = "Validation examples per prediction batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--timeout", defaultValue = "PT30M", paramLabel = "DURATION",
+            description = "Longest wait for the features to drain the replayed topics (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    /** Evaluate keeps its embedded broker in its own work directory, away from train's (the mixin's default). */
+    static final class Defaults implements CommandLine.IDefaultValueProvider {
+        @Override
+        public String defaultValue(CommandLine.Model.ArgSpec argSpec) {
+            return argSpec.isOption() && ((CommandLine.Model.OptionSpec) argSpec).longestName().equals("--work-dir")
+                    ? DEFAULT_WORK_DIR : null;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isDirectory(modelDir)) {
+            throw new IllegalArgumentException("no model directory " + modelDir);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+        }
+        EvaluatorConfig config = new EvaluatorConfig(labelDelay.toMillis(), ctrPrior);
+        LoadedCheckpoint checkpoint = new CheckpointStore(modelDir, Integer.MAX_VALUE).loadNewestValid()
+                .orElseThrow(() -> new IllegalArgumentException("no valid checkpoint in " + modelDir));
+        System.err.printf("evaluating checkpoint %s (%,d examples trained)%n", checkpoint.version(),
+                checkpoint.manifest().examplesTrained());
+
+        Collected collected;
+        try (Cluster c = Cluster.open(cluster, !cluster.external())) {
+            if (c.embedded()) {
+                Workspace.reset(cluster.workDir.resolve("state")); // Streams state of an earlier broker is stale
+            }
+            c.ensureTopics();
+            IngestCommand.replay(c, data, 0, labelDelay, cluster.partitions);
+            drainFeatures(c);
+            collected = collect(c, checkpoint);
+        }
+        if (collected.scored().isEmpty()) {
+            throw new IllegalStateException("the examples topic holds no VALIDATION examples to evaluate (is "
+                    + "--split-seed right, and does " + data + " have clicks_train.csv?)");
+        }
+        EvaluationResult result = Evaluator.evaluate(collected.scored(), collected.train(), config);
+        Report r = new Report(new Report.Context(data.toAbsolutePath().normalize().toString(),
+                modelDir.toAbsolutePath().normalize().toString(), checkpoint.version(),
+                checkpoint.manifest().examplesTrained(), Instant.now()), result,
+                LearningCurve.read(modelDir.resolve(LearningCurve.FILE_NAME)), PlantedTruth.read(data));
+
+        System.out.print(r.toText());
+        if (collected.skipped() > 0) {
+            System.out.printf("  (%,d examples skipped: unreadable or built with another feature spec)%n",
+                    collected.skipped());
+        }
+        if (json != null) {
+            Path parent = json.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(json, r.toJson());
+            System.out.println("wrote " + json);
+        }
+        if (report != null) {
+            System.out.println("wrote " + ReportWriter.write(r, report));
+        }
+        return 0;
+    }
+
+    /** Runs the features topology until it has consumed and committed everything the replay wrote. */
+    private void drainFeatures(Cluster c) {
+        KafkaStreams features = Stages.startFeatures(c, cluster.workDir.resolve("state"), splitSeed, true);
+        try (Admin admin = c.admin()) {
+            List<String> inputs = List.of(c.topics().pageViews.name(), c.topics().displays.name(),
+                    c.topics().labels.name());
+            Stages.await("the features topology to drain the replayed topics", timeout, () -> {
+                KafkaStreams.State state = features.state();
+                if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                        || state == KafkaStreams.State.NOT_RUNNING) {
+                    throw new IllegalStateException("the features topology stopped (" + state + "); see the log");
+                }
+                return state == KafkaStreams.State.RUNNING
+                        && Stages.caughtUp(admin, Stages.FEATURES_APP_ID, inputs);
+            });
+        } finally {
+            features.close();
+        }
+    }
+
+    /** The scored VALIDATION rows and the TRAIN labels of the examples topic, read to its end. */
+    record Collected(List<ScoredRow> scored, List<TrainLabel> train, long skipped) {
+    }
+
+    private Collected collect(Cluster c, LoadedCheckpoint checkpoint) throws Exception {
+        FeatureSpec featureSpec = FeatureSpec.seed();
+        String specHash = featureSpec.hash();
+        List<ScoredRow> scored = new ArrayList<>();
+        List<TrainLabel> train = new ArrayList<>();
+        List<Example> pending = new ArrayList<>(batchSize);
+        long skipped = 0;
+        Deserializer<Example> values = c.topics().examples.valueSerde().deserializer();
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrap());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, batchSize));
+        try (WideDeepPredictor predictor = checkpoint.newPredictor(featureSpec,
+                checkpoint.modelConfig().toBuilder().device(device).build());
+                KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
+            String topic = c.topics().examples.name();
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions); // the last stable offsets
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!reached(consumer, end)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read the examples topic to its end within "
+                            + timeout.toSeconds() + " s");
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    Example e;
+                    try {
+                        e = values.deserialize(record.topic(), record.value());
+                    } catch (RuntimeException ex) {
+                        LOG.warn("skipping unreadable example at {}-{}@{}: {}", record.topic(), record.partition(),
+                                record.offset(), ex.toString());
+                        skipped++;
+                        continue;
+                    }
+                    if (e == null) {
+                        continue;
+                    }
+                    if (!specHash.equals(e.getSpecHash())) {
+                        skipped++;
+                        continue;
+                    }
+                    if (e.getSplit() == Split.VALIDATION) {
+                        pending.add(e);
+                        if (pending.size() >= batchSize) {
+                            score(predictor, pending, scored);
+                        }
+                    } else {
+                        train.add(new TrainLabel(e.getAdId(), e.getTimestamp(), e.getLabel()));
+                    }
+                }
+            }
+            score(predictor, pending, scored);
+        }
+        if (skipped > 0) {
+            LOG.warn("skipped {} examples (unreadable or not built with feature spec {})", skipped, specHash);
+        }
+        LOG.info("scored {} validation examples; {} TRAIN labels for the ad-CTR baseline", scored.size(),
+                train.size());
+        return new Collected(scored, train, skipped);
+    }
+
+    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Predicts {@code pending}, appends the scored rows and clears it. */
+    private static void score(WideDeepPredictor predictor, List<Example> pending, List<ScoredRow> out) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        int n = pending.size();
+        int slots = pending.get(0).getCategorical().size();
+        int numerics = pending.get(0).getNumeric().size();
+        int[] categorical = new int[n * slots];
+        float[] numeric = new float[n * numerics];
+        for (int i = 0; i < n; i++) {
+            Example e = pending.get(i);
+            List<Integer> cat = e.getCategorical();
+            for (int j = 0; j < slots; j++) {
+                categorical[i * slots + j] = cat.get(j);
+            }
+            List<Float> num = e.getNumeric();
+            for (int j = 0; j < numerics; j++) {
+                numeric[i * numerics + j] = num.get(j);
+            }
+        }
+        float[] probabilities = predictor.predict(new Batch(n, categorical, numeric, null));
+        for (int i = 0; i < n; i++) {
+            Example e = pending.get(i);
+            out.add(new ScoredRow(e.getDisplayId(), e.getAdId(), e.getTimestamp(), probabilities[i], e.getLabel()));
+        }
+        pending.clear();
+    }
+}
