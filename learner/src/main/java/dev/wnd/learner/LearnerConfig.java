@@ -12,7 +12,11 @@ import java.util.Objects;
  *     {@code deterministic}, where batches are cut by size alone so that they depend only on the input offsets
  * @param checkpointEveryExamples checkpoint after this many trained examples (0 = never by count)
  * @param checkpointEvery checkpoint after this much time (zero = never by time)
- * @param deterministic cut batches by size only (needed for bit-identical crash-resume)
+ * @param deterministic make the parameters a function of the input log alone, so that a crashed and restarted
+ *     learner ends bit-identical to an uninterrupted one (with a fixed seed and the same number of PyTorch threads):
+ *     records are processed in a canonical merge order of the partitions (record timestamp, then partition),
+ *     batches are cut by size only, and a stop does not train a partial batch (see {@link OnlineLearner}); a
+ *     partition that receives nothing then holds the learner back until upstream is drained
  * @param modelName key of the ModelVersion announcements
  * @param metricsLog where to append one JSON line of online metrics per progress report (and at the end), for
  *     the evaluation report's learning curves; null for none

@@ -8,11 +8,15 @@ import dev.wnd.schemas.avro.Split;
 import dev.wnd.schemas.topic.AppTopics;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,7 +39,33 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Exactly-once training: the input position lives in the checkpoint, not in a consumer group. A restart seeks
  * to the newest checkpoint's offsets, so an example is trained once whatever the crash point. A checkpoint is
- * only ever taken right after a batch was trained, and records the position just past that batch's last record.
+ * only ever taken right after a batch was trained (or, at the end of a run, once everything consumed has been
+ * trained or scored), and records the position just past the last record handled: every train record before it
+ * was trained, every validation record before it scored, every bad record before it dead-lettered. A record that
+ * was only consumed, not yet handled, lies after the recorded position and is read again after a restart.
+ *
+ * <p><b>Deterministic mode</b> ({@link LearnerConfig#deterministic()}): the parameters are a function of the input
+ * log alone, whatever the crashes and restarts, so that a run killed at any moment and restarted ends bit-identical
+ * to an uninterrupted one. Three rules make it so:
+ * <ol>
+ *   <li>Records are processed in one canonical order, independent of how the broker's fetches interleave the
+ *       partitions: a merge that always takes, among the next unprocessed record of every partition, the one with
+ *       the smallest (record timestamp, partition). The merge waits while some partition has no next record
+ *       buffered, unless that partition is exhausted (consumed to its end after {@code upstreamDrained} said no
+ *       more input will come). The merge of the logs' suffixes from any checkpoint is the suffix of the merge of
+ *       the whole logs, so a restart resumes the same sequence.</li>
+ *   <li>Batches are cut by size alone, every {@code batchSize} train examples of that sequence; the only partial
+ *       batch ever trained is the last one, at the true end of the input ({@code upstreamDrained}).</li>
+ *   <li>{@link #stop()} does not train the partial batch it interrupts: it checkpoints (if anything was trained
+ *       since the last checkpoint) the position just past the last full batch, and the next run reads the rest
+ *       again.</li>
+ * </ol>
+ * The price is liveness: a partition that receives nothing holds the learner back until upstream is drained.
+ * Validation scoring never changes the parameters ({@link TrainableModel#predict}), so it may happen at any time.
+ *
+ * <p>Online metrics are kept in memory: after a restart the window starts empty, and validation records after
+ * the restored checkpoint are scored again (with the restored model, as the uninterrupted run scored them); the
+ * metrics log's {@code validation_examples} counts from the start of the process.
  *
  * <p>Threading: {@link #run} confines the model to the calling thread; {@link #stop} may be called from any thread.
  */
@@ -49,15 +79,31 @@ public final class OnlineLearner implements AutoCloseable {
     private final OnlineMetrics metrics;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
+    /** Next offset per partition after the last record processed ({@link #accept}ed). */
     private final Map<TopicPartition, Long> position = new HashMap<>();
     private final List<Example> trainBuffer = new ArrayList<>();
     private final List<Example> validationBuffer = new ArrayList<>();
+    /** The position just past the last record handled (trained, scored or dead-lettered): what a checkpoint records. */
     private Map<TopicPartition, Long> positionAfterLastBatch = new HashMap<>();
+    /** The position the newest checkpoint recorded (or the restored one). */
+    private Map<TopicPartition, Long> checkpointedPosition = new HashMap<>();
+    /** Deterministic mode: consumed records of each partition, in offset order, not yet processed. */
+    private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> pending = new HashMap<>();
+    /** Deterministic mode: partitions consumed to their end after upstream was drained; no record will follow. */
+    private final Set<TopicPartition> exhausted = new HashSet<>();
+    /** Deterministic mode: partitions paused because too many of their records wait for the merge. */
+    private final Set<TopicPartition> paused = new HashSet<>();
     /** A learning-curve point is written every this many batches. */
     private static final int METRICS_EVERY_BATCHES = 5;
+    /** The merge's order: record timestamp, then partition (offsets are in order within a partition's queue). */
+    private static final Comparator<ConsumerRecord<byte[], byte[]>> MERGE_ORDER =
+            Comparator.<ConsumerRecord<byte[], byte[]>>comparingLong(ConsumerRecord::timestamp)
+                    .thenComparingInt(ConsumerRecord::partition);
 
     private volatile boolean stopping;
     private long batches;
+    private long oldestBuffered;
+    private long lastEndCheck;
     private long trainedSinceCheckpoint;
     private long lastCheckpointNanos = System.nanoTime();
     private long streamTime;
@@ -74,6 +120,10 @@ public final class OnlineLearner implements AutoCloseable {
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // The position is always set by a seek; this only decides what an out-of-range position does (the
+        // checkpoint's offsets deleted by retention, a recreated topic): learn from the earliest record there is,
+        // rather than the client's default of silently skipping to the end.
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, config.batchSize()));
         this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         Properties p = new Properties();
@@ -84,16 +134,22 @@ public final class OnlineLearner implements AutoCloseable {
 
     /**
      * Learns until {@link #stop()} is called, or until {@code upstreamDrained} answers true while the learner has
-     * consumed everything there is; then trains what is buffered, checkpoints and returns.
+     * consumed everything there is; then trains what is buffered, checkpoints and returns. In deterministic mode,
+     * a {@link #stop()} leaves the partial batch untrained (see the class comment).
+     *
+     * @param upstreamDrained whether the producers of the examples topic are done, so that its end offsets are
+     *     final; once it answered true it must stay true (the deterministic merge relies on it)
      */
     public Summary run(BooleanSupplier upstreamDrained) {
         List<TopicPartition> partitions = new ArrayList<>();
         for (PartitionInfo info : consumer.partitionsFor(topics.examples.name(), Duration.ofSeconds(30))) {
             partitions.add(new TopicPartition(info.topic(), info.partition()));
         }
+        partitions.sort(Comparator.comparingInt(TopicPartition::partition));
         consumer.assign(partitions);
         Map<String, Long> restored = model.restoredOffsets();
         for (TopicPartition tp : partitions) {
+            pending.put(tp, new ArrayDeque<>());
             Long offset = restored.get(name(tp));
             if (offset == null) {
                 consumer.seekToBeginning(List.of(tp));
@@ -103,62 +159,189 @@ public final class OnlineLearner implements AutoCloseable {
             }
         }
         positionAfterLastBatch = new HashMap<>(position);
-        LOG.info("learning from {} ({} partitions), resuming at {} after {} examples trained",
-                topics.examples.name(), partitions.size(), restored.isEmpty() ? "the beginning" : restored,
-                model.examplesTrained());
-        long oldestBuffered = 0;
+        checkpointedPosition = new HashMap<>(position);
+        LOG.info("learning from {} ({} partitions{}), resuming at {} after {} examples trained",
+                topics.examples.name(), partitions.size(), config.deterministic() ? ", deterministic order" : "",
+                restored.isEmpty() ? "the beginning" : restored, model.examplesTrained());
         long started = System.nanoTime();
         long startExamples = model.examplesTrained();
         long lastLog = System.nanoTime();
+        boolean endOfInput = false;
         try {
-            while (!stopping) {
+            while (!stopping && !endOfInput) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    accept(record);
-                    if (trainBuffer.size() == 1) {
-                        oldestBuffered = System.nanoTime();
+                if (config.deterministic()) {
+                    endOfInput = processInCanonicalOrder(records, partitions, upstreamDrained);
+                } else {
+                    for (ConsumerRecord<byte[], byte[]> record : records) {
+                        process(record);
                     }
-                    if (trainBuffer.size() >= config.batchSize()) {
+                    if (!trainBuffer.isEmpty()
+                            && System.nanoTime() - oldestBuffered >= config.maxBatchWait().toNanos()) {
                         trainBuffered();
                         maybeCheckpoint();
                     }
-                }
-                if (!config.deterministic() && !trainBuffer.isEmpty()
-                        && System.nanoTime() - oldestBuffered >= config.maxBatchWait().toNanos()) {
-                    trainBuffered();
-                    maybeCheckpoint();
+                    endOfInput = records.isEmpty() && caughtUp(partitions) && upstreamDrained.getAsBoolean()
+                            && caughtUp(partitions);
                 }
                 if (System.nanoTime() - lastLog > 10_000_000_000L) {
                     logProgress(started, startExamples);
                     lastLog = System.nanoTime();
                 }
-                if (records.isEmpty() && caughtUp(partitions) && upstreamDrained.getAsBoolean()
-                        && caughtUp(partitions)) {
-                    LOG.info("input drained: finishing");
-                    break;
-                }
             }
         } catch (WakeupException e) {
             // stop() was called
         }
-        scoreValidation();
-        if (!trainBuffer.isEmpty()) {
-            trainBuffered();
+        if (endOfInput) {
+            LOG.info("input drained: finishing");
         }
-        if (trainedSinceCheckpoint > 0 || lastVersion == null) {
-            checkpoint();
+        if (endOfInput || !config.deterministic()) {
+            scoreValidation();
+            if (!trainBuffer.isEmpty()) {
+                trainBuffered();
+            }
+            // Everything consumed is now handled; checkpoint if the position moved (trained, scored or
+            // dead-lettered records), so that a restart neither retrains nor rescores nor re-dead-letters them.
+            positionAfterLastBatch = new HashMap<>(position);
+            if (!positionAfterLastBatch.equals(checkpointedPosition) || lastVersion == null) {
+                checkpoint();
+            }
+        } else {
+            // Deterministic stop: the batch boundaries of the whole input must stay those of an uninterrupted run,
+            // so the partial batch is not trained; the next run reads it again from the last full batch on.
+            int left = trainBuffer.size() + validationBuffer.size();
+            for (ArrayDeque<ConsumerRecord<byte[], byte[]>> queue : pending.values()) {
+                left += queue.size();
+            }
+            trainBuffer.clear();
+            validationBuffer.clear();
+            if (trainedSinceCheckpoint > 0 || lastVersion == null) {
+                checkpoint();
+            }
+            LOG.info("stopped in deterministic mode: {} consumed records after the last full batch are left for the"
+                    + " next run", left);
         }
         logProgress(started, startExamples);
         return new Summary(model.examplesTrained(), metrics.examplesSeen(), deadLetters, lastVersion,
                 metrics.snapshot());
     }
 
-    /** Asks {@link #run} to finish (train what is buffered, checkpoint, return). Thread-safe. */
+    /**
+     * Deterministic mode: queues the polled records per partition, then processes records in the canonical merge
+     * order for as long as the order is decided (every partition that may still receive records has one queued).
+     * Pauses partitions whose queue is long, resumes them once it has drained.
+     *
+     * @return true when every partition is exhausted and every queued record processed: the end of the input
+     */
+    private boolean processInCanonicalOrder(ConsumerRecords<byte[], byte[]> records, List<TopicPartition> partitions,
+            BooleanSupplier upstreamDrained) {
+        for (TopicPartition tp : records.partitions()) {
+            pending.get(tp).addAll(records.records(tp));
+        }
+        while (true) {
+            mergeWhileDecided(partitions);
+            updatePaused(partitions);
+            if (stopping) {
+                return false;
+            }
+            // The merge stopped because a partition that may still receive records has none queued, or because
+            // every partition is exhausted and every queue empty: the end of the input.
+            List<TopicPartition> waitingFor = new ArrayList<>();
+            for (TopicPartition tp : partitions) {
+                if (pending.get(tp).isEmpty() && !exhausted.contains(tp)) {
+                    waitingFor.add(tp);
+                }
+            }
+            if (waitingFor.isEmpty()) {
+                return true;
+            }
+            // Is the merge waiting for partitions that are at their end, with upstream done? At most every 100 ms.
+            if (!records.isEmpty() && System.nanoTime() - lastEndCheck < 100_000_000L) {
+                return false;
+            }
+            lastEndCheck = System.nanoTime();
+            if (!caughtUp(waitingFor) || !upstreamDrained.getAsBoolean()) {
+                return false;
+            }
+            // Upstream is drained: end offsets are final. Read them after the answer, then mark the partitions.
+            Map<TopicPartition, Long> end = consumer.endOffsets(waitingFor);
+            boolean marked = false;
+            for (TopicPartition tp : waitingFor) {
+                long at = consumer.position(tp);
+                if (at >= end.get(tp)) {
+                    exhausted.add(tp);
+                    marked = true;
+                    LOG.info("{} exhausted at offset {} (end offset {}, upstream drained)", name(tp), at,
+                            end.get(tp));
+                }
+            }
+            if (!marked) {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Processes the smallest head of the partition queues while no partition that may receive more is empty (and
+     * {@link #stop()} was not called).
+     */
+    private void mergeWhileDecided(List<TopicPartition> partitions) {
+        while (!stopping) {
+            TopicPartition next = null;
+            for (TopicPartition tp : partitions) {
+                ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = pending.get(tp);
+                if (queue.isEmpty()) {
+                    if (exhausted.contains(tp)) {
+                        continue;
+                    }
+                    return; // the next record of tp may come first: undecided
+                }
+                if (next == null || MERGE_ORDER.compare(queue.peekFirst(), pending.get(next).peekFirst()) < 0) {
+                    next = tp;
+                }
+            }
+            if (next == null) {
+                return; // all empty
+            }
+            process(pending.get(next).removeFirst());
+        }
+    }
+
+    /** Bounds the merge's memory: a partition far ahead of the one the merge waits for stops being fetched. */
+    private void updatePaused(List<TopicPartition> partitions) {
+        int limit = 4 * Math.max(500, config.batchSize());
+        for (TopicPartition tp : partitions) {
+            int queued = pending.get(tp).size();
+            if (queued >= limit && paused.add(tp)) {
+                consumer.pause(List.of(tp));
+            } else if (queued < limit / 2 && paused.remove(tp)) {
+                consumer.resume(List.of(tp));
+            }
+        }
+    }
+
+    /** Accepts one record, then trains and maybe checkpoints when a batch is full. */
+    private void process(ConsumerRecord<byte[], byte[]> record) {
+        accept(record);
+        if (trainBuffer.size() == 1) {
+            oldestBuffered = System.nanoTime();
+        }
+        if (trainBuffer.size() >= config.batchSize()) {
+            trainBuffered();
+            maybeCheckpoint();
+        }
+    }
+
+    /**
+     * Asks {@link #run} to finish: train what is buffered (in deterministic mode: nothing past the last full batch),
+     * checkpoint, return. Thread-safe.
+     */
     public void stop() {
         stopping = true;
         consumer.wakeup();
     }
 
+    /** Whether the consumer's position is at the end of each partition (the last stable offset: read_committed). */
     private boolean caughtUp(List<TopicPartition> partitions) {
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
         for (TopicPartition tp : partitions) {
@@ -232,10 +415,12 @@ public final class OnlineLearner implements AutoCloseable {
         }
     }
 
+    /** Checkpoints the model with {@link #positionAfterLastBatch} and announces it. */
     private void checkpoint() {
         Map<String, Long> offsets = new HashMap<>();
         positionAfterLastBatch.forEach((tp, offset) -> offsets.put(name(tp), offset));
         TrainableModel.Checkpointed saved = model.checkpoint(offsets, model.examplesTrained(), streamTime);
+        checkpointedPosition = new HashMap<>(positionAfterLastBatch);
         lastVersion = saved.version();
         trainedSinceCheckpoint = 0;
         lastCheckpointNanos = System.nanoTime();
