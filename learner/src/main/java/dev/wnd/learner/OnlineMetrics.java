@@ -60,30 +60,30 @@ public final class OnlineMetrics {
         double apSum = 0;
         int apCount = 0;
         for (Display d : window) {
-            int clicked = -1;
-            for (int j = 0; j < d.labels.size(); j++) {
+            List<Long> clicked = new ArrayList<>();
+            Integer[] order = new Integer[d.labels.size()];
+            for (int j = 0; j < order.length; j++) {
                 p[i] = d.probabilities.get(j);
                 y[i] = d.labels.get(j);
-                if (y[i] == 1 && clicked < 0) {
-                    clicked = j;
+                if (y[i] == 1) {
+                    clicked.add((long) j);
                 }
+                order[j] = j;
                 i++;
             }
-            if (clicked >= 0) {
-                // rank of the clicked ad: 1 + ads scored strictly higher, ties broken by earlier position
-                int rank = 1;
-                double pc = d.probabilities.get(clicked);
-                for (int j = 0; j < d.probabilities.size(); j++) {
-                    double pj = d.probabilities.get(j);
-                    if (pj > pc || (pj == pc && j < clicked)) {
-                        rank++;
-                    }
+            if (!clicked.isEmpty()) {
+                // best first; a stable sort keeps ties in arrival order
+                java.util.Arrays.sort(order, (a, b) -> Double.compare(d.probabilities.get(b), d.probabilities.get(a)));
+                List<Long> ranked = new ArrayList<>(order.length);
+                for (Integer j : order) {
+                    ranked.add((long) j);
                 }
-                apSum += rank <= 12 ? 1.0 / rank : 0.0;
+                apSum += RankingMetrics.averagePrecisionAt12(ranked, clicked);
                 apCount++;
             }
         }
-        return new Snapshot(window.size(), n, RankingMetrics.logloss(p, y), RankingMetrics.auc(p, y), apCount == 0 ? Double.NaN : apSum / apCount);
+        return new Snapshot(window.size(), n, RankingMetrics.logloss(p, y), RankingMetrics.auc(p, y),
+                apCount == 0 ? Double.NaN : apSum / apCount);
     }
 
     /** Metrics of the window at one moment. */
