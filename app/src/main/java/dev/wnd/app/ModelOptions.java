@@ -33,6 +33,11 @@ final class ModelOptions {
     @Option(names = "--amp", description = "fp16 mixed precision with dynamic loss scaling (CUDA only).")
     boolean amp;
 
+    @Option(names = "--tf32", description = "Let CUDA float32 matmuls use TF32 (seed's tf32 runs). Needs "
+            + "TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1 in the environment (DJL has no per-call switch; a warning says so "
+            + "when it is missing); no effect on the CPU.")
+    boolean tf32;
+
     @Option(names = "--device", description = "cpu, gpu or gpu:N (default: cpu).")
     String device;
 
@@ -40,7 +45,7 @@ final class ModelOptions {
     long seed;
 
     ModelConfig toConfig(ModelConfig base) {
-        ModelConfig.Builder b = base.toBuilder().seed(seed).amp(amp);
+        ModelConfig.Builder b = base.toBuilder().seed(seed).amp(amp).tf32(tf32);
         if (deepHiddenUnits != null) {
             b.deepHiddenUnits(deepHiddenUnits);
         }

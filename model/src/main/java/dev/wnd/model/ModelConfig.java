@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every hyperparameter of the Wide &amp; Deep model and its two optimizers, defaulting to the seed's TF1 recipe
@@ -28,6 +30,11 @@ import java.util.regex.Pattern;
  * @param amp mixed precision: the MLP runs in float16 with float32 master weights and dynamic loss scaling (seed's
  *     {@code --amp}); meant for GPUs, works but is slow on CPU
  * @param device {@code "cpu"}, {@code "gpu"} (the first GPU) or {@code "gpu:N"}
+ * @param tf32 allow TF32 tensor-core matmuls for the float32 MLP on CUDA (seed's {@code fp32 → tf32} benchmark
+ *     scripts; default false). DJL 0.36 exposes no per-call switch for it (no {@code allow_tf32} binding), so on CUDA
+ *     it takes effect only through libtorch's environment override: set {@code TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1} in
+ *     the environment of the JVM before it starts (see {@link #TF32_ENV}). Building a config with {@code tf32} logs a
+ *     warning when that variable is not set on a GPU device, and one info line on the CPU, where it is a no-op.
  */
 public record ModelConfig(
         List<Integer> deepHiddenUnits,
@@ -42,12 +49,20 @@ public record ModelConfig(
         long deepWarmupSteps,
         long seed,
         boolean amp,
-        String device) {
+        String device,
+        boolean tf32) {
 
     /** The seed's hidden layers: five of 1024 units. */
     public static final List<Integer> SEED_HIDDEN_UNITS = List.of(1024, 1024, 1024, 1024, 1024);
 
+    /** libtorch's environment switch that lets cuBLAS use TF32 for float32 matmuls (read once, at libtorch load). */
+    public static final String TF32_ENV = "TORCH_ALLOW_TF32_CUBLAS_OVERRIDE";
+
     private static final Pattern DEVICE = Pattern.compile("cpu|gpu(?::(\\d+))?");
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelConfig.class);
+
+    private static final java.util.Set<String> TF32_LOGGED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public ModelConfig {
         Objects.requireNonNull(deepHiddenUnits, "deepHiddenUnits");
@@ -76,6 +91,9 @@ public record ModelConfig(
         if (!DEVICE.matcher(device).matches()) {
             throw new IllegalArgumentException("device must be cpu, gpu or gpu:N, got '" + device + "'");
         }
+        if (tf32) {
+            logTf32(device, System.getenv(TF32_ENV));
+        }
     }
 
     /** The seed's TF1 configuration, with seed 0 on the CPU. */
@@ -103,7 +121,8 @@ public record ModelConfig(
                 .deepWarmupSteps(deepWarmupSteps)
                 .seed(seed)
                 .amp(amp)
-                .device(device);
+                .device(device)
+                .tf32(tf32);
     }
 
     /** The DJL device named by {@link #device()}. */
@@ -116,6 +135,46 @@ public record ModelConfig(
             return Device.cpu();
         }
         return m.group(1) == null ? Device.gpu() : Device.gpu(Integer.parseInt(m.group(1)));
+    }
+
+    /**
+     * Whether TF32 is requested and libtorch will honour it: on a GPU device with {@link #TF32_ENV} set to a
+     * non-zero value in this process's environment. False on the CPU (TF32 is a CUDA feature).
+     */
+    public boolean tf32Effective() {
+        return tf32Effective(System.getenv(TF32_ENV));
+    }
+
+    boolean tf32Effective(String envValue) {
+        return tf32 && !device.equals("cpu") && tf32EnvSet(envValue);
+    }
+
+    static boolean tf32EnvSet(String envValue) {
+        return envValue != null && !envValue.isBlank() && !envValue.strip().equals("0");
+    }
+
+    /** Logs what a {@code tf32} request will do, each distinct message once per JVM; returns it (for tests). */
+    static String logTf32(String device, String envValue) {
+        String message;
+        boolean warn = false;
+        if (device.equals("cpu")) {
+            message = "tf32 requested on the CPU: no effect (TF32 is a CUDA tensor-core mode)";
+        } else if (tf32EnvSet(envValue)) {
+            message = "tf32 requested on " + device + ": " + TF32_ENV + "=" + envValue.strip()
+                    + " is set, so libtorch lets cuBLAS use TF32 for float32 matmuls";
+        } else {
+            warn = true;
+            message = "tf32 requested on " + device + " but " + TF32_ENV + " is not set: DJL has no per-call TF32 "
+                    + "switch, so float32 matmuls stay full float32; start the JVM with " + TF32_ENV + "=1";
+        }
+        if (TF32_LOGGED.add(message)) {
+            if (warn) {
+                LOG.warn(message);
+            } else {
+                LOG.info(message);
+            }
+        }
+        return message;
     }
 
     private static void positive(String name, double value) {
@@ -145,6 +204,7 @@ public record ModelConfig(
         private long seed = 0;
         private boolean amp = false;
         private String device = "cpu";
+        private boolean tf32 = false;
 
         private Builder() {
         }
@@ -214,11 +274,16 @@ public record ModelConfig(
             return this;
         }
 
+        public Builder tf32(boolean value) {
+            this.tf32 = value;
+            return this;
+        }
+
         /** Validates and builds; throws {@link IllegalArgumentException} naming the first invalid field. */
         public ModelConfig build() {
             return new ModelConfig(deepHiddenUnits, deepDropout, linearLearningRate, linearL1, linearL2,
                     linearLearningRatePower, linearInitialAccumulator, deepLearningRate, deepInitialAccumulator,
-                    deepWarmupSteps, seed, amp, device);
+                    deepWarmupSteps, seed, amp, device, tf32);
         }
     }
 }

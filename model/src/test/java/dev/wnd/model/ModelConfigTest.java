@@ -30,7 +30,28 @@ class ModelConfigTest {
         assertThat(c.seed()).isZero();
         assertThat(c.amp()).isFalse();
         assertThat(c.device()).isEqualTo("cpu");
+        assertThat(c.tf32()).isFalse();
         assertThat(c.toBuilder().build()).isEqualTo(c);
+    }
+
+    @Test
+    void shouldCarryTf32ThroughTheBuilderAndIgnoreItOnTheCpu() {
+        ModelConfig cpu = ModelConfig.builder().tf32(true).build();
+        assertThat(cpu.tf32()).isTrue();
+        assertThat(cpu.toBuilder().build()).isEqualTo(cpu);
+        assertThat(cpu.tf32Effective("1")).isFalse();
+        assertThat(ModelConfig.logTf32("cpu", null)).contains("no effect");
+    }
+
+    @Test
+    void shouldNeedTheCublasOverrideForTf32OnAGpu() {
+        ModelConfig gpu = ModelConfig.builder().device("gpu").tf32(true).build();
+        assertThat(gpu.tf32Effective(null)).isFalse();
+        assertThat(gpu.tf32Effective("0")).isFalse();
+        assertThat(gpu.tf32Effective("1")).isTrue();
+        assertThat(gpu.toBuilder().tf32(false).build().tf32Effective("1")).isFalse();
+        assertThat(ModelConfig.logTf32("gpu", null)).contains(ModelConfig.TF32_ENV + "=1").contains("not set");
+        assertThat(ModelConfig.logTf32("gpu:1", "1")).contains("is set");
     }
 
     static Stream<Arguments> invalidConfigs() {
