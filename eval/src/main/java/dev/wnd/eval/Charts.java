@@ -160,15 +160,7 @@ final class Charts {
         g.setClip(null);
         for (Reference r : references) {
             if (Double.isFinite(r.y()) && r.y() >= f.ys.min() && r.y() <= f.ys.max()) {
-                g.setFont(SMALL_BOLD);
-                g.setColor(r.color().darker());
-                String text = r.name() + "  " + String.format(Locale.ROOT, "%.4f", r.y());
-                FontMetrics fm = g.getFontMetrics();
-                float tx = (float) (f.plot.getMaxX() - fm.stringWidth(text) - 6);
-                float ty = (float) f.py(r.y()) - 5;
-                halo(g, text, tx, ty);
-                g.setColor(r.color().darker());
-                g.drawString(text, tx, ty);
+                referenceLabel(g, f, r);
             }
         }
         f.frameLines(g);
@@ -257,14 +249,7 @@ final class Charts {
                 g.setColor(r.color());
                 g.setStroke(dashed(1.8f));
                 g.draw(new Line2D.Double(f.plot.getMinX(), f.py(r.y()), f.plot.getMaxX(), f.py(r.y())));
-                g.setFont(SMALL_BOLD);
-                String text = r.name() + "  " + String.format(Locale.ROOT, "%.4f", r.y());
-                FontMetrics fm = g.getFontMetrics();
-                float tx = (float) (f.plot.getMaxX() - fm.stringWidth(text) - 6);
-                float ty = (float) f.py(r.y()) - 5;
-                halo(g, text, tx, ty);
-                g.setColor(r.color().darker());
-                g.drawString(text, tx, ty);
+                referenceLabel(g, f, r);
             }
         }
         f.frameLines(g);
@@ -392,6 +377,18 @@ final class Charts {
         g.fill(new Ellipse2D.Double(x - r - 1.2, y - r - 1.2, 2 * r + 2.4, 2 * r + 2.4));
         g.setColor(color);
         g.fill(new Ellipse2D.Double(x - r, y - r, 2 * r, 2 * r));
+    }
+
+    /** A reference line's name and value, right-aligned just above the line, on a halo for legibility. */
+    private static void referenceLabel(Graphics2D g, Frame f, Reference r) {
+        g.setFont(SMALL_BOLD);
+        String text = r.name() + "  " + String.format(Locale.ROOT, "%.4f", r.y());
+        FontMetrics fm = g.getFontMetrics();
+        float tx = (float) (f.plot.getMaxX() - fm.stringWidth(text) - 6);
+        float ty = (float) f.py(r.y()) - 5;
+        halo(g, text, tx, ty);
+        g.setColor(r.color().darker());
+        g.drawString(text, tx, ty);
     }
 
     private static void halo(Graphics2D g, String text, float x, float y) {
