@@ -272,22 +272,7 @@ final class EvaluateCommand implements Callable<Integer> {
             return;
         }
         int n = pending.size();
-        int slots = pending.get(0).getCategorical().size();
-        int numerics = pending.get(0).getNumeric().size();
-        int[] categorical = new int[n * slots];
-        float[] numeric = new float[n * numerics];
-        for (int i = 0; i < n; i++) {
-            Example e = pending.get(i);
-            List<Integer> cat = e.getCategorical();
-            for (int j = 0; j < slots; j++) {
-                categorical[i * slots + j] = cat.get(j);
-            }
-            List<Float> num = e.getNumeric();
-            for (int j = 0; j < numerics; j++) {
-                numeric[i * numerics + j] = num.get(j);
-            }
-        }
-        float[] probabilities = predictor.predict(new Batch(n, categorical, numeric, null));
+        float[] probabilities = predictor.predict(Batch.fromExamples(pending));
         for (int i = 0; i < n; i++) {
             Example e = pending.get(i);
             out.add(new ScoredRow(e.getDisplayId(), e.getAdId(), e.getTimestamp(), probabilities[i], e.getLabel()));

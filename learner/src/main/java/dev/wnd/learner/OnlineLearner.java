@@ -384,7 +384,7 @@ public final class OnlineLearner implements AutoCloseable {
     private void trainBuffered() {
         // Score validation examples that arrived before this batch with the model as it was when they arrived.
         scoreValidation();
-        lastLoss = model.train(toBatch(trainBuffer));
+        lastLoss = model.train(Batch.fromExamples(trainBuffer));
         trainedSinceCheckpoint += trainBuffer.size();
         if (++batches % METRICS_EVERY_BATCHES == 0) {
             appendMetrics(metrics.snapshot());
@@ -397,7 +397,7 @@ public final class OnlineLearner implements AutoCloseable {
         if (validationBuffer.isEmpty()) {
             return;
         }
-        float[] p = model.predict(toBatch(validationBuffer));
+        float[] p = model.predict(Batch.fromExamples(validationBuffer));
         for (int i = 0; i < p.length; i++) {
             Example e = validationBuffer.get(i);
             metrics.add(e.getDisplayId(), e.getAdId(), p[i], e.getLabel());
@@ -482,27 +482,6 @@ public final class OnlineLearner implements AutoCloseable {
         return Double.isFinite(v) ? Double.toString(v) : "null";
     }
 
-    private Batch toBatch(List<Example> examples) {
-        int n = examples.size();
-        int slots = examples.get(0).getCategorical().size();
-        int numerics = examples.get(0).getNumeric().size();
-        int[] cat = new int[n * slots];
-        float[] num = new float[n * numerics];
-        float[] labels = new float[n];
-        for (int i = 0; i < n; i++) {
-            Example e = examples.get(i);
-            List<Integer> c = e.getCategorical();
-            for (int j = 0; j < slots; j++) {
-                cat[i * slots + j] = c.get(j);
-            }
-            List<Float> x = e.getNumeric();
-            for (int j = 0; j < numerics; j++) {
-                num[i * numerics + j] = x.get(j);
-            }
-            labels[i] = e.getLabel();
-        }
-        return new Batch(n, cat, num, labels);
-    }
 
     private static String name(TopicPartition tp) {
         return tp.topic() + "-" + tp.partition();

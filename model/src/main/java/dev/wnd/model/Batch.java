@@ -1,5 +1,7 @@
 package dev.wnd.model;
 
+import dev.wnd.schemas.avro.Example;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -25,5 +27,40 @@ public record Batch(int size, int[] categorical, float[] numeric, float[] labels
         if (labels != null && labels.length != size) {
             throw new IllegalArgumentException("labels has " + labels.length + " entries for " + size + " rows");
         }
+    }
+
+    /**
+     * The batch of these Examples, in order, with their labels. Every Example must have the layout of the first.
+     *
+     * @throws IllegalArgumentException when the list is empty or two Examples differ in layout
+     */
+    public static Batch fromExamples(List<Example> examples) {
+        if (examples.isEmpty()) {
+            throw new IllegalArgumentException("a batch needs at least one example");
+        }
+        int n = examples.size();
+        int slots = examples.get(0).getCategorical().size();
+        int numerics = examples.get(0).getNumeric().size();
+        int[] cat = new int[n * slots];
+        float[] num = new float[n * numerics];
+        float[] labels = new float[n];
+        for (int i = 0; i < n; i++) {
+            Example e = examples.get(i);
+            List<Integer> c = e.getCategorical();
+            List<Float> x = e.getNumeric();
+            if (c.size() != slots || x.size() != numerics) {
+                throw new IllegalArgumentException("example " + i + " (display " + e.getDisplayId() + ", ad "
+                        + e.getAdId() + ") has " + c.size() + "/" + x.size() + " values, the first has " + slots + "/"
+                        + numerics);
+            }
+            for (int j = 0; j < slots; j++) {
+                cat[i * slots + j] = c.get(j);
+            }
+            for (int j = 0; j < numerics; j++) {
+                num[i * numerics + j] = x.get(j);
+            }
+            labels[i] = e.getLabel();
+        }
+        return new Batch(n, cat, num, labels);
     }
 }
