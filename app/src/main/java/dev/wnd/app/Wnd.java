@@ -1,5 +1,6 @@
 package dev.wnd.app;
 
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,9 +20,19 @@ public final class Wnd implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The configured command line, so tests can run commands in-process. */
+    /** The configured command line, with option defaults from this process's {@code WND_*} variables. */
     public static CommandLine commandLine() {
+        return commandLine(System.getenv());
+    }
+
+    /**
+     * The configured command line, so tests can run commands in-process.
+     *
+     * @param environment where {@code WND_*} option defaults come from (see {@link EnvironmentDefaults})
+     */
+    public static CommandLine commandLine(Map<String, String> environment) {
         CommandLine cli = new CommandLine(new Wnd());
+        cli.setDefaultValueProvider(new EnvironmentDefaults(environment));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("wnd " + commandLine.getCommandName() + ": " + messageOf(e));
             if (System.getenv("WND_DEBUG") != null) {
