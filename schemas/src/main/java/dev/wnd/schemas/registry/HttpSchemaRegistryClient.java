@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 
@@ -19,7 +20,7 @@ import org.apache.avro.Schema;
  * Karapace, Redpanda, or the embedded one).
  *
  * <p>Each (subject, schema) pair and each id is asked for once per client; answers are cached forever, which is
- * safe because registry ids are immutable. Thread-safe.
+ * safe because registry ids are immutable. Basic auth and TLS come from a {@link RegistryConnection}. Thread-safe.
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
@@ -27,18 +28,31 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     private final URI baseUri;
     private final HttpClient http;
+    private final Optional<String> authorization;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
     /** @param baseUrl e.g. {@code http://127.0.0.1:8081}; a trailing slash is ignored */
     public HttpSchemaRegistryClient(String baseUrl) {
-        String trimmed = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        this.baseUri = URI.create(trimmed);
-        if (baseUri.getScheme() == null || baseUri.getHost() == null) {
-            throw new IllegalArgumentException("registry URL must look like http://host:port, got '" + baseUrl + "'");
+        this(RegistryConnection.plain(baseUrl));
+    }
+
+    /**
+     * A client sending the connection's basic-auth credentials with every request and, for an {@code https} URL,
+     * trusting the connection's trust store (the JDK's default trust when none is given) and presenting its key
+     * store's certificate when one is given.
+     *
+     * @throws IllegalArgumentException when a key or trust store cannot be read (naming the file)
+     */
+    public HttpSchemaRegistryClient(RegistryConnection connection) {
+        this.baseUri = URI.create(connection.url());
+        this.authorization = connection.authorization();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (connection.trustStore().isPresent() || connection.keyStore().isPresent()) {
+            builder.sslContext(TlsContexts.of(connection.trustStore(), connection.keyStore()));
         }
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = builder.build();
     }
 
     @Override
@@ -89,14 +103,24 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private JsonNode send(HttpRequest.Builder request, String what) {
         HttpResponse<String> response;
         try {
-            response = http.send(request.timeout(Duration.ofSeconds(30)).header("Accept", CONTENT_TYPE).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            request.timeout(Duration.ofSeconds(30)).header("Accept", CONTENT_TYPE);
+            authorization.ifPresent(a -> request.header("Authorization", a));
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new RegistryException("cannot reach the schema registry at " + baseUri + " to " + what + ": " + e,
                     0, 0, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RegistryException("interrupted while trying to " + what, 0, 0, e);
+        }
+        if (response.statusCode() == 401 || response.statusCode() == 403) {
+            throw new RegistryException("registry at " + baseUri + " refused to " + what + ": HTTP "
+                    + response.statusCode() + (response.statusCode() == 401
+                            ? (authorization.isPresent() ? " (the basic-auth credentials were not accepted)"
+                                    : " (it needs credentials: basic.auth.credentials.source=USER_INFO and "
+                                            + "basic.auth.user.info=user:password in --client-config)")
+                            : " (the credentials lack the permission)"),
+                    response.statusCode(), 0, null);
         }
         JsonNode node;
         try {

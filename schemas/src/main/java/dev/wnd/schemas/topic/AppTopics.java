@@ -51,21 +51,21 @@ public final class AppTopics {
         this.registry = registry;
         Serde<Long> id = Serdes.Long();
         Serde<String> text = Serdes.String();
-        promotedContent = new Topic<>("promoted-content", id, avro(PromotedContent.class), true);
-        documentsMeta = new Topic<>("documents-meta", id, avro(DocumentMeta.class), true);
-        documentsTopics = new Topic<>("documents-topics", id, avro(DocumentTopic.class), false);
-        documentsEntities = new Topic<>("documents-entities", id, avro(DocumentEntity.class), false);
-        documentsCategories = new Topic<>("documents-categories", id, avro(DocumentCategory.class), false);
-        pageViews = new Topic<>("page-views", text, avro(PageView.class), false);
-        displays = new Topic<>("displays", text, avro(Display.class), false);
-        labels = new Topic<>("labels", text, avro(Label.class), false);
-        scoreRequests = new Topic<>("score-requests", text, avro(ScoreRequest.class), false);
-        examples = new Topic<>("examples", id, avro(Example.class), false);
-        scores = new Topic<>("scores", id, avro(Score.class), false);
-        modelVersions = new Topic<>("model-versions", text, avro(ModelVersion.class), false);
-        deadLetters = new Topic<>("dead-letters", text, avro(DeadLetter.class), false);
-        scoreRequestsJson = new Topic<>("score-requests.json", text, Serdes.String(), false);
-        scoresJson = new Topic<>("scores.json", text, Serdes.String(), false);
+        promotedContent = new Topic<>("promoted-content", id, avro(PromotedContent.class));
+        documentsMeta = new Topic<>("documents-meta", id, avro(DocumentMeta.class));
+        documentsTopics = new Topic<>("documents-topics", id, avro(DocumentTopic.class));
+        documentsEntities = new Topic<>("documents-entities", id, avro(DocumentEntity.class));
+        documentsCategories = new Topic<>("documents-categories", id, avro(DocumentCategory.class));
+        pageViews = new Topic<>("page-views", text, avro(PageView.class));
+        displays = new Topic<>("displays", text, avro(Display.class));
+        labels = new Topic<>("labels", text, avro(Label.class));
+        scoreRequests = new Topic<>("score-requests", text, avro(ScoreRequest.class));
+        examples = new Topic<>("examples", id, avro(Example.class));
+        scores = new Topic<>("scores", id, avro(Score.class));
+        modelVersions = new Topic<>("model-versions", text, avro(ModelVersion.class));
+        deadLetters = new Topic<>("dead-letters", text, avro(DeadLetter.class));
+        scoreRequestsJson = new Topic<>("score-requests.json", text, Serdes.String());
+        scoresJson = new Topic<>("scores.json", text, Serdes.String());
     }
 
     private <T extends SpecificRecord> AvroSerde<T> avro(Class<T> type) {

@@ -1,22 +1,20 @@
 package dev.wnd.schemas.topic;
 
-import java.util.Map;
 import java.util.Objects;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
- * A topic with the serdes of its keys and values, so that producers and topologies cannot mismatch them.
+ * A topic with the serdes of its keys and values, so that producers and topologies cannot mismatch them. How the
+ * topic is laid out on the cluster (partitions, cleanup policy, retention) is declared in {@link TopicPlan}.
  *
  * @param name the Kafka topic name
  * @param keySerde serde of the keys
  * @param valueSerde serde of the values
- * @param compacted whether the topic keeps only the newest value per key (cleanup.policy=compact)
  * @param <K> key type
  * @param <V> value type
  */
-public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, boolean compacted) {
+public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde) {
 
     public Topic {
         Objects.requireNonNull(name, "name");
@@ -30,11 +28,5 @@ public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, b
     /** A record for this topic with an explicit event timestamp (ms). */
     public ProducerRecord<K, V> record(K key, V value, long timestampMs) {
         return new ProducerRecord<>(name, null, timestampMs, key, value);
-    }
-
-    /** The admin declaration of this topic. */
-    public NewTopic declaration(int partitions, short replicationFactor) {
-        NewTopic topic = new NewTopic(name, partitions, replicationFactor);
-        return compacted ? topic.configs(Map.of("cleanup.policy", "compact")) : topic;
     }
 }
