@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
@@ -38,10 +39,14 @@ public final class EmbeddedRuntime implements AutoCloseable {
      *                          always chosen free)
      * @param registryPort      registry HTTP port on 127.0.0.1, {@code 0} for a free one
      * @param defaultPartitions partitions of auto-created topics
+     * @param registryBasicAuth {@code user:password} the registry requires on every request, or empty for none
+     *     (the default)
      */
-    public record Config(Path dataDir, int kafkaPort, int registryPort, int defaultPartitions) {
+    public record Config(Path dataDir, int kafkaPort, int registryPort, int defaultPartitions,
+            Optional<String> registryBasicAuth) {
         public Config {
             Objects.requireNonNull(dataDir, "dataDir");
+            Objects.requireNonNull(registryBasicAuth, "registryBasicAuth");
             EmbeddedKafka.Config.checkPort("kafkaPort", kafkaPort);
             EmbeddedKafka.Config.checkPort("registryPort", registryPort);
             if (defaultPartitions < 1) {
@@ -52,9 +57,19 @@ public final class EmbeddedRuntime implements AutoCloseable {
             }
         }
 
-        /** Free ports, one partition per auto-created topic. */
+        /** No registry authentication. */
+        public Config(Path dataDir, int kafkaPort, int registryPort, int defaultPartitions) {
+            this(dataDir, kafkaPort, registryPort, defaultPartitions, Optional.empty());
+        }
+
+        /** Free ports, one partition per auto-created topic, no registry authentication. */
         public Config(Path dataDir) {
             this(dataDir, 0, 0, 1);
+        }
+
+        /** This config with a registry requiring HTTP basic auth with {@code userInfo} ({@code user:password}). */
+        public Config withRegistryBasicAuth(String userInfo) {
+            return new Config(dataDir, kafkaPort, registryPort, defaultPartitions, Optional.of(userInfo));
         }
     }
 
@@ -87,7 +102,8 @@ public final class EmbeddedRuntime implements AutoCloseable {
                 config.kafkaPort(), 0, config.defaultPartitions()));
         EmbeddedSchemaRegistry registry;
         try {
-            registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), config.registryPort());
+            registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), config.registryPort(),
+                    config.registryBasicAuth());
         } catch (RuntimeException e) {
             kafka.close();
             throw e;

@@ -8,6 +8,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +28,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.wnd.schemas.topic.TopicPlan;
+import dev.wnd.schemas.topic.TopicReconciler;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,8 +40,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -65,10 +65,14 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Durability</h2>
  * Like Confluent's registry, the state lives in the compacted single-partition topic {@value #TOPIC} (same key and
- * value JSON layout). {@link #start(String, int)} creates the topic if missing and reads it to the end; every
+ * value JSON layout, declared by {@link TopicPlan#schemaRegistry()}). {@link #start(String, int)} creates the topic if missing and reads it to the end; every
  * registration or config change is written (acks=all, synchronously) before it is answered and applied, so ids and
  * versions survive restarts of the registry and the broker. Only one registry should write to a topic at a time:
  * this one does not follow writes made by others after it started.
+ *
+ * <h2>Authentication</h2>
+ * Off by default. {@link #start(String, int, Optional)} with {@code user:password} makes every request need that
+ * HTTP basic-auth header; others are answered HTTP 401 {@code {"error_code":401,"message":"Unauthorized"}}.
  *
  * <h2>Lifecycle and threading</h2>
  * Requests are served by a small pool of daemon threads; all state access is serialized on one lock, so the
@@ -77,8 +81,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
-    /** The topic holding the registry's state. */
-    public static final String TOPIC = "_schemas";
+    /** The topic holding the registry's state, as {@link TopicPlan#schemaRegistry()} declares it. */
+    public static final String TOPIC = TopicPlan.SCHEMAS;
 
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
@@ -90,13 +94,16 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final SchemaStore store = new SchemaStore();
     private final String bootstrapServers;
     private final KafkaProducer<String, String> producer;
+    private final Optional<String> expectedAuthorization;
     private HttpServer server;
     private ExecutorService executor;
     private String url;
     private boolean closed;
 
-    private EmbeddedSchemaRegistry(String bootstrapServers) {
+    private EmbeddedSchemaRegistry(String bootstrapServers, Optional<String> basicAuthUserInfo) {
         this.bootstrapServers = bootstrapServers;
+        this.expectedAuthorization = basicAuthUserInfo.map(u -> "Basic "
+                + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8)));
         this.producer = new KafkaProducer<>(producerConfig(bootstrapServers), new StringSerializer(),
                 new StringSerializer());
     }
@@ -109,9 +116,24 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * @throws EmbeddedStartupException if the topic cannot be created or read, or the port cannot be bound
      */
     public static EmbeddedSchemaRegistry start(String bootstrapServers, int port) {
+        return start(bootstrapServers, port, Optional.empty());
+    }
+
+    /**
+     * As {@link #start(String, int)}, optionally requiring HTTP basic auth on every request.
+     *
+     * @param basicAuthUserInfo {@code user:password} every request must carry (else HTTP 401, as Confluent's
+     *     registry answers); empty for no authentication (the default)
+     */
+    public static EmbeddedSchemaRegistry start(String bootstrapServers, int port, Optional<String> basicAuthUserInfo) {
         EmbeddedKafka.Config.checkPort("port", port);
+        basicAuthUserInfo.ifPresent(u -> {
+            if (u.indexOf(':') < 1) {
+                throw new IllegalArgumentException("basic-auth user info must be user:password");
+            }
+        });
         long t0 = System.nanoTime();
-        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(bootstrapServers);
+        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(bootstrapServers, basicAuthUserInfo);
         try {
             createTopic(bootstrapServers);
             int records = registry.restore();
@@ -182,19 +204,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private static void createTopic(String bootstrapServers) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.CLIENT_ID_CONFIG, "embedded-schema-registry-admin"))) {
-            NewTopic topic = new NewTopic(TOPIC, Optional.of(1), Optional.empty())
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-            admin.createTopics(List.of(topic)).all().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            LOG.info("Created topic {} (compacted)", TOPIC);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new EmbeddedStartupException("cannot create topic " + TOPIC + ": " + e.getCause(), e.getCause());
-            }
-        } catch (TimeoutException e) {
-            throw new EmbeddedStartupException("timed out creating topic " + TOPIC, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EmbeddedStartupException("interrupted while creating topic " + TOPIC, e);
+            new TopicReconciler(admin, Optional.empty(), KAFKA_TIMEOUT).apply(List.of(TopicPlan.schemaRegistry()));
+        } catch (IllegalStateException e) {
+            throw new EmbeddedStartupException("cannot create topic " + TOPIC + ": " + e.getMessage(), e);
         }
     }
 
@@ -329,6 +341,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         Response response;
         try {
+            if (expectedAuthorization.isPresent() && !expectedAuthorization.get()
+                    .equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"SchemaRegistry\"");
+                throw new RegistryException(401, 401, "Unauthorized");
+            }
             response = route(exchange);
         } catch (RegistryException e) {
             response = error(e.httpStatus, e.errorCode, e.getMessage());

@@ -152,6 +152,8 @@ public final class TopicReconciler {
                     throw new IllegalStateException("interrupted while creating topic " + name, e);
                 }
             });
+            List<String> order = new ArrayList<>(byName.keySet());
+            created.sort(java.util.Comparator.comparingInt(order::indexOf));
             if (!created.isEmpty()) {
                 LOG.info("created topics {} ({})", created, replicationFactor
                         .map(rf -> "replication factor " + rf).orElse("the broker's default replication factor"));
