@@ -45,7 +45,7 @@ final class BenchFeaturesCommand implements Callable<Integer> {
         ClusterOptions options = Workspace.embedded(workDir);
         try (Cluster cluster = Cluster.open(options, true)) {
             cluster.ensureTopics();
-            ReplaySummary replay = IngestCommand.replay(cluster, workDir.resolve("data"), 0, Duration.ofHours(1), 1);
+            ReplaySummary replay = IngestCommand.replay(cluster, workDir.resolve("data"), 0, Duration.ofHours(1));
             long inputs = replay.sent() - replay.sentPerTopic().getOrDefault(cluster.topics().scoreRequests.name(), 0L);
             List<String> streamInputs = List.of(cluster.topics().pageViews.name(), cluster.topics().displays.name(),
                     cluster.topics().labels.name());

@@ -71,11 +71,11 @@ final class BenchScorerCommand implements Callable<Integer> {
         }
         try (Cluster cluster = Cluster.open(Workspace.embedded(workDir), true)) {
             cluster.ensureTopics();
-            long replayed = IngestCommand.replay(cluster, data, 0, Duration.ofHours(1), 1).sentPerTopic()
+            long replayed = IngestCommand.replay(cluster, data, 0, Duration.ofHours(1)).sentPerTopic()
                     .getOrDefault(cluster.topics().scoreRequests.name(), 0L);
             List<ScoreRequest> templates = readRequests(cluster, replayed);
             try (CheckpointModelFeed feed = new CheckpointModelFeed(FeatureSpec.seed(), modelDir, cluster.topics(),
-                    cluster.bootstrap())) {
+                    cluster.kafka())) {
                 KafkaStreams scorer = Stages.startScorer(cluster, workDir.resolve("state"), feed, true);
                 try (Admin admin = cluster.admin()) {
                     Stages.await("the scorer to catch up with the replayed state", Duration.ofMinutes(10),
@@ -91,12 +91,10 @@ final class BenchScorerCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> load(Cluster cluster, List<ScoreRequest> templates) throws Exception {
-        Properties pp = new Properties();
-        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
+        Properties pp = cluster.kafka().properties();
         pp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         pp.put(ProducerConfig.ACKS_CONFIG, "1");
-        Properties cp = new Properties();
-        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
+        Properties cp = cluster.kafka().properties();
         cp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
         Map<Long, Long> sentAt = new ConcurrentHashMap<>();
         List<Long> latenciesMicros = new ArrayList<>();
@@ -180,8 +178,7 @@ final class BenchScorerCommand implements Callable<Integer> {
 
     /** The replayed score requests, as templates for the load. */
     private static List<ScoreRequest> readRequests(Cluster cluster, long count) {
-        Properties cp = new Properties();
-        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
+        Properties cp = cluster.kafka().properties();
         cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ScoreRequest> requests = new ArrayList<>();
         try (KafkaConsumer<String, ScoreRequest> consumer = new KafkaConsumer<>(cp,

@@ -1,71 +1,103 @@
 package dev.wnd.app;
 
 import dev.wnd.embedded.EmbeddedRuntime;
+import dev.wnd.schemas.kafka.KafkaConnection;
 import dev.wnd.schemas.registry.HttpSchemaRegistryClient;
+import dev.wnd.schemas.registry.RegistryConnection;
 import dev.wnd.schemas.topic.AppTopics;
-import dev.wnd.schemas.topic.Topic;
+import dev.wnd.schemas.topic.TopicPlan;
+import dev.wnd.schemas.topic.TopicReconciler;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
+import java.time.Duration;
+import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kafka cluster and registry a command works against: an external one, or the embedded broker and registry
- * started for the command's lifetime. Closing stops what this object started and nothing else.
+ * The Kafka cluster and registry a command works against: an external one (with the security settings of
+ * {@code --client-config}), or the embedded broker and registry started for the command's lifetime (PLAINTEXT on
+ * 127.0.0.1 only). Every Kafka client of a command starts from {@link #kafka()}, and the registry client is built
+ * from {@link #registry()}, so a cluster's security settings reach all of them. Closing stops what this object
+ * started and nothing else.
  */
 final class Cluster implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
 
-    private final String bootstrap;
-    private final String registryUrl;
+    private final KafkaConnection kafka;
+    private final RegistryConnection registry;
     private final EmbeddedRuntime embedded;
     private final AppTopics topics;
     private final int partitions;
+    private final Optional<Short> replicationFactor;
 
-    private Cluster(String bootstrap, String registryUrl, EmbeddedRuntime embedded, int partitions) {
-        this.bootstrap = bootstrap;
-        this.registryUrl = registryUrl;
+    private Cluster(KafkaConnection kafka, RegistryConnection registry, EmbeddedRuntime embedded, int partitions,
+            Optional<Short> replicationFactor) {
+        this.kafka = kafka;
+        this.registry = registry;
         this.embedded = embedded;
         this.partitions = partitions;
-        this.topics = new AppTopics(new HttpSchemaRegistryClient(registryUrl));
+        this.replicationFactor = replicationFactor;
+        this.topics = new AppTopics(new HttpSchemaRegistryClient(registry));
     }
 
     /**
-     * Connects to the cluster of {@code options}, or starts the embedded one in {@code options.workDir/kafka}.
+     * Connects to the cluster of {@code options}, or starts the embedded one in {@code options.workDir/cluster}.
      *
      * @param fresh delete the embedded data first (ignored for an external cluster)
+     * @throws IllegalArgumentException for options that do not fit together or a refused client config
      */
     static Cluster open(ClusterOptions options, boolean fresh) {
+        if (options.partitions < 1) {
+            throw new IllegalArgumentException("--partitions must be >= 1, was " + options.partitions);
+        }
+        if (options.replicationFactor != null && options.replicationFactor < 1) {
+            throw new IllegalArgumentException("--replication-factor must be >= 1, was " + options.replicationFactor);
+        }
+        Optional<Short> replication = Optional.ofNullable(options.replicationFactor);
         if (options.external()) {
             if (options.registry == null) {
                 throw new IllegalArgumentException("--bootstrap needs --registry too (the topics carry Avro)");
             }
-            LOG.info("using the Kafka cluster at {} and the schema registry at {}", options.bootstrap, options.registry);
-            return new Cluster(options.bootstrap, options.registry, null, options.partitions);
+            ClientConfig client = options.clientConfig == null ? ClientConfig.NONE
+                    : ClientConfig.load(options.clientConfig);
+            KafkaConnection kafka = client.kafkaConnection(options.bootstrap);
+            RegistryConnection registry = client.registryConnection(options.registry);
+            LOG.info("using the Kafka cluster {} and the schema registry {}", kafka, registry);
+            return new Cluster(kafka, registry, null, options.partitions, replication);
+        }
+        if (options.clientConfig != null) {
+            throw new IllegalArgumentException("--client-config " + options.clientConfig + " is for an external "
+                    + "cluster (--bootstrap and --registry); the embedded broker and registry take plain connections "
+                    + "on 127.0.0.1 only");
         }
         Path dir = options.workDir.resolve("cluster");
         EmbeddedRuntime runtime = fresh
                 ? EmbeddedRuntime.startFresh(dir, options.kafkaPort, options.registryPort, options.partitions)
                 : EmbeddedRuntime.start(new EmbeddedRuntime.Config(dir, options.kafkaPort, options.registryPort,
                         options.partitions));
-        return new Cluster(runtime.bootstrapServers(), runtime.registryUrl(), runtime, options.partitions);
+        return new Cluster(KafkaConnection.plaintext(runtime.bootstrapServers()),
+                RegistryConnection.plain(runtime.registryUrl()), runtime, options.partitions, replication);
+    }
+
+    /** The cluster and the settings every Kafka client of the command starts from. */
+    KafkaConnection kafka() {
+        return kafka;
+    }
+
+    /** The registry, with its credentials and TLS settings. */
+    RegistryConnection registry() {
+        return registry;
     }
 
     String bootstrap() {
-        return bootstrap;
+        return kafka.bootstrapServers();
     }
 
     String registryUrl() {
-        return registryUrl;
+        return registry.url();
     }
 
     AppTopics topics() {
@@ -76,40 +108,31 @@ final class Cluster implements AutoCloseable {
         return embedded != null;
     }
 
+    /** Partitions of the topics this command creates. */
+    int partitions() {
+        return partitions;
+    }
+
+    /** Replication factor of the topics this command creates; empty for the broker's default. */
+    Optional<Short> replicationFactor() {
+        return replicationFactor;
+    }
+
     Admin admin() {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        return Admin.create(p);
+        return Admin.create(kafka.properties());
     }
 
     /**
-     * Creates every topic of the system that is missing, idempotently. Event-time topics keep their records
-     * forever: their timestamps lie in 2016 and time-based retention would delete them at once.
+     * Applies the {@link TopicPlan} of the application's topics: creates what is missing, sets declared configs that
+     * existing topics leave to the broker's default, and warns about every other difference (see
+     * {@link TopicReconciler}). Idempotent.
      */
-    void ensureTopics() {
+    TopicReconciler.Report ensureTopics() {
         try (Admin admin = admin()) {
-            Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = new ArrayList<>();
-            for (Topic<?, ?> t : topics.all()) {
-                if (!existing.contains(t.name())) {
-                    NewTopic nt = t.declaration(partitions, (short) 1);
-                    java.util.HashMap<String, String> configs = new java.util.HashMap<>(
-                            nt.configs() == null ? Map.of() : nt.configs());
-                    configs.put("retention.ms", "-1");
-                    missing.add(nt.configs(configs));
-                }
-            }
-            if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get();
-                LOG.info("created {} topics with {} partition(s)", missing.size(), partitions);
-            }
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-                throw new IllegalStateException("cannot create topics on " + bootstrap + ": " + e.getCause(), e);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
+            return new TopicReconciler(admin, replicationFactor, ADMIN_TIMEOUT)
+                    .apply(TopicPlan.forApp(topics, partitions));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("cannot set up the topics on " + bootstrap() + ": " + e.getMessage(), e);
         }
     }
 

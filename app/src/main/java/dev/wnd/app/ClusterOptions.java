@@ -28,8 +28,20 @@ public final class ClusterOptions {
     int registryPort;
 
     @Option(names = "--partitions", defaultValue = "1",
-            description = "Partitions of the topics this command creates (default: ${DEFAULT-VALUE}).")
+            description = "Partitions of the topics this command creates; existing topics with another count are "
+                    + "reported, never changed (default: ${DEFAULT-VALUE}).")
     int partitions;
+
+    @Option(names = "--replication-factor", paramLabel = "N",
+            description = "Replication factor of the topics this command creates (default: the broker's "
+                    + "default.replication.factor; 1 on the embedded broker).")
+    Short replicationFactor;
+
+    @Option(names = "--client-config", paramLabel = "FILE",
+            description = "Properties file of client settings for a secured cluster (with --bootstrap): Kafka's "
+                    + "security.protocol, sasl.*, ssl.* for every Kafka client, and the registry's "
+                    + "basic.auth.credentials.source=USER_INFO, basic.auth.user.info, schema.registry.ssl.*.")
+    Path clientConfig;
 
     boolean external() {
         return bootstrap != null;

@@ -132,7 +132,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 Workspace.reset(cluster.workDir.resolve("state")); // Streams state of an earlier broker is stale
             }
             c.ensureTopics();
-            IngestCommand.replay(c, data, 0, labelDelay, cluster.partitions);
+            IngestCommand.replay(c, data, 0, labelDelay);
             drainFeatures(c);
             collected = collect(c, checkpoint);
         }
@@ -197,8 +197,7 @@ final class EvaluateCommand implements Callable<Integer> {
         List<Example> pending = new ArrayList<>(batchSize);
         long skipped = 0;
         Deserializer<Example> values = c.topics().examples.valueSerde().deserializer();
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrap());
+        Properties p = c.kafka().properties();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, batchSize));

@@ -38,15 +38,14 @@ final class IngestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (Cluster c = Cluster.open(cluster, false)) {
             c.ensureTopics();
-            ReplaySummary summary = replay(c, data, max ? 0 : speed, labelDelay, cluster.partitions);
+            ReplaySummary summary = replay(c, data, max ? 0 : speed, labelDelay);
             return summary.complete() ? 0 : 1;
         }
     }
 
-    static ReplaySummary replay(Cluster c, Path data, double speed, Duration labelDelay, int partitions)
-            throws Exception {
-        ReplayConfig config = ReplayConfig.defaults(data, c.bootstrap()).withSpeed(speed).withLabelDelay(labelDelay)
-                .withTopicLayout(partitions, (short) 1);
+    static ReplaySummary replay(Cluster c, Path data, double speed, Duration labelDelay) throws Exception {
+        ReplayConfig config = ReplayConfig.defaults(data, c.kafka()).withSpeed(speed).withLabelDelay(labelDelay)
+                .withTopicLayout(c.partitions(), c.replicationFactor());
         return Replayer.run(config, c.topics(), TerminalProgress.onStderr());
     }
 }

@@ -55,7 +55,7 @@ final class LearnCommand implements Callable<Integer> {
     public Integer call() {
         try (Cluster c = Cluster.open(cluster, false)) {
             c.ensureTopics();
-            LearnerConfig config = new LearnerConfig(c.bootstrap(), batchSize, maxBatchWait, checkpointEveryExamples,
+            LearnerConfig config = new LearnerConfig(c.kafka(), batchSize, maxBatchWait, checkpointEveryExamples,
                     checkpointEvery, deterministic, "wnd", modelDir.resolve("metrics.jsonl"));
             try (DjlTrainableModel m = DjlTrainableModel.open(FeatureSpec.seed(), model.toConfig(ModelConfig.defaults()),
                     modelDir, keep);

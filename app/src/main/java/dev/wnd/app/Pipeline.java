@@ -68,8 +68,7 @@ final class Pipeline {
             out.printf("      Kafka on %s, registry on %s%n", cluster.bootstrap(), cluster.registryUrl());
 
             out.println("[3/5] replaying the CSVs into Kafka in event-time order");
-            ReplaySummary replay = IngestCommand.replay(cluster, data, 0, config.labelDelay(),
-                    clusterOptions.partitions);
+            ReplaySummary replay = IngestCommand.replay(cluster, data, 0, config.labelDelay());
             long requests = replay.sentPerTopic().getOrDefault(cluster.topics().scoreRequests.name(), 0L);
 
             out.println("[4/5] building features and learning (test-then-train)");
@@ -112,7 +111,7 @@ final class Pipeline {
         KafkaStreams features = Stages.startFeatures(cluster, stateDir, splitSeed, true);
         try (Admin admin = cluster.admin();
                 DjlTrainableModel model = DjlTrainableModel.open(FeatureSpec.seed(), modelConfig, modelDir, 2);
-                OnlineLearner learner = new OnlineLearner(new LearnerConfig(cluster.bootstrap(), batchSize,
+                OnlineLearner learner = new OnlineLearner(new LearnerConfig(cluster.kafka(), batchSize,
                         Duration.ofSeconds(1), 0, Duration.ZERO, false, "wnd", modelDir.resolve("metrics.jsonl")),
                         cluster.topics(), model,
                         new OnlineMetrics(5_000))) {
@@ -145,8 +144,7 @@ final class Pipeline {
     private static Map<Long, List<Long>> collectScores(Cluster cluster, long expected, Duration timeout,
             Map<String, Long> servedBy) {
         Map<Long, List<Long>> rankings = new HashMap<>();
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
+        Properties p = cluster.kafka().properties();
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "wnd-demo-" + System.nanoTime());

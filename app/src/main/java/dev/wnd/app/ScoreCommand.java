@@ -35,7 +35,7 @@ final class ScoreCommand implements Callable<Integer> {
                 System.out.println("embedded Kafka on " + c.bootstrap() + ", schema registry on " + c.registryUrl());
             }
             try (CheckpointModelFeed feed = new CheckpointModelFeed(FeatureSpec.seed(), modelDir, c.topics(),
-                    c.bootstrap())) {
+                    c.kafka())) {
                 KafkaStreams streams = Stages.startScorer(c, cluster.workDir.resolve("state"), feed, true);
                 System.out.println("scoring: requests on score-requests / score-requests.json, answers on scores /"
                         + " scores.json. Ctrl-C stops.");

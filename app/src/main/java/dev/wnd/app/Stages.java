@@ -39,7 +39,7 @@ final class Stages {
     static KafkaStreams startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce) {
         FeatureAssembler assembler = new FeatureAssembler(FeatureSpec.seed());
         Topology topology = FeaturesTopology.build(cluster.topics(), assembler, splitSeed);
-        StreamsSettings settings = new StreamsSettings(FEATURES_APP_ID, cluster.bootstrap(), cluster.registryUrl(),
+        StreamsSettings settings = new StreamsSettings(FEATURES_APP_ID, cluster.kafka(), cluster.registry(),
                 stateDir.resolve("features"), "features", exactlyOnce, 200);
         return start(topology, settings);
     }
@@ -52,7 +52,7 @@ final class Stages {
         FeatureAssembler assembler = new FeatureAssembler(FeatureSpec.seed());
         Topology topology = ScorerTopology.build(cluster.topics(), assembler, feed);
         // At-least-once: a score is an answer, not state; a rare duplicate answer is harmless and latency matters.
-        StreamsSettings settings = new StreamsSettings(SCORER_APP_ID, cluster.bootstrap(), cluster.registryUrl(),
+        StreamsSettings settings = new StreamsSettings(SCORER_APP_ID, cluster.kafka(), cluster.registry(),
                 stateDir.resolve("scorer"), "scorer", false, 100);
         Properties props = settings.toProperties();
         if (live) {

@@ -45,7 +45,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (Cluster c = Cluster.open(cluster, !cluster.external())) {
             c.ensureTopics();
-            ReplaySummary replay = IngestCommand.replay(c, data, 0, labelDelay, cluster.partitions);
+            ReplaySummary replay = IngestCommand.replay(c, data, 0, labelDelay);
             OnlineLearner.Summary s = Pipeline.learn(c, cluster.workDir.resolve("state"), modelDir, splitSeed,
                     model.toConfig(ModelConfig.defaults()), batchSize);
             System.out.printf("replayed %,d records; trained on %,d examples, scored %,d validation examples "

@@ -1,12 +1,13 @@
 package dev.wnd.learner;
 
+import dev.wnd.schemas.kafka.KafkaConnection;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * The learner loop's settings. Immutable, validated on construction.
  *
- * @param bootstrapServers Kafka bootstrap servers
+ * @param kafka the cluster and the client settings (security) of the learner's consumer and producer
  * @param batchSize examples per optimizer step (the seed's {@code --global-batch-size})
  * @param maxBatchWait a partial batch is trained after waiting this long for more examples; ignored when
  *     {@code deterministic}, where batches are cut by size alone so that they depend only on the input offsets
@@ -21,12 +22,12 @@ import java.util.Objects;
  * @param metricsLog where to append one JSON line of online metrics per progress report (and at the end), for
  *     the evaluation report's learning curves; null for none
  */
-public record LearnerConfig(String bootstrapServers, int batchSize, Duration maxBatchWait,
+public record LearnerConfig(KafkaConnection kafka, int batchSize, Duration maxBatchWait,
         long checkpointEveryExamples, Duration checkpointEvery, boolean deterministic, String modelName,
         java.nio.file.Path metricsLog) {
 
     public LearnerConfig {
-        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(maxBatchWait, "maxBatchWait");
         Objects.requireNonNull(checkpointEvery, "checkpointEvery");
         Objects.requireNonNull(modelName, "modelName");

@@ -5,14 +5,18 @@ import dev.wnd.schemas.avro.Example;
 import dev.wnd.schemas.registry.HttpSchemaRegistryClient;
 import dev.wnd.schemas.topic.AppTopics;
 import dev.wnd.schemas.topic.Topic;
+import dev.wnd.schemas.topic.TopicPlan;
+import dev.wnd.schemas.topic.TopicReconciler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,15 +38,18 @@ final class KafkaSupport {
     }
 
     /**
-     * The examples topic with {@code examplePartitions} partitions, model versions and dead letters with one, all
-     * with {@code retention.ms=-1}: the test examples' timestamps lie in 1970, and time-based retention would delete
-     * them at the broker's first retention check (30 s after its start), as the application's topics would be.
+     * The examples topic with {@code examplePartitions} partitions, model versions and dead letters with one, as the
+     * {@link TopicPlan} declares them (so with {@code retention.ms=-1}: the test examples' timestamps lie in 1970,
+     * and time-based retention would delete them at the broker's first retention check, 30 s after its start).
      */
     static void createTopics(EmbeddedRuntime runtime, AppTopics topics, int examplePartitions) {
-        Map<String, String> keep = Map.of("retention.ms", "-1");
-        runtime.kafka().createTopics(List.of(topics.examples.declaration(examplePartitions, (short) 1).configs(keep),
-                topics.modelVersions.declaration(1, (short) 1).configs(keep),
-                topics.deadLetters.declaration(1, (short) 1).configs(keep)));
+        TopicPlan one = TopicPlan.forApp(topics, 1);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", runtime.bootstrapServers()))) {
+            new TopicReconciler(admin, Optional.empty(), Duration.ofSeconds(60)).apply(List.of(
+                    TopicPlan.forApp(topics, examplePartitions).find(topics.examples.name()).orElseThrow(),
+                    one.find(topics.modelVersions.name()).orElseThrow(),
+                    one.find(topics.deadLetters.name()).orElseThrow()));
+        }
     }
 
     /** Where one produced example landed. */

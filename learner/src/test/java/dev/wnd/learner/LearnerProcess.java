@@ -1,5 +1,6 @@
 package dev.wnd.learner;
 
+import dev.wnd.schemas.kafka.KafkaConnection;
 import dev.wnd.schemas.registry.HttpSchemaRegistryClient;
 import dev.wnd.schemas.topic.AppTopics;
 import java.nio.file.Files;
@@ -30,8 +31,8 @@ public final class LearnerProcess {
             long seed = Long.parseLong(args[5]);
             Path upstreamDrained = Path.of(args[6]);
             AppTopics topics = new AppTopics(new HttpSchemaRegistryClient(registryUrl));
-            LearnerConfig config = new LearnerConfig(bootstrap, batchSize, Duration.ofSeconds(1), checkpointEvery,
-                    Duration.ZERO, true, "wnd", null);
+            LearnerConfig config = new LearnerConfig(KafkaConnection.plaintext(bootstrap), batchSize,
+                    Duration.ofSeconds(1), checkpointEvery, Duration.ZERO, true, "wnd", null);
             try (ReportingModel model = new ReportingModel(DjlTrainableModel.open(TestExamples.spec(),
                     TestExamples.modelConfig(seed), modelDir, 3), System.out);
                     OnlineLearner learner = new OnlineLearner(config, topics, model, new OnlineMetrics(1_000))) {

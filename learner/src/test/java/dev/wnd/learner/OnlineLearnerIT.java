@@ -9,6 +9,7 @@ import dev.wnd.schemas.avro.DeadLetter;
 import dev.wnd.schemas.avro.Example;
 import dev.wnd.schemas.avro.ModelVersion;
 import dev.wnd.schemas.avro.Split;
+import dev.wnd.schemas.kafka.KafkaConnection;
 import dev.wnd.schemas.topic.AppTopics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -204,7 +205,7 @@ class OnlineLearnerIT {
     }
 
     private LearnerConfig config(boolean deterministic, int batchSize, long checkpointEvery) {
-        return new LearnerConfig(runtime.bootstrapServers(), batchSize, Duration.ofMillis(200), checkpointEvery,
+        return new LearnerConfig(KafkaConnection.plaintext(runtime.bootstrapServers()), batchSize, Duration.ofMillis(200), checkpointEvery,
                 Duration.ZERO, deterministic, "wnd", work.resolve("metrics.jsonl"));
     }
 

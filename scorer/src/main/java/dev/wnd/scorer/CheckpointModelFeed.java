@@ -5,6 +5,7 @@ import dev.wnd.model.ClickPredictor;
 import dev.wnd.model.checkpoint.CheckpointStore;
 import dev.wnd.model.checkpoint.LoadedCheckpoint;
 import dev.wnd.schemas.avro.ModelVersion;
+import dev.wnd.schemas.kafka.KafkaConnection;
 import dev.wnd.schemas.topic.AppTopics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,9 +43,9 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
     private volatile boolean closing;
 
     /**
-     * @param bootstrapServers where to follow announcements; null to serve only what is in {@code modelDir}
+     * @param kafka the cluster to follow announcements on; null to serve only what is in {@code modelDir}
      */
-    public CheckpointModelFeed(FeatureSpec spec, Path modelDir, AppTopics topics, String bootstrapServers) {
+    public CheckpointModelFeed(FeatureSpec spec, Path modelDir, AppTopics topics, KafkaConnection kafka) {
         this.spec = spec;
         this.topics = topics;
         try {
@@ -55,13 +56,12 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
         Optional<LoadedCheckpoint> newest = store.loadNewestValid();
         newest.ifPresentOrElse(this::offer, () -> LOG.warn("no valid checkpoint in {} yet: answering with the "
                 + "uniform prior until a model is announced", modelDir));
-        if (bootstrapServers == null) {
+        if (kafka == null) {
             consumer = null;
             follower = null;
             return;
         }
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties p = kafka.properties();
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumer = new KafkaConsumer<>(p, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
         follower = new Thread(this::follow, "model-feed");

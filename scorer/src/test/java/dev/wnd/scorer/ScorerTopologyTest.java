@@ -12,6 +12,8 @@ import dev.wnd.schemas.avro.AdScore;
 import dev.wnd.schemas.avro.PromotedContent;
 import dev.wnd.schemas.avro.Score;
 import dev.wnd.schemas.avro.ScoreRequest;
+import dev.wnd.schemas.kafka.KafkaConnection;
+import dev.wnd.schemas.registry.RegistryConnection;
 import dev.wnd.schemas.registry.InMemorySchemaRegistryClient;
 import dev.wnd.schemas.topic.AppTopics;
 import java.nio.file.Path;
@@ -90,7 +92,8 @@ class ScorerTopologyTest {
                 return v == null ? null : new FakePredictor(v);
             }
         };
-        Properties props = new StreamsSettings("scorer-test", "unused:9092", "http://unused", stateDir, "test", false, 100)
+        Properties props = new StreamsSettings("scorer-test", KafkaConnection.plaintext("unused:9092"),
+                RegistryConnection.plain("http://unused"), stateDir, "test", false, 100)
                 .toProperties(topics);
         // The driver pipes one record at a time: never wait for the other inputs to have data.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);

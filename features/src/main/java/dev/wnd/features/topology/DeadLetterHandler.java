@@ -2,6 +2,7 @@ package dev.wnd.features.topology;
 
 import dev.wnd.schemas.avro.DeadLetter;
 import dev.wnd.schemas.registry.HttpSchemaRegistryClient;
+import dev.wnd.schemas.registry.RegistryConnection;
 import dev.wnd.schemas.topic.AppTopics;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -19,12 +20,13 @@ import org.slf4j.LoggerFactory;
  * Sends records that cannot be deserialized or processed to the dead-letter topic as {@link DeadLetter}s naming
  * the topic, partition, offset and reason, logs them, counts them, and lets the topology go on.
  *
- * <p>Configured through the Streams properties {@value #REGISTRY_URL_CONFIG} (or {@value #TOPICS_CONFIG}) and
+ * <p>Configured through the Streams properties {@value #REGISTRY_CONFIG} (or {@value #TOPICS_CONFIG}) and
  * {@value #STAGE_CONFIG}.
  */
 public final class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
 
-    public static final String REGISTRY_URL_CONFIG = "wnd.registry.url";
+    /** The registry: a {@link RegistryConnection} (credentials, TLS) or a plain URL string. */
+    public static final String REGISTRY_CONFIG = "wnd.registry";
     public static final String STAGE_CONFIG = "wnd.stage";
     /** Optional: an {@link AppTopics} instance to use instead of building one from the registry URL. */
     public static final String TOPICS_CONFIG = "wnd.topics";
@@ -37,13 +39,15 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
 
     @Override
     public void configure(Map<String, ?> configs) {
-        Object url = configs.get(REGISTRY_URL_CONFIG);
+        Object registry = configs.get(REGISTRY_CONFIG);
         if (configs.get(TOPICS_CONFIG) instanceof AppTopics given) {
             topics = given;
-        } else if (url != null) {
-            topics = new AppTopics(new HttpSchemaRegistryClient(url.toString()));
+        } else if (registry instanceof RegistryConnection connection) {
+            topics = new AppTopics(new HttpSchemaRegistryClient(connection));
+        } else if (registry != null) {
+            topics = new AppTopics(new HttpSchemaRegistryClient(registry.toString()));
         } else {
-            throw new IllegalArgumentException(REGISTRY_URL_CONFIG + " must be set for the dead-letter handler");
+            throw new IllegalArgumentException(REGISTRY_CONFIG + " must be set for the dead-letter handler");
         }
         Object s = configs.get(STAGE_CONFIG);
         stage = s == null ? "streams" : s.toString();

@@ -13,6 +13,8 @@ import dev.wnd.schemas.avro.Example;
 import dev.wnd.schemas.avro.Label;
 import dev.wnd.schemas.avro.PageView;
 import dev.wnd.schemas.avro.PromotedContent;
+import dev.wnd.schemas.kafka.KafkaConnection;
+import dev.wnd.schemas.registry.RegistryConnection;
 import dev.wnd.schemas.registry.InMemorySchemaRegistryClient;
 import dev.wnd.schemas.topic.AppTopics;
 import dev.wnd.schemas.topic.Topic;
@@ -43,7 +45,8 @@ final class FeaturesDriver implements AutoCloseable {
 
     FeaturesDriver(FeatureSpec spec, Path stateDir) {
         this.spec = spec;
-        Properties props = new StreamsSettings("features-test", "unused:9092", "http://unused", stateDir, "test",
+        Properties props = new StreamsSettings("features-test", KafkaConnection.plaintext("unused:9092"),
+                RegistryConnection.plain("http://unused"), stateDir, "test",
                 false, 100).toProperties(topics);
         // The driver pipes one record at a time: never wait for the other inputs to have data.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);

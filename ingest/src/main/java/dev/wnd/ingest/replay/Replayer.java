@@ -4,23 +4,22 @@ import dev.wnd.ingest.csv.DataDirectory;
 import dev.wnd.ingest.csv.OutbrainFile;
 import dev.wnd.schemas.topic.AppTopics;
 import dev.wnd.schemas.topic.Topic;
+import dev.wnd.schemas.topic.TopicPlan;
+import dev.wnd.schemas.topic.TopicReconciler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,7 +29,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -40,10 +38,10 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <h2>What it does</h2>
  * <ol>
- *   <li>Creates the topics it writes if they are missing ({@link ReplayConfig#partitions()} partitions,
- *       {@code retention.ms=-1} because the data's timestamps are from 2016 and would be deleted at once by time
- *       retention, {@code cleanup.policy=compact} where the {@link Topic} says so), plus the compacted
- *       {@value #POSITION_TOPIC} topic.</li>
+ *   <li>Creates the topics it writes if they are missing, as the {@link TopicPlan} declares them
+ *       ({@link ReplayConfig#partitions()} partitions, {@code retention.ms=-1} because the data's timestamps are
+ *       from 2016 and would be deleted at once by time retention, compacted tables), plus the compacted
+ *       {@value #POSITION_TOPIC} topic; existing ones are checked by the {@link TopicReconciler}.</li>
  *   <li>Starts a transactional producer ({@code transactional.id = wnd-replay-<replayId>}), which aborts whatever a
  *       crashed earlier run left open, then reads the replay position committed so far (read_committed).</li>
  *   <li>Skips that many records of the deterministic stream and produces the rest, in transactions of at most
@@ -65,10 +63,11 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class Replayer {
 
     /** The compacted topic holding each replay's position, keyed by replay id. */
-    public static final String POSITION_TOPIC = "replay-position";
+    public static final String POSITION_TOPIC = TopicPlan.REPLAY_POSITION;
 
     private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
     private static final Duration POSITION_READ_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
 
     private final ReplayConfig config;
     private final AppTopics topics;
@@ -104,7 +103,7 @@ public final class Replayer {
     }
 
     /**
-     * Replays {@code config.dataDir()} into the broker at {@code config.bootstrapServers()}.
+     * Replays {@code config.dataDir()} into the cluster of {@code config.kafka()}.
      *
      * @param config what to replay and how
      * @param topics the typed topics (their serdes' registry client registers the value schemas)
@@ -352,8 +351,7 @@ public final class Replayer {
     }
 
     private Properties producerProperties() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Properties props = config.kafka().properties();
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId());
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -368,41 +366,25 @@ public final class Replayer {
         return props;
     }
 
+    /** Applies the topic plan's declarations of the topics this replay writes (see {@link TopicReconciler}). */
     private void createTopics() {
-        List<NewTopic> wanted = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (Channel channel : Channel.values()) {
-            NewTopic declared = channel.topic(topics).declaration(config.partitions(), config.replicationFactor());
-            Map<String, String> configs = new HashMap<>();
-            if (declared.configs() != null) {
-                configs.putAll(declared.configs());
-            }
-            configs.put("retention.ms", "-1");
-            wanted.add(declared.configs(configs));
+            names.add(channel.topic(topics).name());
         }
-        wanted.add(new NewTopic(POSITION_TOPIC, 1, config.replicationFactor())
-                .configs(Map.of("cleanup.policy", "compact", "retention.ms", "-1")));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.bootstrapServers()))) {
-            admin.createTopics(wanted).values().forEach((name, future) -> {
-                try {
-                    future.get();
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new ReplayException("cannot create topic " + name + " on " + config.bootstrapServers()
-                                + ": " + e.getCause().getMessage(), e.getCause());
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ReplayException("interrupted while creating topic " + name, e);
-                }
-            });
+        names.add(POSITION_TOPIC);
+        TopicPlan plan = TopicPlan.forApp(topics, config.partitions()).only(names);
+        try (Admin admin = Admin.create(config.kafka().properties())) {
+            new TopicReconciler(admin, config.replicationFactor(), TOPIC_TIMEOUT).apply(plan);
+        } catch (IllegalStateException e) {
+            throw new ReplayException("cannot set up the topics on " + config.bootstrapServers() + ": "
+                    + e.getMessage(), e);
         }
     }
 
     /** The position last committed for this replay id, or null. */
     private ReplayPosition readPosition() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Properties props = config.kafka().properties();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);

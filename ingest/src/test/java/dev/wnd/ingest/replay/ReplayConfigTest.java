@@ -3,8 +3,10 @@ package dev.wnd.ingest.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wnd.schemas.kafka.KafkaConnection;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ReplayConfigTest {
@@ -15,8 +17,9 @@ class ReplayConfigTest {
     void shouldPinTheDefaults() {
         ReplayConfig c = ReplayConfig.defaults(DIR, "localhost:9092");
 
-        assertThat(c).isEqualTo(new ReplayConfig(DIR, "localhost:9092", 0, Duration.ofHours(1),
-                Duration.ofMinutes(1), 4, (short) 1, 0, "default", 20_000, Duration.ofSeconds(1)));
+        assertThat(c).isEqualTo(new ReplayConfig(DIR, KafkaConnection.plaintext("localhost:9092"), 0,
+                Duration.ofHours(1), Duration.ofMinutes(1), 4, Optional.empty(), 0, "default", 20_000,
+                Duration.ofSeconds(1)));
         assertThat(c.isBackfill()).isTrue();
         assertThat(c.streamOptions()).isEqualTo(StreamOptions.defaults());
         assertThat(StreamOptions.defaults()).isEqualTo(new StreamOptions(Duration.ofHours(1), Duration.ofMinutes(1),
@@ -29,8 +32,8 @@ class ReplayConfigTest {
                 .withTopicLayout(8, (short) 3).withStopAfter(100).withReplayId("demo-1")
                 .withTransactions(10, Duration.ofMillis(200));
 
-        assertThat(c).isEqualTo(new ReplayConfig(DIR, "b:1", 3600, Duration.ofMinutes(5), Duration.ofMinutes(1), 8,
-                (short) 3, 100, "demo-1", 10, Duration.ofMillis(200)));
+        assertThat(c).isEqualTo(new ReplayConfig(DIR, KafkaConnection.plaintext("b:1"), 3600, Duration.ofMinutes(5),
+                Duration.ofMinutes(1), 8, Optional.of((short) 3), 100, "demo-1", 10, Duration.ofMillis(200)));
         assertThat(c.isBackfill()).isFalse();
     }
 
