@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, GenerateCommand.class, InspectCommand.class, TrainCommand.class,
             PredictCommand.class, EvaluateCommand.class, IngestCommand.class,
             FeaturesCommand.class, LearnCommand.class, ScoreCommand.class, BenchCommand.class,
-            CommandLine.HelpCommand.class})
+            ConfigTableCommand.class, CommandLine.HelpCommand.class})
 public final class Wnd implements Runnable {
 
     @CommandLine.Spec

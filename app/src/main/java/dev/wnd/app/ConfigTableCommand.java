@@ -1,0 +1,22 @@
+package dev.wnd.app;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+
+/** Prints the README's configuration table from the command line's model (a maintenance command, hidden). */
+@Command(name = "config-table", hidden = true, mixinStandardHelpOptions = true,
+        description = "Print the markdown table of every option and its WND_* variable, for README.md.")
+final class ConfigTableCommand implements Callable<Integer> {
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().getOut().print(ConfigTable.markdown(spec.root().commandLine()));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}
