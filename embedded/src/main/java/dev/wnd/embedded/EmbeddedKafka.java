@@ -11,14 +11,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.wnd.schemas.kafka.KafkaConnection;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -34,7 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Apache Kafka cluster (one KRaft process acting as broker and controller) running inside the
- * current JVM, bound to {@code 127.0.0.1} only.
+ * current JVM, bound to {@code 127.0.0.1} only (client and controller listeners). The client listener is PLAINTEXT,
+ * or SASL_PLAINTEXT with PLAIN users when {@link Config#saslPlainUsers()} names some (to test secured clients).
  *
  * <h2>Lifecycle</h2>
  * {@link #start(Config)} formats the storage directory if (and only if) it holds no {@code meta.properties} yet,
@@ -67,10 +71,23 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param port              client (PLAINTEXT) port on 127.0.0.1, {@code 0} to pick a free one
      * @param controllerPort    KRaft controller port on 127.0.0.1, {@code 0} to pick a free one
      * @param defaultPartitions {@code num.partitions} for auto-created topics and topics created without a count
+     * @param saslPlainUsers when not empty, the client listener is {@code SASL_PLAINTEXT} with mechanism
+     *                       {@code PLAIN} and accepts exactly these users (name to password); the first name in
+     *                       order is also the broker's own; empty (the default) for a {@code PLAINTEXT} listener
      */
-    public record Config(Path dataDir, int port, int controllerPort, int defaultPartitions) {
+    public record Config(Path dataDir, int port, int controllerPort, int defaultPartitions,
+            Map<String, String> saslPlainUsers) {
         public Config {
             Objects.requireNonNull(dataDir, "dataDir");
+            Objects.requireNonNull(saslPlainUsers, "saslPlainUsers");
+            saslPlainUsers = Collections.unmodifiableSortedMap(new TreeMap<>(saslPlainUsers));
+            for (var user : saslPlainUsers.entrySet()) {
+                if (!user.getKey().matches("[A-Za-z0-9_.-]+") || user.getValue().isEmpty()
+                        || user.getValue().contains("\"")) {
+                    throw new IllegalArgumentException("SASL user names must be letters, digits, '_', '.' or '-' "
+                            + "and passwords non-empty without quotes");
+                }
+            }
             checkPort("port", port);
             checkPort("controllerPort", controllerPort);
             if (defaultPartitions < 1) {
@@ -81,9 +98,29 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
         }
 
-        /** Free ports, one partition per auto-created topic. */
+        /** A PLAINTEXT client listener. */
+        public Config(Path dataDir, int port, int controllerPort, int defaultPartitions) {
+            this(dataDir, port, controllerPort, defaultPartitions, Map.of());
+        }
+
+        /** Free ports, one partition per auto-created topic, PLAINTEXT. */
         public Config(Path dataDir) {
             this(dataDir, 0, 0, 1);
+        }
+
+        /** This config with a SASL_PLAINTEXT (PLAIN) client listener accepting {@code users} (name to password). */
+        public Config withSaslPlainUsers(Map<String, String> users) {
+            return new Config(dataDir, port, controllerPort, defaultPartitions, users);
+        }
+
+        /** The Kafka client settings that log in as the broker's own (first) user; empty for PLAINTEXT. */
+        Map<String, String> clientSettings() {
+            if (saslPlainUsers.isEmpty()) {
+                return Map.of();
+            }
+            String user = saslPlainUsers.keySet().iterator().next();
+            return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                    "sasl.jaas.config", plainJaas(user, saslPlainUsers.get(user), Map.of()));
         }
 
         static void checkPort(String name, int port) {
@@ -94,14 +131,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private final KafkaRaftServer server;
+    private final KafkaConnection connection;
     private final String bootstrapServers;
     private final Path logDir;
     private final Admin admin;
     private boolean closed;
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path logDir, Admin admin) {
+    private EmbeddedKafka(KafkaRaftServer server, KafkaConnection connection, Path logDir, Admin admin) {
         this.server = server;
-        this.bootstrapServers = bootstrapServers;
+        this.connection = connection;
+        this.bootstrapServers = connection.bootstrapServers();
         this.logDir = logDir;
         this.admin = admin;
     }
@@ -132,6 +171,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
 
         Properties props = serverProperties(logDir, port, controllerPort, config.defaultPartitions());
+        if (!config.saslPlainUsers().isEmpty()) {
+            addSaslPlain(props, port, config.saslPlainUsers());
+        }
         Path propsFile = dataDir.resolve(SERVER_PROPERTIES);
         writeProperties(propsFile, props, "written by EmbeddedKafka; regenerated on every start");
 
@@ -143,14 +185,15 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         String bootstrap = HOST + ":" + port;
+        KafkaConnection connection = new KafkaConnection(bootstrap, config.clientSettings());
         Admin admin = null;
         try {
             server.startup();
-            admin = Admin.create(Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    AdminClientConfig.CLIENT_ID_CONFIG, "embedded-kafka-admin",
-                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+            Map<String, Object> adminConfig = connection.config();
+            adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "embedded-kafka-admin");
+            adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+            adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+            admin = Admin.create(adminConfig);
             awaitBroker(admin, bootstrap);
         } catch (RuntimeException e) {
             if (admin != null) {
@@ -165,12 +208,20 @@ public final class EmbeddedKafka implements AutoCloseable {
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         LOG.info("Kafka broker (KRaft) listening on {}, data in {}, started in {} ms{}",
                 bootstrap, logDir, ms, formatted ? " (storage newly formatted)" : "");
-        return new EmbeddedKafka(server, bootstrap, logDir, admin);
+        return new EmbeddedKafka(server, connection, logDir, admin);
     }
 
     /** {@code 127.0.0.1:PORT}, for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * How a client reaches this broker: the bootstrap servers and, with SASL, the settings that log in as the
+     * broker's own user.
+     */
+    public KafkaConnection connection() {
+        return connection;
     }
 
     /** The Kafka log directory ({@code dataDir/log}). */
@@ -257,6 +308,26 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("log.cleaner.dedupe.buffer.size", "8388608");
         p.put("auto.create.topics.enable", "true");
         return p;
+    }
+
+    /** Turns the client listener into SASL_PLAINTEXT with mechanism PLAIN for {@code users}. */
+    static void addSaslPlain(Properties p, int port, Map<String, String> users) {
+        p.put("listeners", "SASL_PLAINTEXT://" + HOST + ":" + port + ","
+                + p.getProperty("listeners").substring(p.getProperty("listeners").indexOf("CONTROLLER://")));
+        p.put("advertised.listeners", "SASL_PLAINTEXT://" + HOST + ":" + port);
+        p.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+        p.put("sasl.enabled.mechanisms", "PLAIN");
+        p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        String self = users.keySet().iterator().next();
+        p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", plainJaas(self, users.get(self), users));
+    }
+
+    private static String plainJaas(String user, String password, Map<String, String> accepted) {
+        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required")
+                .append(" username=\"").append(user).append("\" password=\"").append(password).append('"');
+        accepted.forEach((u, pw) -> jaas.append(" user_").append(u).append("=\"").append(pw).append('"'));
+        return jaas.append(';').toString();
     }
 
     private static void format(Path propsFile, Path logDir) {

@@ -5,10 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import dev.wnd.schemas.kafka.KafkaConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,12 +43,15 @@ public final class EmbeddedRuntime implements AutoCloseable {
      * @param defaultPartitions partitions of auto-created topics
      * @param registryBasicAuth {@code user:password} the registry requires on every request, or empty for none
      *     (the default)
+     * @param kafkaSaslUsers when not empty, the broker's client listener is SASL_PLAINTEXT (PLAIN) for these users,
+     *     name to password (see {@link EmbeddedKafka.Config#saslPlainUsers()}); empty (the default) for PLAINTEXT
      */
     public record Config(Path dataDir, int kafkaPort, int registryPort, int defaultPartitions,
-            Optional<String> registryBasicAuth) {
+            Optional<String> registryBasicAuth, Map<String, String> kafkaSaslUsers) {
         public Config {
             Objects.requireNonNull(dataDir, "dataDir");
             Objects.requireNonNull(registryBasicAuth, "registryBasicAuth");
+            kafkaSaslUsers = Map.copyOf(kafkaSaslUsers);
             EmbeddedKafka.Config.checkPort("kafkaPort", kafkaPort);
             EmbeddedKafka.Config.checkPort("registryPort", registryPort);
             if (defaultPartitions < 1) {
@@ -59,7 +64,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
 
         /** No registry authentication. */
         public Config(Path dataDir, int kafkaPort, int registryPort, int defaultPartitions) {
-            this(dataDir, kafkaPort, registryPort, defaultPartitions, Optional.empty());
+            this(dataDir, kafkaPort, registryPort, defaultPartitions, Optional.empty(), Map.of());
         }
 
         /** Free ports, one partition per auto-created topic, no registry authentication. */
@@ -69,7 +74,13 @@ public final class EmbeddedRuntime implements AutoCloseable {
 
         /** This config with a registry requiring HTTP basic auth with {@code userInfo} ({@code user:password}). */
         public Config withRegistryBasicAuth(String userInfo) {
-            return new Config(dataDir, kafkaPort, registryPort, defaultPartitions, Optional.of(userInfo));
+            return new Config(dataDir, kafkaPort, registryPort, defaultPartitions, Optional.of(userInfo),
+                    kafkaSaslUsers);
+        }
+
+        /** This config with a SASL_PLAINTEXT (PLAIN) broker accepting {@code users} (name to password). */
+        public Config withKafkaSaslUsers(Map<String, String> users) {
+            return new Config(dataDir, kafkaPort, registryPort, defaultPartitions, registryBasicAuth, users);
         }
     }
 
@@ -99,10 +110,10 @@ public final class EmbeddedRuntime implements AutoCloseable {
             throw new UncheckedIOException("cannot create data directory " + dataDir, e);
         }
         EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafka.Config(dataDir.resolve("kafka"),
-                config.kafkaPort(), 0, config.defaultPartitions()));
+                config.kafkaPort(), 0, config.defaultPartitions(), config.kafkaSaslUsers()));
         EmbeddedSchemaRegistry registry;
         try {
-            registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), config.registryPort(),
+            registry = EmbeddedSchemaRegistry.start(kafka.connection(), config.registryPort(),
                     config.registryBasicAuth());
         } catch (RuntimeException e) {
             kafka.close();
@@ -157,6 +168,11 @@ public final class EmbeddedRuntime implements AutoCloseable {
     /** {@code 127.0.0.1:PORT} of the broker. */
     public String bootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** How a client reaches the broker (with SASL: the settings that log in as the broker's own user). */
+    public KafkaConnection kafkaConnection() {
+        return kafka.connection();
     }
 
     /** {@code http://127.0.0.1:PORT} of the schema registry. */

@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.wnd.schemas.kafka.KafkaConnection;
 import dev.wnd.schemas.topic.TopicPlan;
 import dev.wnd.schemas.topic.TopicReconciler;
 import org.apache.avro.Schema;
@@ -92,7 +93,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final Object lock = new Object();
     private final SchemaStore store = new SchemaStore();
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final KafkaProducer<String, String> producer;
     private final Optional<String> expectedAuthorization;
     private HttpServer server;
@@ -100,11 +101,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private String url;
     private boolean closed;
 
-    private EmbeddedSchemaRegistry(String bootstrapServers, Optional<String> basicAuthUserInfo) {
-        this.bootstrapServers = bootstrapServers;
+    private EmbeddedSchemaRegistry(KafkaConnection kafka, Optional<String> basicAuthUserInfo) {
+        this.kafka = kafka;
         this.expectedAuthorization = basicAuthUserInfo.map(u -> "Basic "
                 + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8)));
-        this.producer = new KafkaProducer<>(producerConfig(bootstrapServers), new StringSerializer(),
+        this.producer = new KafkaProducer<>(producerConfig(kafka), new StringSerializer(),
                 new StringSerializer());
     }
 
@@ -126,6 +127,16 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      *     registry answers); empty for no authentication (the default)
      */
     public static EmbeddedSchemaRegistry start(String bootstrapServers, int port, Optional<String> basicAuthUserInfo) {
+        return start(KafkaConnection.plaintext(bootstrapServers), port, basicAuthUserInfo);
+    }
+
+    /**
+     * As {@link #start(String, int, Optional)}, on a cluster that needs client settings (SASL, TLS).
+     *
+     * @param kafka the cluster and the settings of the registry's producer, consumer and admin client
+     */
+    public static EmbeddedSchemaRegistry start(KafkaConnection kafka, int port, Optional<String> basicAuthUserInfo) {
+        String bootstrapServers = kafka.bootstrapServers();
         EmbeddedKafka.Config.checkPort("port", port);
         basicAuthUserInfo.ifPresent(u -> {
             if (u.indexOf(':') < 1) {
@@ -133,9 +144,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             }
         });
         long t0 = System.nanoTime();
-        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(bootstrapServers, basicAuthUserInfo);
+        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka, basicAuthUserInfo);
         try {
-            createTopic(bootstrapServers);
+            createTopic(kafka);
             int records = registry.restore();
             registry.listen(port);
             LOG.info("Schema registry (Confluent API) listening on {}, {} schemas restored from {}"
@@ -188,9 +199,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     // ---- startup ------------------------------------------------------------------------------------------
 
-    private static Map<String, Object> producerConfig(String bootstrapServers) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    private static Map<String, Object> producerConfig(KafkaConnection kafka) {
+        Map<String, Object> c = kafka.config();
         c.put(ProducerConfig.CLIENT_ID_CONFIG, "embedded-schema-registry");
         c.put(ProducerConfig.ACKS_CONFIG, "all");
         c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -201,9 +211,10 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         return c;
     }
 
-    private static void createTopic(String bootstrapServers) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "embedded-schema-registry-admin"))) {
+    private static void createTopic(KafkaConnection kafka) {
+        Map<String, Object> config = kafka.config();
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "embedded-schema-registry-admin");
+        try (Admin admin = Admin.create(config)) {
             new TopicReconciler(admin, Optional.empty(), KAFKA_TIMEOUT).apply(List.of(TopicPlan.schemaRegistry()));
         } catch (IllegalStateException e) {
             throw new EmbeddedStartupException("cannot create topic " + TOPIC + ": " + e.getMessage(), e);
@@ -212,8 +223,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     /** Reads {@value #TOPIC} from the beginning to its current end into the store. */
     private int restore() {
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties c = kafka.properties();
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "embedded-schema-registry-reader");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
