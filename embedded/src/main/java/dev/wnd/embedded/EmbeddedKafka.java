@@ -231,7 +231,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /**
      * Creates the topics that do not exist yet; topics that already exist are left as they are (their partition
-     * count and configs are not compared). Returns once the controller has accepted every creation.
+     * count and configs are not compared). Returns once the controller has accepted every creation. The system's
+     * own topics are declared in {@link dev.wnd.schemas.topic.TopicPlan} and applied by
+     * {@link dev.wnd.schemas.topic.TopicReconciler}, which does compare; this is for topics a test makes up.
      */
     public void createTopics(Collection<NewTopic> topics) {
         if (topics.isEmpty()) {

@@ -42,6 +42,31 @@ class ConfigTest {
     }
 
     @Test
+    void shouldKeepTheSaslListenerOnLoopbackAndTheControllerPlain() {
+        var p = EmbeddedKafka.serverProperties(Path.of("/tmp/k"), 1111, 2222, 1);
+
+        EmbeddedKafka.addSaslPlain(p, 1111, new java.util.TreeMap<>(java.util.Map.of("wnd", "pw", "other", "pw2")));
+
+        assertThat(p).containsEntry("listeners", "SASL_PLAINTEXT://127.0.0.1:1111,CONTROLLER://127.0.0.1:2222")
+                .containsEntry("advertised.listeners", "SASL_PLAINTEXT://127.0.0.1:1111")
+                .containsEntry("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT")
+                .containsEntry("sasl.enabled.mechanisms", "PLAIN");
+        assertThat(p.getProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config"))
+                .contains("user_wnd=\"pw\"").contains("user_other=\"pw2\"").contains("username=\"other\"");
+    }
+
+    @Test
+    void shouldGiveClientsOfASaslBrokerTheBrokersOwnLogin() {
+        var config = new EmbeddedKafka.Config(Path.of("x")).withSaslPlainUsers(java.util.Map.of("wnd", "pw"));
+
+        assertThat(config.clientSettings()).containsEntry("security.protocol", "SASL_PLAINTEXT")
+                .containsEntry("sasl.mechanism", "PLAIN");
+        assertThat(new EmbeddedKafka.Config(Path.of("x")).clientSettings()).isEmpty();
+        assertThatThrownBy(() -> config.withSaslPlainUsers(java.util.Map.of("a b", "pw")))
+                .hasMessageContaining("SASL user");
+    }
+
+    @Test
     void shouldRefuseToDeleteForeignDirectory(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("precious.txt"), "keep me");
 
