@@ -155,6 +155,7 @@ public final class TopicReconciler {
             List<String> order = new ArrayList<>(byName.keySet());
             created.sort(java.util.Comparator.comparingInt(order::indexOf));
             if (!created.isEmpty()) {
+                awaitLeaders(created);
                 LOG.info("created topics {} ({})", created, replicationFactor
                         .map(rf -> "replication factor " + rf).orElse("the broker's default replication factor"));
             }
@@ -223,6 +224,44 @@ public final class TopicReconciler {
         }
         if (!alterations.isEmpty()) {
             get(admin.incrementalAlterConfigs(alterations).all(), "set configs " + configsSet);
+        }
+    }
+
+    /**
+     * Waits until every partition of the new topics has a leader, so that a producer starting right after this
+     * returns is not answered NOT_LEADER_OR_FOLLOWER (which, for an idempotent producer, a 4.x broker can turn into
+     * an endless OUT_OF_ORDER_SEQUENCE_NUMBER retry).
+     */
+    private void awaitLeaders(List<String> topics) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<String, TopicDescription> descriptions;
+            try {
+                descriptions = admin.describeTopics(topics).allTopicNames()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                descriptions = Map.of(); // not yet known to the broker we asked: try again
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("timed out waiting for the leaders of topics " + topics, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the leaders of topics " + topics, e);
+            }
+            boolean ready = descriptions.size() == topics.size() && descriptions.values().stream()
+                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics " + topics + " have partitions without a leader after "
+                        + timeout.toSeconds() + " s");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the leaders of topics " + topics, e);
+            }
         }
     }
 
