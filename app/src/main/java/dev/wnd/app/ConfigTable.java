@@ -12,7 +12,8 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The README's configuration table, generated from the command line's own model: one row per long option, with its
- * {@code WND_*} variable ({@link EnvironmentDefaults}), the commands that take it and its default. README.md holds
+ * {@code WND_*} variable ({@link EnvironmentDefaults}), the commands that take it and its default (give it a
+ * command line built without variables, {@code Wnd.commandLine(Map.of())}, or they show as defaults). README.md holds
  * a copy between {@link #START} and {@link #END}; a test fails when the copy differs from what this generates.
  */
 final class ConfigTable {
@@ -58,7 +59,7 @@ final class ConfigTable {
                     }
                     Row row = rows.computeIfAbsent(option.longestName(), n -> new Row(n, label(option)));
                     row.commands.add(name);
-                    row.defaults.computeIfAbsent(defaultOf(option), d -> new ArrayList<>()).add(name);
+                    row.defaults.computeIfAbsent(defaultOf(spec, option), d -> new ArrayList<>()).add(name);
                 }
             }
             collect(sub, name + " ", rows, all);
@@ -83,15 +84,30 @@ final class ConfigTable {
         return label.startsWith("<") ? "" : label;
     }
 
-    private static String defaultOf(OptionSpec option) {
+    private static String defaultOf(CommandSpec command, OptionSpec option) {
         if (option.required()) {
             return "required";
         }
-        String value = option.defaultValue();
+        String value = provided(command, option);
         if (option.arity().max() == 0) {
             return value == null ? "false" : value;
         }
         return value == null ? "—" : "`" + value + "`";
+    }
+
+    /** The command's default value provider's answer (evaluate's own work directory), else the built-in one. */
+    private static String provided(CommandSpec command, OptionSpec option) {
+        if (command.defaultValueProvider() != null) {
+            try {
+                String value = command.defaultValueProvider().defaultValue(option);
+                if (value != null) {
+                    return value;
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("default of " + option.longestName() + ": " + e.getMessage(), e);
+            }
+        }
+        return option.defaultValue();
     }
 
     private static final class Row {

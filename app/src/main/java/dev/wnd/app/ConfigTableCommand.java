@@ -1,5 +1,6 @@
 package dev.wnd.app;
 
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,8 @@ final class ConfigTableCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getOut().print(ConfigTable.markdown(spec.root().commandLine()));
+        // Built-in defaults only: the WND_* variables of this shell must not leak into the README.
+        spec.commandLine().getOut().print(ConfigTable.markdown(Wnd.commandLine(Map.of())));
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -32,7 +32,7 @@ public final class Wnd implements Runnable {
      */
     public static CommandLine commandLine(Map<String, String> environment) {
         CommandLine cli = new CommandLine(new Wnd());
-        cli.setDefaultValueProvider(new EnvironmentDefaults(environment));
+        EnvironmentDefaults.install(cli, environment);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("wnd " + commandLine.getCommandName() + ": " + messageOf(e));
             if (System.getenv("WND_DEBUG") != null) {

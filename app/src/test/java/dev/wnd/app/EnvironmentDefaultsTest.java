@@ -46,6 +46,17 @@ class EnvironmentDefaultsTest {
     }
 
     @Test
+    void shouldKeepACommandsOwnDefaultsUnderTheVariables() {
+        EvaluateCommand byDefault = (EvaluateCommand) Wnd.commandLine(Map.of())
+                .parseArgs("evaluate", "--data", "d", "--model-dir", "m").subcommand().commandSpec().userObject();
+        EvaluateCommand fromEnvironment = (EvaluateCommand) Wnd.commandLine(Map.of("WND_WORK_DIR", "/var/wnd"))
+                .parseArgs("evaluate", "--data", "d", "--model-dir", "m").subcommand().commandSpec().userObject();
+
+        assertThat(byDefault.cluster.workDir).isEqualTo(Path.of(".wnd/evaluate"));
+        assertThat(fromEnvironment.cluster.workDir).isEqualTo(Path.of("/var/wnd"));
+    }
+
+    @Test
     void shouldGiveEveryLongOptionOfEveryCommandAVariable() {
         CommandLine cli = Wnd.commandLine(Map.of());
         for (CommandLine sub : cli.getSubcommands().values()) {
