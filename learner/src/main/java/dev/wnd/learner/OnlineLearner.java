@@ -77,6 +77,7 @@ public final class OnlineLearner implements AutoCloseable {
     private final AppTopics topics;
     private final TrainableModel model;
     private final OnlineMetrics metrics;
+    private final LearnerMetrics meters;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
     /** Next offset per partition after the last record processed ({@link #accept}ed). */
@@ -112,10 +113,20 @@ public final class OnlineLearner implements AutoCloseable {
     private String lastVersion;
 
     public OnlineLearner(LearnerConfig config, AppTopics topics, TrainableModel model, OnlineMetrics metrics) {
+        this(config, topics, model, metrics, LearnerMetrics.NONE);
+    }
+
+    /**
+     * @param metrics the online (prequential) accuracy metrics, kept in memory
+     * @param meters told of steps, checkpoints and dead letters, for a metrics registry
+     */
+    public OnlineLearner(LearnerConfig config, AppTopics topics, TrainableModel model, OnlineMetrics metrics,
+            LearnerMetrics meters) {
         this.config = config;
         this.topics = topics;
         this.model = model;
         this.metrics = metrics;
+        this.meters = meters;
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -126,6 +137,7 @@ public final class OnlineLearner implements AutoCloseable {
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, config.batchSize()));
         this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        meters.consumerOpened(consumer);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -384,7 +396,10 @@ public final class OnlineLearner implements AutoCloseable {
     private void trainBuffered() {
         // Score validation examples that arrived before this batch with the model as it was when they arrived.
         scoreValidation();
-        lastLoss = model.train(Batch.fromExamples(trainBuffer));
+        Batch batch = Batch.fromExamples(trainBuffer);
+        long stepStart = System.nanoTime();
+        lastLoss = model.train(batch);
+        meters.trained(trainBuffer.size(), System.nanoTime() - stepStart, lastLoss);
         trainedSinceCheckpoint += trainBuffer.size();
         if (++batches % METRICS_EVERY_BATCHES == 0) {
             appendMetrics(metrics.snapshot());
@@ -402,6 +417,7 @@ public final class OnlineLearner implements AutoCloseable {
             Example e = validationBuffer.get(i);
             metrics.add(e.getDisplayId(), e.getAdId(), p[i], e.getLabel());
         }
+        meters.validationScored(p.length);
         validationBuffer.clear();
     }
 
@@ -436,11 +452,13 @@ public final class OnlineLearner implements AutoCloseable {
         producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, config.modelName(),
                 topics.modelVersions.valueSerde().serializer().serialize(topic, announcement)));
         producer.flush();
+        meters.checkpointed(saved.version(), model.examplesTrained(), announcement.getCreatedMs());
         LOG.info("checkpoint {} after {} examples, offsets {}", saved.version(), model.examplesTrained(), offsets);
     }
 
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
         deadLetters++;
+        meters.deadLettered(record.topic());
         LOG.warn("dead letter from {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
         DeadLetter letter = DeadLetter.newBuilder().setStage("learner").setSource(record.topic())
                 .setPartition(record.partition()).setOffset(record.offset()).setReason(reason)
