@@ -1,5 +1,6 @@
 package dev.wnd.app;
 
+import dev.wnd.app.metrics.StageMetrics;
 import dev.wnd.features.spec.FeatureSpec;
 import dev.wnd.learner.DjlTrainableModel;
 import dev.wnd.learner.LearnerConfig;
@@ -24,6 +25,9 @@ final class LearnCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions model;
+
+    @Mixin
+    MetricsOptions metrics;
 
     @Option(names = "--model-dir", required = true, paramLabel = "DIR", description = "Checkpoint directory.")
     Path modelDir;
@@ -53,13 +57,14 @@ final class LearnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Cluster c = Cluster.open(cluster, false)) {
+        try (Cluster c = Cluster.open(cluster, false); StageMetrics meters = metrics.open("learner")) {
             c.ensureTopics();
             LearnerConfig config = new LearnerConfig(c.bootstrap(), batchSize, maxBatchWait, checkpointEveryExamples,
                     checkpointEvery, deterministic, "wnd", modelDir.resolve("metrics.jsonl"));
             try (DjlTrainableModel m = DjlTrainableModel.open(FeatureSpec.seed(), model.toConfig(ModelConfig.defaults()),
                     modelDir, keep);
-                    OnlineLearner learner = new OnlineLearner(config, c.topics(), m, new OnlineMetrics(10_000))) {
+                    OnlineLearner learner = new OnlineLearner(config, c.topics(), m, new OnlineMetrics(10_000),
+                            meters.learner())) {
                 Thread main = Thread.currentThread();
                 Thread hook = new Thread(() -> {
                     learner.stop();
