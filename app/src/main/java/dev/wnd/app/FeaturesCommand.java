@@ -58,13 +58,16 @@ final class FeaturesCommand implements Runnable {
             }
         }, "wnd-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        streams.setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-                stop.countDown();
-            }
-        });
+        // The state is polled: a state listener can only be set before start(), and the stages start the
+        // application before handing it over.
         try {
-            stop.await();
+            while (!stop.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                KafkaStreams.State state = streams.state();
+                if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                        || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN) {
+                    break;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
