@@ -71,7 +71,7 @@ public final class StageMetrics implements AutoCloseable {
     private static final MeterFilter HISTOGRAMS_AS_PERCENTILES = new MeterFilter() {
         @Override
         public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-            if (!config.isPercentileHistogram()) {
+            if (!Boolean.TRUE.equals(config.isPercentileHistogram())) {
                 return config;
             }
             return DistributionStatisticConfig.builder().percentilesHistogram(false).serviceLevelObjectives()
