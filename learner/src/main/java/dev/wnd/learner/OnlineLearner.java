@@ -131,6 +131,8 @@ public final class OnlineLearner implements AutoCloseable {
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Named, so that its lag and fetch metrics say whose they are (there is no group: offsets live in checkpoints).
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "wnd-learner");
         // The position is always set by a seek; this only decides what an out-of-range position does (the
         // checkpoint's offsets deleted by retention, a recreated topic): learn from the earliest record there is,
         // rather than the client's default of silently skipping to the end.
