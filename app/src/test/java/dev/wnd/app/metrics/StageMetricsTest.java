@@ -42,6 +42,19 @@ class StageMetricsTest {
     }
 
     @Test
+    void shouldScrapeOnlyTheNewestModelVersionThroughTheCompositeRegistry() {
+        try (StageMetrics metrics = StageMetrics.open("scorer", null)) {
+            var scorer = metrics.scorer();
+            scorer.serving("ckpt-0000000001-s10");
+            scorer.serving("ckpt-0000000002-s20");
+
+            assertThat(metrics.prometheus().scrape())
+                    .contains("wnd_model_info{stage=\"scorer\",version=\"ckpt-0000000002-s20\"} 1")
+                    .doesNotContain("ckpt-0000000001-s10");
+        }
+    }
+
+    @Test
     void shouldExposeMetersOverJmxInTheWndDomain() throws Exception {
         try (StageMetrics metrics = StageMetrics.open("learner", null)) {
             metrics.learner().trained(3, 1_000_000, 0.5);
