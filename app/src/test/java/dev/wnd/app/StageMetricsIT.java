@@ -22,9 +22,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -48,6 +50,7 @@ class StageMetricsIT {
     @TempDir
     Path work;
 
+    private Path brokerDir;
     private EmbeddedRuntime runtime;
     private AppTopics topics;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -56,13 +59,17 @@ class StageMetricsIT {
 
     @BeforeAll
     void startBroker() throws IOException {
-        runtime = EmbeddedRuntime.startFresh(Files.createTempDirectory("wnd-metrics-it"), 0, 0, 1);
+        brokerDir = Files.createTempDirectory("wnd-metrics-it");
+        runtime = EmbeddedRuntime.startFresh(brokerDir, 0, 0, 1);
         topics = new AppTopics(new HttpSchemaRegistryClient(runtime.registryUrl()));
     }
 
     @AfterAll
-    void stopBroker() {
+    void stopBroker() throws IOException {
         runtime.close();
+        try (Stream<Path> files = Files.walk(brokerDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
     }
 
     @AfterEach
