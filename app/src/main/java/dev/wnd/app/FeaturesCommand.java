@@ -1,5 +1,6 @@
 package dev.wnd.app;
 
+import dev.wnd.app.metrics.StageMetrics;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
@@ -14,6 +15,9 @@ final class FeaturesCommand implements Runnable {
     @Mixin
     ClusterOptions cluster;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Option(names = "--split-seed", defaultValue = "0",
             description = "Seed of the train/validation split by display (default: ${DEFAULT-VALUE}).")
     long splitSeed;
@@ -23,11 +27,19 @@ final class FeaturesCommand implements Runnable {
 
     @Override
     public void run() {
-        try (Cluster c = Cluster.open(cluster, false)) {
+        try (Cluster c = Cluster.open(cluster, false); StageMetrics m = metrics.open("features")) {
             c.ensureTopics();
-            KafkaStreams streams = Stages.startFeatures(c, cluster.workDir.resolve("state"), splitSeed, !atLeastOnce);
+            KafkaStreams streams = Stages.startFeatures(c, cluster.workDir.resolve("state"), splitSeed, !atLeastOnce,
+                    m.features());
+            watch(m, streams);
             waitForCtrlC(streams);
         }
+    }
+
+    /** Binds a Streams stage's client metrics (lag) and makes {@code /health} follow its state. */
+    static void watch(StageMetrics metrics, KafkaStreams streams) {
+        metrics.bindStreams(streams);
+        metrics.healthCheck(() -> streams.state().isRunningOrRebalancing());
     }
 
     /**
@@ -46,13 +58,16 @@ final class FeaturesCommand implements Runnable {
             }
         }, "wnd-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        streams.setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-                stop.countDown();
-            }
-        });
+        // The state is polled: a state listener can only be set before start(), and the stages start the
+        // application before handing it over.
         try {
-            stop.await();
+            while (!stop.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                KafkaStreams.State state = streams.state();
+                if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                        || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN) {
+                    break;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,5 +1,7 @@
 package dev.wnd.app;
 
+import dev.wnd.app.metrics.StageMetrics;
+import dev.wnd.ingest.replay.ProgressListener;
 import dev.wnd.ingest.replay.ReplayConfig;
 import dev.wnd.ingest.replay.ReplaySummary;
 import dev.wnd.ingest.replay.Replayer;
@@ -20,6 +22,9 @@ final class IngestCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Directory of Outbrain CSV files.")
     Path data;
 
@@ -36,16 +41,21 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Cluster c = Cluster.open(cluster, false)) {
+        try (Cluster c = Cluster.open(cluster, false); StageMetrics m = metrics.open("ingest")) {
             c.ensureTopics();
-            ReplaySummary summary = replay(c, data, max ? 0 : speed, labelDelay);
+            ReplaySummary summary = replay(c, data, max ? 0 : speed, labelDelay, m.ingest(TerminalProgress.onStderr()));
             return summary.complete() ? 0 : 1;
         }
     }
 
     static ReplaySummary replay(Cluster c, Path data, double speed, Duration labelDelay) throws Exception {
+        return replay(c, data, speed, labelDelay, TerminalProgress.onStderr());
+    }
+
+    static ReplaySummary replay(Cluster c, Path data, double speed, Duration labelDelay, ProgressListener progress)
+            throws Exception {
         ReplayConfig config = ReplayConfig.defaults(data, c.kafka()).withSpeed(speed).withLabelDelay(labelDelay)
                 .withTopicLayout(c.partitions(), c.replicationFactor());
-        return Replayer.run(config, c.topics(), TerminalProgress.onStderr());
+        return Replayer.run(config, c.topics(), progress);
     }
 }

@@ -1,5 +1,6 @@
 package dev.wnd.app;
 
+import dev.wnd.app.metrics.StageMetrics;
 import dev.wnd.features.spec.FeatureSpec;
 import dev.wnd.learner.DjlTrainableModel;
 import dev.wnd.learner.LearnerConfig;
@@ -9,6 +10,8 @@ import dev.wnd.model.ModelConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,6 +27,9 @@ final class LearnCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions model;
+
+    @Mixin
+    MetricsOptions metrics;
 
     @Option(names = "--model-dir", required = true, paramLabel = "DIR", description = "Checkpoint directory.")
     Path modelDir;
@@ -53,18 +59,21 @@ final class LearnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Cluster c = Cluster.open(cluster, false)) {
+        // The shutdown hook waits for this to have closed everything, not for the main thread: that one ends in
+        // System.exit, which blocks while hooks run, so joining it stalled every stop by the join's 60 s.
+        CountDownLatch finished = new CountDownLatch(1);
+        try (Cluster c = Cluster.open(cluster, false); StageMetrics meters = metrics.open("learner")) {
             c.ensureTopics();
             LearnerConfig config = new LearnerConfig(c.kafka(), batchSize, maxBatchWait, checkpointEveryExamples,
                     checkpointEvery, deterministic, "wnd", modelDir.resolve("metrics.jsonl"));
             try (DjlTrainableModel m = DjlTrainableModel.open(FeatureSpec.seed(), model.toConfig(ModelConfig.defaults()),
                     modelDir, keep);
-                    OnlineLearner learner = new OnlineLearner(config, c.topics(), m, new OnlineMetrics(10_000))) {
-                Thread main = Thread.currentThread();
+                    OnlineLearner learner = new OnlineLearner(config, c.topics(), m, new OnlineMetrics(10_000),
+                            meters.learner())) {
                 Thread hook = new Thread(() -> {
                     learner.stop();
                     try {
-                        main.join(60_000);
+                        finished.await(60, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -74,6 +83,8 @@ final class LearnCommand implements Callable<Integer> {
                 System.out.printf("trained %,d examples; last checkpoint %s%n", summary.examplesTrained(),
                         summary.lastVersion());
             }
+        } finally {
+            finished.countDown();
         }
         return 0;
     }

@@ -1,7 +1,9 @@
 package dev.wnd.app;
 
+import dev.wnd.app.metrics.StageMetrics;
 import dev.wnd.features.spec.FeatureSpec;
 import dev.wnd.scorer.CheckpointModelFeed;
+import dev.wnd.scorer.ScorerMetrics;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
@@ -20,6 +22,9 @@ final class ScoreCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Option(names = "--model-dir", required = true, paramLabel = "DIR", description = "Checkpoint directory.")
     Path modelDir;
 
@@ -29,14 +34,16 @@ final class ScoreCommand implements Callable<Integer> {
             cluster.kafkaPort = cluster.kafkaPort == 0 ? 9092 : cluster.kafkaPort;
             cluster.registryPort = cluster.registryPort == 0 ? 8081 : cluster.registryPort;
         }
-        try (Cluster c = Cluster.open(cluster, false)) {
+        try (Cluster c = Cluster.open(cluster, false); StageMetrics m = metrics.open("scorer")) {
             c.ensureTopics();
             if (c.embedded()) {
                 System.out.println("embedded Kafka on " + c.bootstrap() + ", schema registry on " + c.registryUrl());
             }
+            ScorerMetrics meters = m.scorer();
             try (CheckpointModelFeed feed = new CheckpointModelFeed(FeatureSpec.seed(), modelDir, c.topics(),
-                    c.kafka())) {
-                KafkaStreams streams = Stages.startScorer(c, cluster.workDir.resolve("state"), feed, true);
+                    c.kafka(), meters)) {
+                KafkaStreams streams = Stages.startScorer(c, cluster.workDir.resolve("state"), feed, true, meters);
+                FeaturesCommand.watch(m, streams);
                 System.out.println("scoring: requests on score-requests / score-requests.json, answers on scores /"
                         + " scores.json. Ctrl-C stops.");
                 FeaturesCommand.waitForCtrlC(streams);

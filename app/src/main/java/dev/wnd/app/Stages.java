@@ -2,9 +2,12 @@ package dev.wnd.app;
 
 import dev.wnd.features.fn.FeatureAssembler;
 import dev.wnd.features.spec.FeatureSpec;
+import dev.wnd.features.topology.DeadLetterHandler;
+import dev.wnd.features.topology.FeaturesMetrics;
 import dev.wnd.features.topology.FeaturesTopology;
 import dev.wnd.features.topology.StreamsSettings;
 import dev.wnd.scorer.ModelFeed;
+import dev.wnd.scorer.ScorerMetrics;
 import dev.wnd.scorer.ScorerTopology;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,11 +40,19 @@ final class Stages {
     }
 
     static KafkaStreams startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce) {
+        return startFeatures(cluster, stateDir, splitSeed, exactlyOnce, FeaturesMetrics.NONE);
+    }
+
+    /** As {@link #startFeatures(Cluster, Path, long, boolean)}, telling {@code metrics} of examples and dead letters. */
+    static KafkaStreams startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce,
+            FeaturesMetrics metrics) {
         FeatureAssembler assembler = new FeatureAssembler(FeatureSpec.seed());
-        Topology topology = FeaturesTopology.build(cluster.topics(), assembler, splitSeed);
+        Topology topology = FeaturesTopology.build(cluster.topics(), assembler, splitSeed, metrics);
         StreamsSettings settings = new StreamsSettings(FEATURES_APP_ID, cluster.kafka(), cluster.registry(),
                 stateDir.resolve("features"), "features", exactlyOnce, 200);
-        return start(topology, settings);
+        Properties props = settings.toProperties();
+        props.put(DeadLetterHandler.LISTENER_CONFIG, metrics);
+        return start(topology, settings.applicationId(), props);
     }
 
     /**
@@ -49,12 +60,19 @@ final class Stages {
      *     backfill, where requests must wait until the state inputs have caught up with their timestamps
      */
     static KafkaStreams startScorer(Cluster cluster, Path stateDir, ModelFeed feed, boolean live) {
+        return startScorer(cluster, stateDir, feed, live, ScorerMetrics.NONE);
+    }
+
+    /** As {@link #startScorer(Cluster, Path, ModelFeed, boolean)}, telling {@code metrics} of answers and swaps. */
+    static KafkaStreams startScorer(Cluster cluster, Path stateDir, ModelFeed feed, boolean live,
+            ScorerMetrics metrics) {
         FeatureAssembler assembler = new FeatureAssembler(FeatureSpec.seed());
-        Topology topology = ScorerTopology.build(cluster.topics(), assembler, feed);
+        Topology topology = ScorerTopology.build(cluster.topics(), assembler, feed, metrics);
         // At-least-once: a score is an answer, not state; a rare duplicate answer is harmless and latency matters.
         StreamsSettings settings = new StreamsSettings(SCORER_APP_ID, cluster.kafka(), cluster.registry(),
                 stateDir.resolve("scorer"), "scorer", false, 100);
         Properties props = settings.toProperties();
+        props.put(DeadLetterHandler.LISTENER_CONFIG, metrics);
         if (live) {
             props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
             props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
@@ -62,10 +80,6 @@ final class Stages {
             props.put(StreamsConfig.POLL_MS_CONFIG, 5L);
         }
         return start(topology, settings.applicationId(), props);
-    }
-
-    private static KafkaStreams start(Topology topology, StreamsSettings settings) {
-        return start(topology, settings.applicationId(), settings.toProperties());
     }
 
     private static KafkaStreams start(Topology topology, String applicationId, Properties props) {

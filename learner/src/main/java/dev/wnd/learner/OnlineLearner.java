@@ -77,6 +77,7 @@ public final class OnlineLearner implements AutoCloseable {
     private final AppTopics topics;
     private final TrainableModel model;
     private final OnlineMetrics metrics;
+    private final LearnerMetrics meters;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
     /** Next offset per partition after the last record processed ({@link #accept}ed). */
@@ -112,19 +113,32 @@ public final class OnlineLearner implements AutoCloseable {
     private String lastVersion;
 
     public OnlineLearner(LearnerConfig config, AppTopics topics, TrainableModel model, OnlineMetrics metrics) {
+        this(config, topics, model, metrics, LearnerMetrics.NONE);
+    }
+
+    /**
+     * @param metrics the online (prequential) accuracy metrics, kept in memory
+     * @param meters told of steps, checkpoints and dead letters, for a metrics registry
+     */
+    public OnlineLearner(LearnerConfig config, AppTopics topics, TrainableModel model, OnlineMetrics metrics,
+            LearnerMetrics meters) {
         this.config = config;
         this.topics = topics;
         this.model = model;
         this.metrics = metrics;
+        this.meters = meters;
         Properties c = config.kafka().properties();
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Named, so that its lag and fetch metrics say whose they are (there is no group: offsets live in checkpoints).
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "wnd-learner");
         // The position is always set by a seek; this only decides what an out-of-range position does (the
         // checkpoint's offsets deleted by retention, a recreated topic): learn from the earliest record there is,
         // rather than the client's default of silently skipping to the end.
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, config.batchSize()));
         this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        meters.consumerOpened(consumer);
         Properties p = config.kafka().properties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         this.producer = new KafkaProducer<>(p, Serdes.String().serializer(), Serdes.ByteArray().serializer());
@@ -382,7 +396,10 @@ public final class OnlineLearner implements AutoCloseable {
     private void trainBuffered() {
         // Score validation examples that arrived before this batch with the model as it was when they arrived.
         scoreValidation();
-        lastLoss = model.train(Batch.fromExamples(trainBuffer));
+        Batch batch = Batch.fromExamples(trainBuffer);
+        long stepStart = System.nanoTime();
+        lastLoss = model.train(batch);
+        meters.trained(trainBuffer.size(), System.nanoTime() - stepStart, lastLoss);
         trainedSinceCheckpoint += trainBuffer.size();
         if (++batches % METRICS_EVERY_BATCHES == 0) {
             appendMetrics(metrics.snapshot());
@@ -400,6 +417,7 @@ public final class OnlineLearner implements AutoCloseable {
             Example e = validationBuffer.get(i);
             metrics.add(e.getDisplayId(), e.getAdId(), p[i], e.getLabel());
         }
+        meters.validationScored(p.length);
         validationBuffer.clear();
     }
 
@@ -434,11 +452,13 @@ public final class OnlineLearner implements AutoCloseable {
         producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, config.modelName(),
                 topics.modelVersions.valueSerde().serializer().serialize(topic, announcement)));
         producer.flush();
+        meters.checkpointed(saved.version(), model.examplesTrained(), announcement.getCreatedMs());
         LOG.info("checkpoint {} after {} examples, offsets {}", saved.version(), model.examplesTrained(), offsets);
     }
 
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
         deadLetters++;
+        meters.deadLettered(record.topic());
         LOG.warn("dead letter from {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
         DeadLetter letter = DeadLetter.newBuilder().setStage("learner").setSource(record.topic())
                 .setPartition(record.partition()).setOffset(record.offset()).setReason(reason)

@@ -40,13 +40,25 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final AppTopics topics;
     private final Thread follower;
+    private final ScorerMetrics metrics;
     private volatile boolean closing;
 
     /**
      * @param kafka the cluster to follow announcements on; null to serve only what is in {@code modelDir}
      */
     public CheckpointModelFeed(FeatureSpec spec, Path modelDir, AppTopics topics, KafkaConnection kafka) {
+        this(spec, modelDir, topics, kafka, ScorerMetrics.NONE);
+    }
+
+    /**
+     * As {@link #CheckpointModelFeed(FeatureSpec, Path, AppTopics, KafkaConnection)}, telling {@code metrics} of
+     * every model accepted or refused (from the constructor's thread for the checkpoint found at start, then from
+     * the follower).
+     */
+    public CheckpointModelFeed(FeatureSpec spec, Path modelDir, AppTopics topics, KafkaConnection kafka,
+            ScorerMetrics metrics) {
         this.spec = spec;
+        this.metrics = metrics;
         this.topics = topics;
         try {
             this.store = new CheckpointStore(modelDir, Integer.MAX_VALUE);
@@ -99,6 +111,7 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
     /** Loads an announced model if it fits this scorer; otherwise keeps the current one. */
     void onAnnouncement(ModelVersion announced) {
         if (!spec.hash().equals(announced.getSpecHash())) {
+            metrics.modelRefused(announced.getVersion(), ScorerMetrics.REFUSED_SPEC);
             LOG.warn("refusing model {}: trained on feature spec {}, this scorer builds {}; still serving {}",
                     announced.getVersion(), announced.getSpecHash(), spec.hash(), latestVersion());
             return;
@@ -106,6 +119,7 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
         try {
             offer(store.load(Path.of(announced.getPath())));
         } catch (IOException | RuntimeException e) {
+            metrics.modelRefused(announced.getVersion(), ScorerMetrics.REFUSED_UNLOADABLE);
             LOG.warn("refusing model {} at {}: {}; still serving {}", announced.getVersion(), announced.getPath(),
                     e.getMessage(), latestVersion());
         }
@@ -114,11 +128,13 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
     private void offer(LoadedCheckpoint checkpoint) {
         String hash = checkpoint.manifest().featureSpec().hash();
         if (!spec.hash().equals(hash)) {
+            metrics.modelRefused(checkpoint.version(), ScorerMetrics.REFUSED_SPEC);
             LOG.warn("refusing checkpoint {}: trained on feature spec {}, this scorer builds {}",
                     checkpoint.version(), hash, spec.hash());
             return;
         }
         current.set(checkpoint);
+        metrics.modelAccepted(checkpoint.version());
         LOG.info("model {} accepted ({} examples trained)", checkpoint.version(),
                 checkpoint.manifest().examplesTrained());
     }

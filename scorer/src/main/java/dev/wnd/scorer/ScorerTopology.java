@@ -36,10 +36,20 @@ public final class ScorerTopology {
     }
 
     public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models) {
+        return build(topics, assembler, models, ScorerMetrics.NONE);
+    }
+
+    /**
+     * As {@link #build(AppTopics, FeatureAssembler, ModelFeed)}, telling {@code metrics} of every answer and
+     * model swap (dead letters are told through {@link dev.wnd.features.topology.DeadLetterHandler#LISTENER_CONFIG}).
+     */
+    public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models,
+            ScorerMetrics metrics) {
         Topology topology = FeatureStateTopology.addTo(new Topology(), topics);
         topology.addSource("score-requests-source", topics.scoreRequests.keySerde().deserializer(),
                 topics.scoreRequests.valueSerde().deserializer(), topics.scoreRequests.name());
-        topology.addProcessor("score", () -> new ScoreProcessor(assembler, models), "score-requests-source");
+        topology.addProcessor("score", () -> new ScoreProcessor(assembler, models, metrics, ScorerMetrics.AVRO),
+                "score-requests-source");
         topology.connectProcessorAndStateStores("score", FeatureStateTopology.READ_STORES);
         topology.addSink("scores-sink", topics.scores.name(), topics.scores.keySerde().serializer(),
                 topics.scores.valueSerde().serializer(), "score");
@@ -64,7 +74,8 @@ public final class ScorerTopology {
                 }
             }
         }, "score-requests-json-source");
-        topology.addProcessor("score-json", () -> new ScoreProcessor(assembler, models), "parse-json");
+        topology.addProcessor("score-json", () -> new ScoreProcessor(assembler, models, metrics, ScorerMetrics.JSON),
+                "parse-json");
         topology.connectProcessorAndStateStores("score-json", FeatureStateTopology.READ_STORES);
         topology.addProcessor("answer-json", () -> new Processor<Long, Score, String, String>() {
             private ProcessorContext<String, String> context;
@@ -89,14 +100,18 @@ public final class ScorerTopology {
         private static final Logger LOG = LoggerFactory.getLogger(ScoreProcessor.class);
         private final FeatureAssembler assembler;
         private final ModelFeed models;
+        private final ScorerMetrics metrics;
+        private final String face;
         private ProcessorContext<Long, Score> context;
         private FeatureState state;
         private ClickPredictor predictor;
         private String failedVersion;
 
-        ScoreProcessor(FeatureAssembler assembler, ModelFeed models) {
+        ScoreProcessor(FeatureAssembler assembler, ModelFeed models, ScorerMetrics metrics, String face) {
             this.assembler = assembler;
             this.models = models;
+            this.metrics = metrics;
+            this.face = face;
         }
 
         @Override
@@ -108,6 +123,7 @@ public final class ScorerTopology {
         @Override
         public void process(Record<String, ScoreRequest> record) {
             long received = System.currentTimeMillis();
+            long start = System.nanoTime();
             ScoreRequest request = record.value();
             if (request == null) {
                 return;
@@ -130,6 +146,7 @@ public final class ScorerTopology {
                     .setAnsweredMs(System.currentTimeMillis())
                     .build();
             context.forward(record.withKey(request.getDisplayId()).withValue(score));
+            metrics.answered(face, record.timestamp(), score.getAnsweredMs(), System.nanoTime() - start);
         }
 
         private float[] predict(DisplayContext ctx, List<Long> ads) {
@@ -163,6 +180,7 @@ public final class ScorerTopology {
             } catch (RuntimeException e) {
                 // A model that cannot be loaded must not take requests down with it: keep serving the current one.
                 failedVersion = latest;
+                metrics.modelRefused(latest, ScorerMetrics.REFUSED_UNLOADABLE);
                 LOG.warn("cannot load model {}: {}; still scoring with {}", latest, e.toString(),
                         predictor == null ? NO_MODEL : predictor.modelVersion());
                 return;
@@ -170,6 +188,7 @@ public final class ScorerTopology {
             if (next != null) {
                 ClickPredictor old = predictor;
                 predictor = next;
+                metrics.serving(next.modelVersion());
                 LOG.info("scoring with model {} (was {})", next.modelVersion(),
                         old == null ? NO_MODEL : old.modelVersion());
                 if (old != null) {

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * Sends records that cannot be deserialized or processed to the dead-letter topic as {@link DeadLetter}s naming
  * the topic, partition, offset and reason, logs them, counts them, and lets the topology go on.
  *
- * <p>Configured through the Streams properties {@value #REGISTRY_CONFIG} (or {@value #TOPICS_CONFIG}) and
- * {@value #STAGE_CONFIG}.
+ * <p>Configured through the Streams properties {@value #REGISTRY_CONFIG} (or {@value #TOPICS_CONFIG}),
+ * {@value #STAGE_CONFIG} and, optionally, {@value #LISTENER_CONFIG}.
  */
 public final class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
 
@@ -30,12 +30,15 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     public static final String STAGE_CONFIG = "wnd.stage";
     /** Optional: an {@link AppTopics} instance to use instead of building one from the registry URL. */
     public static final String TOPICS_CONFIG = "wnd.topics";
+    /** Optional: a {@link DeadLetterListener} instance told of every dead letter (for the metrics). */
+    public static final String LISTENER_CONFIG = "wnd.dead-letter.listener";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
 
     private final AtomicLong count = new AtomicLong();
     private AppTopics topics;
     private String stage;
+    private DeadLetterListener listener = DeadLetterListener.NONE;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -51,6 +54,9 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
         }
         Object s = configs.get(STAGE_CONFIG);
         stage = s == null ? "streams" : s.toString();
+        if (configs.get(LISTENER_CONFIG) instanceof DeadLetterListener given) {
+            listener = given;
+        }
     }
 
     @Override
@@ -71,6 +77,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
         long n = count.incrementAndGet();
         LOG.warn("dead letter #{} from {}-{}@{}: {}", n, context.topic(), context.partition(), context.offset(),
                 reason);
+        listener.deadLettered(context.topic());
         DeadLetter letter = DeadLetter.newBuilder()
                 .setStage(stage)
                 .setSource(context.topic())

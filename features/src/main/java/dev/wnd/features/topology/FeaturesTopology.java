@@ -66,10 +66,20 @@ public final class FeaturesTopology {
      * @param splitSeed seed of the train/validation split
      */
     public static Topology build(AppTopics topics, FeatureAssembler assembler, long splitSeed) {
+        return build(topics, assembler, splitSeed, FeaturesMetrics.NONE);
+    }
+
+    /**
+     * As {@link #build(AppTopics, FeatureAssembler, long)}, telling {@code metrics} of every Example emitted and
+     * every label dead-lettered by the topology itself (records the Streams error handlers dead-letter are told
+     * through {@link DeadLetterHandler#LISTENER_CONFIG}).
+     */
+    public static Topology build(AppTopics topics, FeatureAssembler assembler, long splitSeed,
+            FeaturesMetrics metrics) {
         Topology topology = FeatureStateTopology.addTo(new Topology(), topics);
         topology.addProcessor("display-features", () -> new DisplayFeatures(assembler, splitSeed),
                 FeatureStateTopology.DISPLAYS_SOURCE);
-        topology.addProcessor("label-examples", () -> new LabelExamples(assembler.spec().hash()),
+        topology.addProcessor("label-examples", () -> new LabelExamples(assembler.spec().hash(), metrics),
                 FeatureStateTopology.LABELS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.PENDING),
                 Serdes.Long(), StateSerdes.pendingDisplay()).withCachingEnabled(), "display-features", "label-examples");
@@ -124,11 +134,13 @@ public final class FeaturesTopology {
     /** Released label → one labelled Example per ad of the pending display. */
     static final class LabelExamples implements Processor<String, Label, Object, Object> {
         private final String specHash;
+        private final FeaturesMetrics metrics;
         private ProcessorContext<Object, Object> context;
         private KeyValueStore<Long, PendingDisplay> pending;
 
-        LabelExamples(String specHash) {
+        LabelExamples(String specHash, FeaturesMetrics metrics) {
             this.specHash = specHash;
+            this.metrics = metrics;
         }
 
         @Override
@@ -151,6 +163,7 @@ public final class FeaturesTopology {
                         .setTimestamp(System.currentTimeMillis()).build();
                 context.forward(record.withKey((Object) String.valueOf(label.getDisplayId()))
                         .withValue((Object) letter), DEAD_LETTERS_SINK);
+                metrics.deadLettered(context.recordMetadata().map(m -> m.topic()).orElse("labels"));
                 return;
             }
             Set<Long> clicked = new HashSet<>(label.getClickedAdIds());
@@ -170,6 +183,7 @@ public final class FeaturesTopology {
                         EXAMPLES_SINK);
             }
             pending.delete(label.getDisplayId());
+            metrics.examplesEmitted(display.validation(), display.ads().size());
         }
 
         private static List<Integer> toList(int[] values) {

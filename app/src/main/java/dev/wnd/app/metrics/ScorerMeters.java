@@ -1,0 +1,118 @@
+package dev.wnd.app.metrics;
+
+import dev.wnd.scorer.ScorerMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The scorer's meters, one series per face ({@code face="avro"|"json"}):
+ * <ul>
+ *   <li>{@value #SCORES}: requests answered; {@code rate(wnd_scores_total[1m])} is scores per second;</li>
+ *   <li>{@value #LATENCY}: from the request record's timestamp to the answer, as a percentile histogram (buckets
+ *       for Prometheus' {@code histogram_quantile}, one bucket boundary at the 10 ms goal; JMX shows the
+ *       percentiles of its own reservoir). Meaningful when request producers stamp records with the time they send them (Kafka's
+ *       default CreateTime); replayed requests carry their event time, so their latency is their age. A negative
+ *       latency (clocks apart) is not recorded;</li>
+ *   <li>{@value #PROCESSING}: the time spent inside the scorer per request (features, model, serialization);</li>
+ *   <li>{@value #SWAPS} (a stream thread swapped in a new model), {@value #ACCEPTED} and {@value #REFUSALS}
+ *       ({@code cause="feature-spec"|"unloadable"}), the model in use ({@link ModelVersionMeters}), and dead
+ *       letters.</li>
+ * </ul>
+ * Thread-safe: stream threads and the model feed's follower write, scrapes read.
+ */
+public final class ScorerMeters implements ScorerMetrics {
+
+    public static final String SCORES = "wnd.scores";
+    public static final String LATENCY = "wnd.score.latency";
+    public static final String PROCESSING = "wnd.score.processing";
+    public static final String SWAPS = "wnd.model.swaps";
+    public static final String ACCEPTED = "wnd.model.accepted";
+    public static final String REFUSALS = "wnd.model.refusals";
+
+    private final Map<String, Face> faces;
+    private final Counter swaps;
+    private final Counter accepted;
+    private final Map<String, Counter> refusals;
+    private final Counter deadLetters;
+    private final ModelVersionMeters model;
+
+    private record Face(Counter scores, Timer latency, Timer processing) {
+    }
+
+    public ScorerMeters(MeterRegistry registry) {
+        faces = Map.of(AVRO, face(registry, AVRO), JSON, face(registry, JSON));
+        swaps = Counter.builder(SWAPS).description("Predictor swaps by the stream threads (hot reloads)")
+                .register(registry);
+        accepted = Counter.builder(ACCEPTED).description("Models accepted by the model feed").register(registry);
+        refusals = Map.of(REFUSED_SPEC, refusal(registry, REFUSED_SPEC),
+                REFUSED_UNLOADABLE, refusal(registry, REFUSED_UNLOADABLE));
+        deadLetters = Counter.builder(StageMetrics.DEAD_LETTERS).description(StageMetrics.DEAD_LETTERS_DESCRIPTION)
+                .register(registry);
+        model = new ModelVersionMeters(registry);
+    }
+
+    private static Face face(MeterRegistry registry, String face) {
+        Counter scores = Counter.builder(SCORES).tag("face", face).description("Score requests answered")
+                .register(registry);
+        Timer latency = Timer.builder(LATENCY).tag("face", face)
+                .description("From the request record's timestamp to the answer")
+                .publishPercentileHistogram()
+                .serviceLevelObjectives(Duration.ofMillis(10))
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        Timer processing = Timer.builder(PROCESSING).tag("face", face)
+                .description("Time spent inside the scorer on one request")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+        return new Face(scores, latency, processing);
+    }
+
+    private static Counter refusal(MeterRegistry registry, String cause) {
+        return Counter.builder(REFUSALS).tag("cause", cause)
+                .description("Models not served (the previous one kept serving)").register(registry);
+    }
+
+    @Override
+    public void answered(String face, long requestTimestampMs, long answeredMs, long processingNanos) {
+        Face f = faces.get(face);
+        if (f == null) {
+            throw new IllegalArgumentException("unknown face " + face);
+        }
+        f.scores().increment();
+        long latencyMs = answeredMs - requestTimestampMs;
+        if (latencyMs >= 0) {
+            f.latency().record(latencyMs, TimeUnit.MILLISECONDS);
+        }
+        f.processing().record(processingNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void serving(String version) {
+        swaps.increment();
+        model.set(version);
+    }
+
+    @Override
+    public void modelAccepted(String version) {
+        accepted.increment();
+    }
+
+    @Override
+    public void modelRefused(String version, String cause) {
+        Counter c = refusals.get(cause);
+        if (c == null) {
+            throw new IllegalArgumentException("unknown refusal cause " + cause);
+        }
+        c.increment();
+    }
+
+    @Override
+    public void deadLettered(String sourceTopic) {
+        deadLetters.increment();
+    }
+}
