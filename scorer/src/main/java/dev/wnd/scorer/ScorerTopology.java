@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -26,6 +28,14 @@ import org.slf4j.LoggerFactory;
  * The scoring topology: the same feature-state builders as the features topology, plus a processor that turns
  * each score request into feature vectors with the same {@link FeatureAssembler} and ranks the ads with the newest
  * model. A pure factory.
+ *
+ * <p><b>Model swaps.</b> Each scoring processor owns one predictor, confined to its stream thread. When the feed
+ * has a newer version, the processor asks a loader (an {@link Executor}) to build the new predictor and keeps
+ * answering with the current one meanwhile; at the first request after the load completed it swaps, then closes
+ * the old predictor. Loading a seed-sized model takes seconds (its tables are read from disk), so loading on the
+ * stream thread would stall every request behind it. The very first model is loaded on the stream thread: there
+ * is nothing better to answer with. A predictor is built on the loader thread and used only by the stream thread
+ * after the hand-over, never by two threads at once.
  */
 public final class ScorerTopology {
 
@@ -35,11 +45,24 @@ public final class ScorerTopology {
     private ScorerTopology() {
     }
 
+    /** The topology, loading each new model on a fresh daemon thread (loads are rare: one per announced version). */
     public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models) {
+        return build(topics, assembler, models, task -> {
+            Thread loader = new Thread(task, "model-loader");
+            loader.setDaemon(true);
+            loader.start();
+        });
+    }
+
+    /**
+     * The topology, with {@code loader} running the loads of new models (a direct executor, {@code Runnable::run},
+     * swaps at the request that noticed the new version, on the stream thread).
+     */
+    public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models, Executor loader) {
         Topology topology = FeatureStateTopology.addTo(new Topology(), topics);
         topology.addSource("score-requests-source", topics.scoreRequests.keySerde().deserializer(),
                 topics.scoreRequests.valueSerde().deserializer(), topics.scoreRequests.name());
-        topology.addProcessor("score", () -> new ScoreProcessor(assembler, models), "score-requests-source");
+        topology.addProcessor("score", () -> new ScoreProcessor(assembler, models, loader), "score-requests-source");
         topology.connectProcessorAndStateStores("score", FeatureStateTopology.READ_STORES);
         topology.addSink("scores-sink", topics.scores.name(), topics.scores.keySerde().serializer(),
                 topics.scores.valueSerde().serializer(), "score");
@@ -64,7 +87,7 @@ public final class ScorerTopology {
                 }
             }
         }, "score-requests-json-source");
-        topology.addProcessor("score-json", () -> new ScoreProcessor(assembler, models), "parse-json");
+        topology.addProcessor("score-json", () -> new ScoreProcessor(assembler, models, loader), "parse-json");
         topology.connectProcessorAndStateStores("score-json", FeatureStateTopology.READ_STORES);
         topology.addProcessor("answer-json", () -> new Processor<Long, Score, String, String>() {
             private ProcessorContext<String, String> context;
@@ -89,14 +112,19 @@ public final class ScorerTopology {
         private static final Logger LOG = LoggerFactory.getLogger(ScoreProcessor.class);
         private final FeatureAssembler assembler;
         private final ModelFeed models;
+        private final Executor loader;
         private ProcessorContext<Long, Score> context;
         private FeatureState state;
         private ClickPredictor predictor;
         private String failedVersion;
+        /** The load in progress, if any, and the version it was started for. */
+        private CompletableFuture<ClickPredictor> loading;
+        private String loadingVersion;
 
-        ScoreProcessor(FeatureAssembler assembler, ModelFeed models) {
+        ScoreProcessor(FeatureAssembler assembler, ModelFeed models, Executor loader) {
             this.assembler = assembler;
             this.models = models;
+            this.loader = loader;
         }
 
         @Override
@@ -152,21 +180,50 @@ public final class ScorerTopology {
         }
 
         private void refreshPredictor() {
+            takeFinishedLoad();
+            if (loading != null) {
+                return; // keep answering with the current model until the new one is ready
+            }
             String latest = models.latestVersion();
             if (latest == null || latest.equals(failedVersion)
                     || (predictor != null && latest.equals(predictor.modelVersion()))) {
                 return;
             }
-            ClickPredictor next;
-            try {
-                next = models.newPredictor();
-            } catch (RuntimeException e) {
-                // A model that cannot be loaded must not take requests down with it: keep serving the current one.
-                failedVersion = latest;
-                LOG.warn("cannot load model {}: {}; still scoring with {}", latest, e.toString(),
-                        predictor == null ? NO_MODEL : predictor.modelVersion());
+            if (predictor == null) {
+                try {
+                    swapTo(models.newPredictor());
+                } catch (RuntimeException e) {
+                    loadFailed(latest, e);
+                }
                 return;
             }
+            loadingVersion = latest;
+            loading = CompletableFuture.supplyAsync(models::newPredictor, loader);
+            takeFinishedLoad(); // a direct loader has finished already
+        }
+
+        /** Swaps to the predictor of a finished load, or records its failure; nothing while it is still running. */
+        private void takeFinishedLoad() {
+            if (loading == null || !loading.isDone()) {
+                return;
+            }
+            CompletableFuture<ClickPredictor> done = loading;
+            loading = null;
+            try {
+                swapTo(done.join());
+            } catch (java.util.concurrent.CompletionException e) {
+                loadFailed(loadingVersion, e.getCause() == null ? e : e.getCause());
+            }
+        }
+
+        private void loadFailed(String version, Throwable e) {
+            // A model that cannot be loaded must not take requests down with it: keep serving the current one.
+            failedVersion = version;
+            LOG.warn("cannot load model {}: {}; still scoring with {}", version, e.toString(),
+                    predictor == null ? NO_MODEL : predictor.modelVersion());
+        }
+
+        private void swapTo(ClickPredictor next) {
             if (next != null) {
                 ClickPredictor old = predictor;
                 predictor = next;
@@ -180,6 +237,14 @@ public final class ScorerTopology {
 
         @Override
         public void close() {
+            if (loading != null) {
+                loading.thenAccept(p -> {
+                    if (p != null) {
+                        p.close();
+                    }
+                });
+                loading = null;
+            }
             if (predictor != null) {
                 predictor.close();
                 predictor = null;
