@@ -1,5 +1,6 @@
 package dev.wnd.app;
 
+import dev.wnd.features.fn.FeatureAssembler;
 import dev.wnd.features.fn.FeatureFunctions;
 import dev.wnd.features.fn.Splits;
 import dev.wnd.features.spec.FeatureSpec;
@@ -21,6 +22,7 @@ import dev.wnd.schemas.avro.ScoreRequest;
 import dev.wnd.schemas.avro.Split;
 import dev.wnd.scorer.CheckpointModelFeed;
 import dev.wnd.scorer.ModelFeed;
+import dev.wnd.scorer.ScorerTopology;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,6 +107,11 @@ final class BenchFreshnessCommand implements Callable<Integer> {
             description = "Checkpoints the learner keeps (default: ${DEFAULT-VALUE}).")
     int keep;
 
+    @Option(names = "--scorer-loads-on-stream-thread", description = "Build each new predictor on the scorer's "
+            + "stream thread, as the scorer did before it had a loader thread (requests wait for the load), to "
+            + "compare request latency during swaps.")
+    boolean loadOnStreamThread;
+
     @Option(names = "--work-dir", defaultValue = ".wnd/bench-freshness", description = "Reset at start (default: ${DEFAULT-VALUE}).")
     Path workDir;
 
@@ -142,7 +149,10 @@ final class BenchFreshnessCommand implements Callable<Integer> {
             try (TimedFeed feed = new TimedFeed(new CheckpointModelFeed(spec, models, cluster.topics(),
                     cluster.bootstrap()), timeline);
                     Observers observers = new Observers(cluster, timeline, feed)) {
-                KafkaStreams scorer = Stages.startScorer(cluster, state, feed, true);
+                KafkaStreams scorer = loadOnStreamThread
+                        ? Stages.startScorer(cluster, state, true, ScorerTopology.build(cluster.topics(),
+                                new FeatureAssembler(spec), feed, Runnable::run))
+                        : Stages.startScorer(cluster, state, feed, true);
                 KafkaStreams features = Stages.startFeatures(cluster, state, 0, true);
                 try (DjlTrainableModel djl = DjlTrainableModel.open(spec, modelConfig, models, keep);
                         OnlineLearner learner = new OnlineLearner(new LearnerConfig(cluster.bootstrap(), batchSize,
@@ -173,6 +183,7 @@ final class BenchFreshnessCommand implements Callable<Integer> {
                     result.put("checkpoint_every_ms", checkpointEvery.toMillis());
                     result.put("labels_per_second", labelsPerSecond);
                     result.put("requests_per_second", requestsPerSecond);
+                    result.put("scorer_loads_on_stream_thread", loadOnStreamThread);
                     result.put("checkpoint_bytes", newestCheckpointBytes(models));
                     result.put("cores", Runtime.getRuntime().availableProcessors());
                     result.put("load_average_before", loadBefore);

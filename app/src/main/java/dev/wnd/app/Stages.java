@@ -49,8 +49,12 @@ final class Stages {
      *     backfill, where requests must wait until the state inputs have caught up with their timestamps
      */
     static KafkaStreams startScorer(Cluster cluster, Path stateDir, ModelFeed feed, boolean live) {
-        FeatureAssembler assembler = new FeatureAssembler(FeatureSpec.seed());
-        Topology topology = ScorerTopology.build(cluster.topics(), assembler, feed);
+        return startScorer(cluster, stateDir, live,
+                ScorerTopology.build(cluster.topics(), new FeatureAssembler(FeatureSpec.seed()), feed));
+    }
+
+    /** As {@link #startScorer(Cluster, Path, ModelFeed, boolean)}, running the given scorer topology. */
+    static KafkaStreams startScorer(Cluster cluster, Path stateDir, boolean live, Topology topology) {
         // At-least-once: a score is an answer, not state; a rare duplicate answer is harmless and latency matters.
         StreamsSettings settings = new StreamsSettings(SCORER_APP_ID, cluster.bootstrap(), cluster.registryUrl(),
                 stateDir.resolve("scorer"), "scorer", false, 100);
