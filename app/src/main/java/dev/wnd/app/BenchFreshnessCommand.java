@@ -150,9 +150,8 @@ final class BenchFreshnessCommand implements Callable<Integer> {
                     cluster.bootstrap()), timeline);
                     Observers observers = new Observers(cluster, timeline, feed)) {
                 KafkaStreams scorer = loadOnStreamThread
-                        ? Stages.startScorer(cluster, state, true, Stages.LIVE_BATCHING, ScorerTopology.build(
-                                cluster.topics(), new FeatureAssembler(spec), feed, Runnable::run,
-                                Stages.LIVE_BATCHING))
+                        ? Stages.startScorer(cluster, state, true, ScorerTopology.build(cluster.topics(),
+                                new FeatureAssembler(spec), feed, Runnable::run))
                         : Stages.startScorer(cluster, state, feed, true);
                 KafkaStreams features = Stages.startFeatures(cluster, state, 0, true);
                 try (DjlTrainableModel djl = DjlTrainableModel.open(spec, modelConfig, models, keep);

@@ -1,6 +1,5 @@
 package dev.wnd.app;
 
-import dev.wnd.features.fn.FeatureAssembler;
 import dev.wnd.features.fn.FeatureFunctions;
 import dev.wnd.features.spec.FeatureSpec;
 import dev.wnd.ingest.generate.DataGenerator;
@@ -10,7 +9,6 @@ import dev.wnd.model.ModelConfig;
 import dev.wnd.schemas.avro.Score;
 import dev.wnd.schemas.avro.ScoreRequest;
 import dev.wnd.scorer.CheckpointModelFeed;
-import dev.wnd.scorer.ScorerTopology;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,15 +53,6 @@ final class BenchScorerCommand implements Callable<Integer> {
     @Option(names = "--work-dir", defaultValue = ".wnd/bench-scorer", description = "Reset at start (default: ${DEFAULT-VALUE}).")
     Path workDir;
 
-    @Option(names = "--batch-window-ms", defaultValue = "2", description = "Requests arriving within this many ms "
-            + "of the first waiting one share a forward pass; 0 answers each at once (default: ${DEFAULT-VALUE}, as "
-            + "wnd score).")
-    long batchWindowMs;
-
-    @Option(names = "--batch-max-rows", defaultValue = "256",
-            description = "A batch is scored as soon as it holds this many ads (default: ${DEFAULT-VALUE}).")
-    int batchMaxRows;
-
     @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON.")
     Path json;
 
@@ -87,12 +76,7 @@ final class BenchScorerCommand implements Callable<Integer> {
             List<ScoreRequest> templates = readRequests(cluster, replayed);
             try (CheckpointModelFeed feed = new CheckpointModelFeed(FeatureSpec.seed(), modelDir, cluster.topics(),
                     cluster.bootstrap())) {
-                ScorerTopology.Batching batching = batchWindowMs == 0 ? ScorerTopology.Batching.NONE
-                        : new ScorerTopology.Batching(Duration.ofMillis(batchWindowMs), batchMaxRows,
-                                Stages.LIVE_BATCHING.commitEvery());
-                KafkaStreams scorer = Stages.startScorer(cluster, workDir.resolve("state"), true, batching,
-                        ScorerTopology.build(cluster.topics(), new FeatureAssembler(FeatureSpec.seed()), feed,
-                                ScorerTopology.daemonLoader(), batching));
+                KafkaStreams scorer = Stages.startScorer(cluster, workDir.resolve("state"), feed, true);
                 try (Admin admin = cluster.admin()) {
                     Stages.await("the scorer to catch up with the replayed state", Duration.ofMinutes(10),
                             () -> Stages.caughtUp(admin, Stages.SCORER_APP_ID,
@@ -189,8 +173,6 @@ final class BenchScorerCommand implements Callable<Integer> {
             out.put("p99_ms", percentile(sorted, 0.99) / 1000.0);
             out.put("max_ms", sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1000.0);
             out.put("ads_per_request", "2..12");
-            out.put("batch_window_ms", batchWindowMs);
-            out.put("batch_max_rows", batchMaxRows);
             out.put("deep_hidden_units", model.toConfig(ModelConfig.defaults()).deepHiddenUnits());
             out.put("cores", Runtime.getRuntime().availableProcessors());
             return out;

@@ -45,29 +45,16 @@ final class Stages {
     }
 
     /**
-     * How the live scorer batches requests: those arriving within 2 ms of the first waiting one (or until 256 ads)
-     * share one forward pass; commits right after a flush, every 100 ms (BENCHMARKS.md, scorer).
-     */
-    static final ScorerTopology.Batching LIVE_BATCHING =
-            new ScorerTopology.Batching(Duration.ofMillis(2), 256, Duration.ofMillis(100));
-
-    /**
-     * @param live serve requests as they come (no waiting for other inputs, requests batched for at most 2 ms);
-     *     false for a backfill, where requests must wait until the state inputs have caught up with their
-     *     timestamps, and each is answered at once
+     * @param live serve requests as they come (no waiting for other inputs, no batching of answers); false for a
+     *     backfill, where requests must wait until the state inputs have caught up with their timestamps
      */
     static KafkaStreams startScorer(Cluster cluster, Path stateDir, ModelFeed feed, boolean live) {
-        ScorerTopology.Batching batching = live ? LIVE_BATCHING : ScorerTopology.Batching.NONE;
-        return startScorer(cluster, stateDir, live, batching, ScorerTopology.build(cluster.topics(),
-                new FeatureAssembler(FeatureSpec.seed()), feed, ScorerTopology.daemonLoader(), batching));
+        return startScorer(cluster, stateDir, live,
+                ScorerTopology.build(cluster.topics(), new FeatureAssembler(FeatureSpec.seed()), feed));
     }
 
-    /**
-     * As {@link #startScorer(Cluster, Path, ModelFeed, boolean)}, running the given scorer topology, built with
-     * {@code batching}.
-     */
-    static KafkaStreams startScorer(Cluster cluster, Path stateDir, boolean live, ScorerTopology.Batching batching,
-            Topology topology) {
+    /** As {@link #startScorer(Cluster, Path, ModelFeed, boolean)}, running the given scorer topology. */
+    static KafkaStreams startScorer(Cluster cluster, Path stateDir, boolean live, Topology topology) {
         // At-least-once: a score is an answer, not state; a rare duplicate answer is harmless and latency matters.
         StreamsSettings settings = new StreamsSettings(SCORER_APP_ID, cluster.bootstrap(), cluster.registryUrl(),
                 stateDir.resolve("scorer"), "scorer", false, 100);
@@ -77,10 +64,6 @@ final class Stages {
             props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
             props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 5);
             props.put(StreamsConfig.POLL_MS_CONFIG, 5L);
-        }
-        if (batching.enabled()) {
-            // The scorer asks for its commits after flushing its batch (see ScorerTopology.Batching).
-            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, ScorerTopology.Batching.COMMIT_INTERVAL_MS);
         }
         return start(topology, settings.applicationId(), props);
     }

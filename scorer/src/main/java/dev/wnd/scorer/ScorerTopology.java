@@ -11,7 +11,6 @@ import dev.wnd.schemas.avro.AdScore;
 import dev.wnd.schemas.avro.Score;
 import dev.wnd.schemas.avro.ScoreRequest;
 import dev.wnd.schemas.topic.AppTopics;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -49,16 +47,13 @@ public final class ScorerTopology {
     private ScorerTopology() {
     }
 
-    /**
-     * The topology, loading each new model on a fresh daemon thread ({@link #daemonLoader()}), answering each request
-     * at once.
-     */
+    /** The topology, loading each new model on a fresh daemon thread. */
     public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models) {
         return build(topics, assembler, models, daemonLoader());
     }
 
     /** A loader that runs each model load on a fresh daemon thread (loads are rare: one per announced version). */
-    public static Executor daemonLoader() {
+    private static Executor daemonLoader() {
         return task -> {
             Thread loader = new Thread(task, "model-loader");
             loader.setDaemon(true);
@@ -68,18 +63,9 @@ public final class ScorerTopology {
 
     /**
      * The topology, with {@code loader} running the loads of new models (a direct executor, {@code Runnable::run},
-     * swaps at the request that noticed the new version, on the stream thread), answering each request at once.
+     * swaps at the request that noticed the new version, on the stream thread).
      */
     public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models, Executor loader) {
-        return build(topics, assembler, models, loader, Batching.NONE);
-    }
-
-    /**
-     * The topology, with {@code loader} running the loads of new models and requests scored together as
-     * {@code batching} says.
-     */
-    public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models, Executor loader,
-            Batching batching) {
         Topology topology = FeatureStateTopology.addTo(new Topology(), topics);
         topology.addSource("score-requests-source", topics.scoreRequests.keySerde().deserializer(),
                 topics.scoreRequests.valueSerde().deserializer(), topics.scoreRequests.name());
@@ -105,8 +91,8 @@ public final class ScorerTopology {
             }
         }, "score-requests-json-source");
 
-        // One scoring processor for both faces: one predictor per task, and requests of both faces batched together.
-        topology.addProcessor("score", () -> new ScoreProcessor(assembler, models, loader, batching,
+        // One scoring processor for both faces: one predictor per task, one load per new version.
+        topology.addProcessor("score", () -> new ScoreProcessor(assembler, models, loader,
                 topics.scoreRequestsJson.name()), "score-requests-source", "parse-json");
         topology.connectProcessorAndStateStores("score", FeatureStateTopology.READ_STORES);
         topology.addSink(SCORES_SINK, topics.scores.name(), topics.scores.keySerde().serializer(),
@@ -130,55 +116,15 @@ public final class ScorerTopology {
     }
 
     /**
-     * How requests are scored together: the requests that arrive within {@code window} of the first one waiting (or
-     * until they hold {@code maxRows} ads) go through the model in one forward pass. A forward pass of the seed MLP
-     * costs about as much for 28 rows as for 7 (its 22 MB of weights are read once per pass), so batching multiplies
-     * the requests a core can answer, for at most {@code window} more latency.
-     *
-     * <p>At-least-once with batching: Streams must never commit the offset of a request whose answer is still in the
-     * buffer. The scorer therefore asks for its commits itself, right after a flush, at most every
-     * {@code commitEvery}, and the application must set {@code commit.interval.ms} so long that Streams never
-     * commits on its own ({@link #COMMIT_INTERVAL_MS}). A rebalance or shutdown still commits what it finds: up to
-     * one window of buffered requests is then committed unanswered.
-     *
-     * @param window how long the first buffered request waits for others; zero answers each request at once
-     * @param maxRows a batch is scored as soon as it holds this many ads
-     * @param commitEvery how often the scorer asks Streams to commit (right after a flush)
+     * Score requests of both faces → ranked probabilities, answered on the request's face. Owns one predictor,
+     * confined to its stream thread.
      */
-    public record Batching(Duration window, int maxRows, Duration commitEvery) {
-
-        /** Each request answered at once, Streams commits on its own schedule. */
-        public static final Batching NONE = new Batching(Duration.ZERO, 1, Duration.ZERO);
-
-        /** The {@code commit.interval.ms} a batching scorer needs: Streams then commits only when asked. */
-        public static final long COMMIT_INTERVAL_MS = Long.MAX_VALUE / 2;
-
-        public Batching {
-            java.util.Objects.requireNonNull(window, "window");
-            java.util.Objects.requireNonNull(commitEvery, "commitEvery");
-            if (window.isNegative() || commitEvery.isNegative() || maxRows < 1) {
-                throw new IllegalArgumentException("window and commitEvery must be >= 0 and maxRows >= 1");
-            }
-        }
-
-        /** Whether requests wait for others at all. */
-        public boolean enabled() {
-            return !window.isZero();
-        }
-    }
-
-    /** Score requests → ranked probabilities. Owns one predictor, confined to its stream thread. */
     static final class ScoreProcessor implements Processor<String, ScoreRequest, Long, Score> {
         private static final Logger LOG = LoggerFactory.getLogger(ScoreProcessor.class);
         private final FeatureAssembler assembler;
         private final ModelFeed models;
         private final Executor loader;
-        private final Batching batching;
         private final String jsonTopic;
-        /** Requests whose features are built, waiting for their forward pass. */
-        private final List<Pending> pending = new ArrayList<>();
-        private int pendingRows;
-        private long lastCommitRequest;
         private ProcessorContext<Long, Score> context;
         private FeatureState state;
         private ClickPredictor predictor;
@@ -187,17 +133,10 @@ public final class ScorerTopology {
         private CompletableFuture<ClickPredictor> loading;
         private String loadingVersion;
 
-        /** One request waiting in the batch, with its features as of its arrival. */
-        private record Pending(Record<String, ScoreRequest> record, boolean json, List<Long> ads, int[] categorical,
-                float[] numeric, long receivedMs) {
-        }
-
-        ScoreProcessor(FeatureAssembler assembler, ModelFeed models, Executor loader, Batching batching,
-                String jsonTopic) {
+        ScoreProcessor(FeatureAssembler assembler, ModelFeed models, Executor loader, String jsonTopic) {
             this.assembler = assembler;
             this.models = models;
             this.loader = loader;
-            this.batching = batching;
             this.jsonTopic = jsonTopic;
         }
 
@@ -205,16 +144,6 @@ public final class ScorerTopology {
         public void init(ProcessorContext<Long, Score> context) {
             this.context = context;
             this.state = FeatureStateTopology.stateOf(context);
-            if (batching.enabled()) {
-                context.schedule(batching.window(), PunctuationType.WALL_CLOCK_TIME, now -> {
-                    flush();
-                    if (now - lastCommitRequest >= batching.commitEvery().toMillis()) {
-                        // The buffer is empty now: a commit here covers only answered requests.
-                        context.commit();
-                        lastCommitRequest = now;
-                    }
-                });
-            }
         }
 
         @Override
@@ -224,77 +153,43 @@ public final class ScorerTopology {
             if (request == null) {
                 return;
             }
+            refreshPredictor();
             boolean json = context.recordMetadata().map(m -> jsonTopic.equals(m.topic())).orElse(false);
             List<Long> ads = new ArrayList<>(new LinkedHashSet<>(request.getAdIds()));
+            float[] probabilities = predict(DisplayContext.of(request), ads);
+            List<AdScore> scored = new ArrayList<>(ads.size());
+            for (int i = 0; i < ads.size(); i++) {
+                scored.add(new AdScore(ads.get(i), (double) probabilities[i]));
+            }
+            scored.sort(Comparator.comparingDouble(AdScore::getProbability).reversed());
+            Score score = Score.newBuilder()
+                    .setDisplayId(request.getDisplayId())
+                    .setModelVersion(predictor == null ? NO_MODEL : predictor.modelVersion())
+                    .setSpecHash(assembler.spec().hash())
+                    .setAds(scored)
+                    .setReceivedMs(received)
+                    .setAnsweredMs(System.currentTimeMillis())
+                    .build();
+            context.forward(record.withKey(request.getDisplayId()).withValue(score), json ? ANSWER_JSON : SCORES_SINK);
+        }
+
+        private float[] predict(DisplayContext ctx, List<Long> ads) {
+            float[] probabilities = new float[ads.size()];
+            if (predictor == null || ads.isEmpty()) {
+                java.util.Arrays.fill(probabilities, ads.isEmpty() ? 0f : 1f / ads.size());
+                return probabilities;
+            }
             int slots = assembler.spec().categoricalSlots();
             int numerics = assembler.spec().numericCount();
             int[] cat = new int[ads.size() * slots];
             float[] num = new float[ads.size() * numerics];
-            if (!ads.isEmpty()) {
-                List<FeatureVector> vectors = assembler.assemble(DisplayContext.of(request), ads, state);
-                for (int i = 0; i < ads.size(); i++) {
-                    FeatureVector v = vectors.get(i);
-                    System.arraycopy(v.categorical(), 0, cat, i * slots, slots);
-                    System.arraycopy(v.numeric(), 0, num, i * numerics, numerics);
-                }
+            List<FeatureVector> vectors = assembler.assemble(ctx, ads, state);
+            for (int i = 0; i < ads.size(); i++) {
+                FeatureVector v = vectors.get(i);
+                System.arraycopy(v.categorical(), 0, cat, i * slots, slots);
+                System.arraycopy(v.numeric(), 0, num, i * numerics, numerics);
             }
-            pending.add(new Pending(record, json, ads, cat, num, received));
-            pendingRows += ads.size();
-            if (!batching.enabled() || pendingRows >= batching.maxRows()) {
-                flush();
-            }
-        }
-
-        /** Scores every waiting request in one forward pass and answers each on its face. */
-        private void flush() {
-            if (pending.isEmpty()) {
-                return;
-            }
-            refreshPredictor();
-            float[] probabilities = predict();
-            int row = 0;
-            long answered = System.currentTimeMillis();
-            String version = predictor == null ? NO_MODEL : predictor.modelVersion();
-            for (Pending p : pending) {
-                List<AdScore> scored = new ArrayList<>(p.ads().size());
-                for (Long ad : p.ads()) {
-                    scored.add(new AdScore(ad, (double) (predictor == null ? 1f / p.ads().size()
-                            : probabilities[row])));
-                    row++;
-                }
-                scored.sort(Comparator.comparingDouble(AdScore::getProbability).reversed());
-                ScoreRequest request = p.record().value();
-                Score score = Score.newBuilder()
-                        .setDisplayId(request.getDisplayId())
-                        .setModelVersion(version)
-                        .setSpecHash(assembler.spec().hash())
-                        .setAds(scored)
-                        .setReceivedMs(p.receivedMs())
-                        .setAnsweredMs(answered)
-                        .build();
-                context.forward(p.record().withKey(request.getDisplayId()).withValue(score),
-                        p.json() ? ANSWER_JSON : SCORES_SINK);
-            }
-            pending.clear();
-            pendingRows = 0;
-        }
-
-        /** The waiting requests' probabilities, concatenated in order; null while there is no model. */
-        private float[] predict() {
-            if (predictor == null || pendingRows == 0) {
-                return null;
-            }
-            int slots = assembler.spec().categoricalSlots();
-            int numerics = assembler.spec().numericCount();
-            int[] cat = new int[pendingRows * slots];
-            float[] num = new float[pendingRows * numerics];
-            int row = 0;
-            for (Pending p : pending) {
-                System.arraycopy(p.categorical(), 0, cat, row * slots, p.categorical().length);
-                System.arraycopy(p.numeric(), 0, num, row * numerics, p.numeric().length);
-                row += p.ads().size();
-            }
-            return predictor.predict(new Batch(pendingRows, cat, num, null));
+            return predictor.predict(new Batch(ads.size(), cat, num, null));
         }
 
         private void refreshPredictor() {

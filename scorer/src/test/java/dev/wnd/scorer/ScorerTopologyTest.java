@@ -15,7 +15,6 @@ import dev.wnd.schemas.avro.ScoreRequest;
 import dev.wnd.schemas.registry.InMemorySchemaRegistryClient;
 import dev.wnd.schemas.topic.AppTopics;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -37,8 +36,6 @@ class ScorerTopologyTest {
     private final AtomicReference<String> version = new AtomicReference<>();
     /** Model loads run at once, unless held: then they wait here until the test runs them. */
     private final List<Runnable> heldLoads = new ArrayList<>();
-    /** Rows of each forward pass the fake model ran. */
-    private final List<Integer> forwardPasses = new ArrayList<>();
     private boolean holdLoads;
     private TopologyTestDriver driver;
     private TestInputTopic<String, ScoreRequest> requests;
@@ -58,7 +55,6 @@ class ScorerTopologyTest {
 
         @Override
         public float[] predict(Batch batch) {
-            forwardPasses.add(batch.size());
             float[] p = new float[batch.size()];
             int slots = spec.categoricalSlots();
             for (int i = 0; i < p.length; i++) {
@@ -84,10 +80,6 @@ class ScorerTopologyTest {
 
     @BeforeEach
     void start() {
-        startDriver(ScorerTopology.Batching.NONE);
-    }
-
-    private void startDriver(ScorerTopology.Batching batching) {
         ModelFeed feed = new ModelFeed() {
             @Override
             public String latestVersion() {
@@ -114,8 +106,7 @@ class ScorerTopologyTest {
                 task.run();
             }
         };
-        driver = new TopologyTestDriver(ScorerTopology.build(topics, new FeatureAssembler(spec), feed, loader, batching),
-                props);
+        driver = new TopologyTestDriver(ScorerTopology.build(topics, new FeatureAssembler(spec), feed, loader), props);
         requests = driver.createInputTopic(topics.scoreRequests.name(), topics.scoreRequests.keySerde().serializer(),
                 topics.scoreRequests.valueSerde().serializer());
         scores = driver.createOutputTopic(topics.scores.name(), topics.scores.keySerde().deserializer(),
@@ -237,56 +228,5 @@ class ScorerTopologyTest {
         assertThat(score(20L, List.of(10L)).getModelVersion()).isEqualTo("v1");
         heldLoads.remove(0).run();
         assertThat(score(21L, List.of(10L)).getModelVersion()).isEqualTo("v3");
-    }
-
-    @Test
-    void shouldScoreTheRequestsOfOneWindowInOneForwardPassAndAnswerEachOnItsFace() {
-        driver.close();
-        startDriver(new ScorerTopology.Batching(Duration.ofMillis(2), 1_000, Duration.ofMillis(100)));
-        version.set("v1");
-        TestInputTopic<String, String> jsonIn = driver.createInputTopic(topics.scoreRequestsJson.name(),
-                topics.scoreRequestsJson.keySerde().serializer(), topics.scoreRequestsJson.valueSerde().serializer());
-        TestOutputTopic<String, String> jsonOut = driver.createOutputTopic(topics.scoresJson.name(),
-                topics.scoresJson.keySerde().deserializer(), topics.scoresJson.valueSerde().deserializer());
-
-        requests.pipeInput("u1", new ScoreRequest(30L, "u1", 900L, 1_000L, 2, "SG>00", List.of(10L, 11L)));
-        jsonIn.pipeInput("u2", "{\"display_id\": 31, \"timestamp\": 1000, \"ad_ids\": [12, 10, 11]}");
-        requests.pipeInput("u3", new ScoreRequest(32L, "u3", 900L, 1_000L, 2, "SG>00", List.of(12L)));
-        // Waiting for the window to close: nothing answered, nothing computed yet.
-        assertThat(scores.isEmpty()).isTrue();
-        assertThat(jsonOut.isEmpty()).isTrue();
-        assertThat(forwardPasses).isEmpty();
-
-        driver.advanceWallClockTime(Duration.ofMillis(2));
-        assertThat(forwardPasses).containsExactly(6);
-        List<Score> answered = scores.readValuesToList();
-        assertThat(answered).extracting(Score::getDisplayId).containsExactly(30L, 32L);
-        assertThat(ranked(answered.get(0))).containsExactlyInAnyOrder(10L, 11L);
-        assertThat(ranked(answered.get(1))).containsExactly(12L);
-        String json = jsonOut.readValue();
-        assertThat(json).startsWith("{\"display_id\":31,\"model_version\":\"v1\",\"ads\":[");
-        assertThat(jsonOut.isEmpty()).isTrue();
-        // Each request got its own rows of the shared pass: the same ad has the same probability in every answer
-        // (the fake model's probability is a function of the ad alone), equal to what an unbatched pass gives.
-        assertThat(answered.get(0).getAds()).allSatisfy(a -> assertThat(json)
-                .contains("{\"ad_id\":" + a.getAdId() + ",\"probability\":" + a.getProbability() + "}"));
-        assertThat(json).contains("{\"ad_id\":12,\"probability\":" + answered.get(1).getAds().get(0).getProbability()
-                + "}");
-        driver.close();
-        startDriver(ScorerTopology.Batching.NONE);
-        requests.pipeInput("u1", new ScoreRequest(30L, "u1", 900L, 1_000L, 2, "SG>00", List.of(10L, 11L)));
-        assertThat(scores.readValue().getAds()).isEqualTo(answered.get(0).getAds());
-    }
-
-    @Test
-    void shouldScoreABatchAsSoonAsItHoldsMaxRowsAds() {
-        driver.close();
-        startDriver(new ScorerTopology.Batching(Duration.ofSeconds(10), 4, Duration.ofMillis(100)));
-        version.set("v1");
-        requests.pipeInput("u1", new ScoreRequest(40L, "u1", 900L, 1_000L, 2, "SG>00", List.of(10L, 11L, 12L)));
-        assertThat(scores.isEmpty()).isTrue();
-        requests.pipeInput("u1", new ScoreRequest(41L, "u1", 900L, 1_000L, 2, "SG>00", List.of(10L, 11L)));
-        assertThat(scores.readValuesToList()).extracting(Score::getDisplayId).containsExactly(40L, 41L);
-        assertThat(forwardPasses).containsExactly(5);
     }
 }
