@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 /** The benchmarks: measured numbers, never assertions. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (numbers go to BENCHMARKS.md with the command and the machine).",
-        subcommands = {BenchLearnerCommand.class, BenchFeaturesCommand.class, BenchScorerCommand.class})
+        subcommands = {BenchLearnerCommand.class, BenchFeaturesCommand.class, BenchScorerCommand.class,
+                BenchFreshnessCommand.class})
 final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -171,6 +171,7 @@ final class BenchScorerCommand implements Callable<Integer> {
             out.put("p99_ms", percentile(sorted, 0.99) / 1000.0);
             out.put("max_ms", sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1000.0);
             out.put("ads_per_request", "2..12");
+            out.put("deep_hidden_units", model.toConfig(ModelConfig.defaults()).deepHiddenUnits());
             out.put("cores", Runtime.getRuntime().availableProcessors());
             return out;
         }

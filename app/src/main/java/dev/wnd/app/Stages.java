@@ -66,8 +66,18 @@ final class Stages {
     /** As {@link #startScorer(Cluster, Path, ModelFeed, boolean)}, telling {@code metrics} of answers and swaps. */
     static KafkaStreams startScorer(Cluster cluster, Path stateDir, ModelFeed feed, boolean live,
             ScorerMetrics metrics) {
-        FeatureAssembler assembler = new FeatureAssembler(FeatureSpec.seed());
-        Topology topology = ScorerTopology.build(cluster.topics(), assembler, feed, metrics);
+        Topology topology = ScorerTopology.build(cluster.topics(), new FeatureAssembler(FeatureSpec.seed()), feed,
+                metrics);
+        return startScorer(cluster, stateDir, live, topology, metrics);
+    }
+
+    /** As {@link #startScorer(Cluster, Path, ModelFeed, boolean)}, running the given scorer topology. */
+    static KafkaStreams startScorer(Cluster cluster, Path stateDir, boolean live, Topology topology) {
+        return startScorer(cluster, stateDir, live, topology, ScorerMetrics.NONE);
+    }
+
+    private static KafkaStreams startScorer(Cluster cluster, Path stateDir, boolean live, Topology topology,
+            ScorerMetrics metrics) {
         // At-least-once: a score is an answer, not state; a rare duplicate answer is harmless and latency matters.
         StreamsSettings settings = new StreamsSettings(SCORER_APP_ID, cluster.kafka(), cluster.registry(),
                 stateDir.resolve("scorer"), "scorer", false, 100);

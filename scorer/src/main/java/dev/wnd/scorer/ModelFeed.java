@@ -12,6 +12,10 @@ public interface ModelFeed {
     /** The newest accepted model version, or null while there is none. */
     String latestVersion();
 
-    /** A new predictor for the newest accepted model, owned by the caller; null while there is none. */
+    /**
+     * A new predictor for the newest accepted model, owned by the caller; null while there is none. May be called
+     * from any thread: the scorer builds predictors on a loader thread and hands each to the one stream thread
+     * that uses it.
+     */
     ClickPredictor newPredictor();
 }

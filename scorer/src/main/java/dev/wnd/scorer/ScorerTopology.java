@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -26,15 +28,26 @@ import org.slf4j.LoggerFactory;
  * The scoring topology: the same feature-state builders as the features topology, plus a processor that turns
  * each score request into feature vectors with the same {@link FeatureAssembler} and ranks the ads with the newest
  * model. A pure factory.
+ *
+ * <p><b>Model swaps.</b> Each scoring processor owns one predictor, confined to its stream thread. When the feed
+ * has a newer version, the processor asks a loader (an {@link Executor}) to build the new predictor and keeps
+ * answering with the current one meanwhile; at the first request after the load completed it swaps, then closes
+ * the old predictor. Loading a seed-sized model takes seconds (its tables are read from disk), so loading on the
+ * stream thread would stall every request behind it. The very first model is loaded on the stream thread: there
+ * is nothing better to answer with. A predictor is built on the loader thread and used only by the stream thread
+ * after the hand-over, never by two threads at once.
  */
 public final class ScorerTopology {
 
     /** Version reported while no model has been loaded yet; probabilities are then the uniform prior. */
     public static final String NO_MODEL = "none";
+    private static final String SCORES_SINK = "scores-sink";
+    private static final String ANSWER_JSON = "answer-json";
 
     private ScorerTopology() {
     }
 
+    /** The topology, loading each new model on a fresh daemon thread. */
     public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models) {
         return build(topics, assembler, models, ScorerMetrics.NONE);
     }
@@ -45,14 +58,33 @@ public final class ScorerTopology {
      */
     public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models,
             ScorerMetrics metrics) {
+        return build(topics, assembler, models, metrics, daemonLoader());
+    }
+
+    /** As {@link #build(AppTopics, FeatureAssembler, ModelFeed, ScorerMetrics, Executor)} without metrics. */
+    public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models, Executor loader) {
+        return build(topics, assembler, models, ScorerMetrics.NONE, loader);
+    }
+
+    /** A loader that runs each model load on a fresh daemon thread (loads are rare: one per announced version). */
+    private static Executor daemonLoader() {
+        return task -> {
+            Thread loader = new Thread(task, "model-loader");
+            loader.setDaemon(true);
+            loader.start();
+        };
+    }
+
+    /**
+     * The topology, with {@code loader} running the loads of new models (a direct executor, {@code Runnable::run},
+     * swaps at the request that noticed the new version, on the stream thread), telling {@code metrics} of every
+     * answer and model swap.
+     */
+    public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models,
+            ScorerMetrics metrics, Executor loader) {
         Topology topology = FeatureStateTopology.addTo(new Topology(), topics);
         topology.addSource("score-requests-source", topics.scoreRequests.keySerde().deserializer(),
                 topics.scoreRequests.valueSerde().deserializer(), topics.scoreRequests.name());
-        topology.addProcessor("score", () -> new ScoreProcessor(assembler, models, metrics, ScorerMetrics.AVRO),
-                "score-requests-source");
-        topology.connectProcessorAndStateStores("score", FeatureStateTopology.READ_STORES);
-        topology.addSink("scores-sink", topics.scores.name(), topics.scores.keySerde().serializer(),
-                topics.scores.valueSerde().serializer(), "score");
 
         // The JSON face: parse, score with the same processor, answer in JSON. A request that does not parse
         // throws, and the processing exception handler dead-letters it with the reason.
@@ -74,10 +106,14 @@ public final class ScorerTopology {
                 }
             }
         }, "score-requests-json-source");
-        topology.addProcessor("score-json", () -> new ScoreProcessor(assembler, models, metrics, ScorerMetrics.JSON),
-                "parse-json");
-        topology.connectProcessorAndStateStores("score-json", FeatureStateTopology.READ_STORES);
-        topology.addProcessor("answer-json", () -> new Processor<Long, Score, String, String>() {
+
+        // One scoring processor for both faces: one predictor per task, one load per new version.
+        topology.addProcessor("score", () -> new ScoreProcessor(assembler, models, metrics, loader,
+                topics.scoreRequestsJson.name()), "score-requests-source", "parse-json");
+        topology.connectProcessorAndStateStores("score", FeatureStateTopology.READ_STORES);
+        topology.addSink(SCORES_SINK, topics.scores.name(), topics.scores.keySerde().serializer(),
+                topics.scores.valueSerde().serializer(), "score");
+        topology.addProcessor(ANSWER_JSON, () -> new Processor<Long, Score, String, String>() {
             private ProcessorContext<String, String> context;
 
             @Override
@@ -89,29 +125,38 @@ public final class ScorerTopology {
             public void process(Record<Long, Score> record) {
                 context.forward(record.withKey(String.valueOf(record.key())).withValue(contract.answer(record.value())));
             }
-        }, "score-json");
+        }, "score");
         topology.addSink("scores-json-sink", topics.scoresJson.name(), topics.scoresJson.keySerde().serializer(),
-                topics.scoresJson.valueSerde().serializer(), "answer-json");
+                topics.scoresJson.valueSerde().serializer(), ANSWER_JSON);
         return topology;
     }
 
-    /** Score request → ranked probabilities. Owns one predictor, confined to its stream thread. */
+    /**
+     * Score requests of both faces → ranked probabilities, answered on the request's face. Owns one predictor,
+     * confined to its stream thread.
+     */
     static final class ScoreProcessor implements Processor<String, ScoreRequest, Long, Score> {
         private static final Logger LOG = LoggerFactory.getLogger(ScoreProcessor.class);
         private final FeatureAssembler assembler;
         private final ModelFeed models;
         private final ScorerMetrics metrics;
-        private final String face;
+        private final Executor loader;
+        private final String jsonTopic;
         private ProcessorContext<Long, Score> context;
         private FeatureState state;
         private ClickPredictor predictor;
         private String failedVersion;
+        /** The load in progress, if any, and the version it was started for. */
+        private CompletableFuture<ClickPredictor> loading;
+        private String loadingVersion;
 
-        ScoreProcessor(FeatureAssembler assembler, ModelFeed models, ScorerMetrics metrics, String face) {
+        ScoreProcessor(FeatureAssembler assembler, ModelFeed models, ScorerMetrics metrics, Executor loader,
+                String jsonTopic) {
             this.assembler = assembler;
             this.models = models;
             this.metrics = metrics;
-            this.face = face;
+            this.loader = loader;
+            this.jsonTopic = jsonTopic;
         }
 
         @Override
@@ -129,9 +174,9 @@ public final class ScorerTopology {
                 return;
             }
             refreshPredictor();
-            DisplayContext ctx = DisplayContext.of(request);
+            boolean json = context.recordMetadata().map(m -> jsonTopic.equals(m.topic())).orElse(false);
             List<Long> ads = new ArrayList<>(new LinkedHashSet<>(request.getAdIds()));
-            float[] probabilities = predict(ctx, ads);
+            float[] probabilities = predict(DisplayContext.of(request), ads);
             List<AdScore> scored = new ArrayList<>(ads.size());
             for (int i = 0; i < ads.size(); i++) {
                 scored.add(new AdScore(ads.get(i), (double) probabilities[i]));
@@ -145,8 +190,9 @@ public final class ScorerTopology {
                     .setReceivedMs(received)
                     .setAnsweredMs(System.currentTimeMillis())
                     .build();
-            context.forward(record.withKey(request.getDisplayId()).withValue(score));
-            metrics.answered(face, record.timestamp(), score.getAnsweredMs(), System.nanoTime() - start);
+            context.forward(record.withKey(request.getDisplayId()).withValue(score), json ? ANSWER_JSON : SCORES_SINK);
+            metrics.answered(json ? ScorerMetrics.JSON : ScorerMetrics.AVRO, record.timestamp(), score.getAnsweredMs(),
+                    System.nanoTime() - start);
         }
 
         private float[] predict(DisplayContext ctx, List<Long> ads) {
@@ -169,22 +215,51 @@ public final class ScorerTopology {
         }
 
         private void refreshPredictor() {
+            takeFinishedLoad();
+            if (loading != null) {
+                return; // keep answering with the current model until the new one is ready
+            }
             String latest = models.latestVersion();
             if (latest == null || latest.equals(failedVersion)
                     || (predictor != null && latest.equals(predictor.modelVersion()))) {
                 return;
             }
-            ClickPredictor next;
-            try {
-                next = models.newPredictor();
-            } catch (RuntimeException e) {
-                // A model that cannot be loaded must not take requests down with it: keep serving the current one.
-                failedVersion = latest;
-                metrics.modelRefused(latest, ScorerMetrics.REFUSED_UNLOADABLE);
-                LOG.warn("cannot load model {}: {}; still scoring with {}", latest, e.toString(),
-                        predictor == null ? NO_MODEL : predictor.modelVersion());
+            if (predictor == null) {
+                try {
+                    swapTo(models.newPredictor());
+                } catch (RuntimeException e) {
+                    loadFailed(latest, e);
+                }
                 return;
             }
+            loadingVersion = latest;
+            loading = CompletableFuture.supplyAsync(models::newPredictor, loader);
+            takeFinishedLoad(); // a direct loader has finished already
+        }
+
+        /** Swaps to the predictor of a finished load, or records its failure; nothing while it is still running. */
+        private void takeFinishedLoad() {
+            if (loading == null || !loading.isDone()) {
+                return;
+            }
+            CompletableFuture<ClickPredictor> done = loading;
+            loading = null;
+            try {
+                swapTo(done.join());
+            } catch (java.util.concurrent.CompletionException e) {
+                loadFailed(loadingVersion, e.getCause() == null ? e : e.getCause());
+            }
+        }
+
+        private void loadFailed(String version, Throwable e) {
+            // A model that cannot be loaded must not take requests down with it: keep serving the current one.
+            failedVersion = version;
+            metrics.modelRefused(version, ScorerMetrics.REFUSED_UNLOADABLE);
+            LOG.warn("cannot load model {}: {}; still scoring with {}", version, e.toString(),
+                    predictor == null ? NO_MODEL : predictor.modelVersion());
+        }
+
+        private void swapTo(ClickPredictor next) {
             if (next != null) {
                 ClickPredictor old = predictor;
                 predictor = next;
@@ -199,6 +274,14 @@ public final class ScorerTopology {
 
         @Override
         public void close() {
+            if (loading != null) {
+                loading.thenAccept(p -> {
+                    if (p != null) {
+                        p.close();
+                    }
+                });
+                loading = null;
+            }
             if (predictor != null) {
                 predictor.close();
                 predictor = null;

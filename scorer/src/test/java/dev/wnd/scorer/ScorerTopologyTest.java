@@ -17,8 +17,10 @@ import dev.wnd.schemas.registry.RegistryConnection;
 import dev.wnd.schemas.registry.InMemorySchemaRegistryClient;
 import dev.wnd.schemas.topic.AppTopics;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -34,6 +36,9 @@ class ScorerTopologyTest {
     private final FeatureSpec spec = FeatureSpec.seed();
     private final AppTopics topics = new AppTopics(new InMemorySchemaRegistryClient());
     private final AtomicReference<String> version = new AtomicReference<>();
+    /** Model loads run at once, unless held: then they wait here until the test runs them. */
+    private final List<Runnable> heldLoads = new ArrayList<>();
+    private boolean holdLoads;
     private TopologyTestDriver driver;
     private TestInputTopic<String, ScoreRequest> requests;
     private TestOutputTopic<Long, Score> scores;
@@ -97,7 +102,14 @@ class ScorerTopologyTest {
                 .toProperties(topics);
         // The driver pipes one record at a time: never wait for the other inputs to have data.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
-        driver = new TopologyTestDriver(ScorerTopology.build(topics, new FeatureAssembler(spec), feed), props);
+        Executor loader = task -> {
+            if (holdLoads) {
+                heldLoads.add(task);
+            } else {
+                task.run();
+            }
+        };
+        driver = new TopologyTestDriver(ScorerTopology.build(topics, new FeatureAssembler(spec), feed, loader), props);
         requests = driver.createInputTopic(topics.scoreRequests.name(), topics.scoreRequests.keySerde().serializer(),
                 topics.scoreRequests.valueSerde().serializer());
         scores = driver.createOutputTopic(topics.scores.name(), topics.scores.keySerde().deserializer(),
@@ -189,5 +201,35 @@ class ScorerTopologyTest {
         version.set("broken");
         assertThat(score(11L, List.of(10L)).getModelVersion()).isEqualTo("v1");
         assertThat(score(12L, List.of(10L)).getModelVersion()).isEqualTo("v1");
+    }
+
+    @Test
+    void shouldKeepAnsweringWithTheCurrentModelWhileTheNewOneLoads() {
+        version.set("v1");
+        assertThat(score(13L, List.of(10L)).getModelVersion()).isEqualTo("v1");
+        holdLoads = true;
+        version.set("v2");
+        // The load of v2 has started but not finished: requests are answered at once, with v1.
+        assertThat(score(14L, List.of(10L)).getModelVersion()).isEqualTo("v1");
+        assertThat(score(15L, List.of(10L)).getModelVersion()).isEqualTo("v1");
+        assertThat(heldLoads).as("one load per new version, not one per request").hasSize(1);
+        heldLoads.remove(0).run();
+        assertThat(score(16L, List.of(10L)).getModelVersion()).isEqualTo("v2");
+    }
+
+    @Test
+    void shouldKeepServingTheCurrentModelWhenALoadInTheBackgroundFails() {
+        version.set("v1");
+        assertThat(score(17L, List.of(10L)).getModelVersion()).isEqualTo("v1");
+        holdLoads = true;
+        version.set("broken");
+        assertThat(score(18L, List.of(10L)).getModelVersion()).isEqualTo("v1");
+        heldLoads.remove(0).run();
+        assertThat(score(19L, List.of(10L)).getModelVersion()).isEqualTo("v1");
+        assertThat(heldLoads).as("a version that failed is not tried again").isEmpty();
+        version.set("v3");
+        assertThat(score(20L, List.of(10L)).getModelVersion()).isEqualTo("v1");
+        heldLoads.remove(0).run();
+        assertThat(score(21L, List.of(10L)).getModelVersion()).isEqualTo("v3");
     }
 }
