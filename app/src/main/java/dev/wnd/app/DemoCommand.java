@@ -24,8 +24,9 @@ final class DemoCommand implements Callable<Integer> {
             description = "Work directory, deleted and recreated at start (default: ${DEFAULT-VALUE}).")
     Path workDir;
 
-    @Option(names = "--global-batch-size", defaultValue = "1024",
-            description = "Examples per optimizer step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--global-batch-size", defaultValue = "256",
+            description = "Examples per optimizer step (default: ${DEFAULT-VALUE}, as train: one pass over small "
+                    + "data learns far more with small steps, see train --help).")
     int batchSize;
 
     @Option(names = "--label-delay", defaultValue = "PT1H", description = "Label release delay (default: ${DEFAULT-VALUE}).")
