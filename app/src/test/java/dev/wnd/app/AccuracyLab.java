@@ -64,7 +64,8 @@ final class AccuracyLab {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: AccuracyLab dump WORK DISPLAYS [DATA_SEED] | fit WORK [key=value ...]");
+            System.err.println("usage: AccuracyLab dump WORK DISPLAYS [DATA_SEED] | fit WORK [key=value ...] | "
+                    + "score WORK MODEL_DIR | stats WORK");
             System.exit(2);
         }
         Path work = Path.of(args[1]);
@@ -72,6 +73,7 @@ final class AccuracyLab {
             case "dump" -> dump(work, Long.parseLong(args[2]), args.length > 3 ? Long.parseLong(args[3]) : 1L);
             case "fit" -> fit(work, options(Arrays.copyOfRange(args, 2, args.length)));
             case "stats" -> stats(work);
+            case "score" -> score(work, Path.of(args[2]));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -231,6 +233,34 @@ final class AccuracyLab {
             }
         }
         System.err.printf("%,d of %,d test displays%n", seen.size(), requests);
+    }
+
+    // ---------------------------------------------------------------- score
+
+    /**
+     * Ranks the dumped test rows with the newest checkpoint in {@code modelDir} (e.g. a {@code wnd demo} or
+     * {@code wnd train} run on the same data) and reports as {@code fit} does: the pipeline's model, scored on the
+     * features the scorer builds, without running the scorer again.
+     */
+    static void score(Path work, Path modelDir) throws IOException {
+        FeatureSpec spec = FeatureSpec.seed();
+        List<ExampleFile.Row> test = ExampleFile.read(work.resolve("examples.bin")).stream()
+                .filter(r -> r.kind() == ExampleFile.Kind.TEST).toList();
+        Truth truth = Truth.read(work.resolve("data").resolve("truth"));
+        dev.wnd.model.checkpoint.LoadedCheckpoint checkpoint = new dev.wnd.model.checkpoint.CheckpointStore(
+                modelDir, 1_000).loadNewestValid().orElseThrow();
+        try (dev.wnd.model.WideDeepPredictor predictor = checkpoint.newPredictor(spec)) {
+            double[] p = new double[test.size()];
+            for (int from = 0; from < test.size(); from += 4096) {
+                List<ExampleFile.Row> part = test.subList(from, Math.min(test.size(), from + 4096));
+                float[] q = predictor.predict(batch(part, false));
+                for (int i = 0; i < q.length; i++) {
+                    p[from + i] = q[i];
+                }
+            }
+            System.out.println(truth.report("checkpoint " + checkpoint.version() + " ("
+                    + checkpoint.manifest().examplesTrained() + " examples)", test, p));
+        }
     }
 
     // ---------------------------------------------------------------- stats
