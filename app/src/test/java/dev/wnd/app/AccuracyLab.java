@@ -54,7 +54,8 @@ import org.apache.kafka.streams.KafkaStreams;
  *       {@code epochs}, {@code deepLr}, {@code linearLr}, {@code warmup}, {@code dropout}, {@code seed},
  *       {@code deepAcc}, {@code linearAcc}.</li>
  * </ul>
- * Command: build the test classes ({@code ./mvnw -pl app -am test-compile}), then {@code java -cp
+ * Command: build the test classes ({@code ./mvnw -pl app -am test-compile}), then, with {@code DJL_OFFLINE=true
+ * PYTORCH_FLAVOR=cpu} in the environment as {@code ./wnd} sets them, {@code java -cp
  * app/target/test-classes:app/target/classes:$(cat app/target/classpath.txt) dev.wnd.app.AccuracyLab ...}.
  */
 final class AccuracyLab {
