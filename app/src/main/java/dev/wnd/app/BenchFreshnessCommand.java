@@ -562,9 +562,10 @@ final class BenchFreshnessCommand implements Callable<Integer> {
         }
 
         @Override
-        public Checkpointed checkpoint(Map<String, Long> nextOffsets, long examplesTrained, long streamTime) {
+        public Checkpointed checkpoint(Map<String, Long> nextOffsets, int epoch, long examplesTrained,
+                long streamTime) {
             long start = System.currentTimeMillis();
-            Checkpointed c = model.checkpoint(nextOffsets, examplesTrained, streamTime);
+            Checkpointed c = model.checkpoint(nextOffsets, epoch, examplesTrained, streamTime);
             timeline.checkpointed(start, System.currentTimeMillis(), c.version(), nextOffsets);
             return c;
         }
@@ -572,6 +573,11 @@ final class BenchFreshnessCommand implements Callable<Integer> {
         @Override
         public Map<String, Long> restoredOffsets() {
             return model.restoredOffsets();
+        }
+
+        @Override
+        public int restoredEpoch() {
+            return model.restoredEpoch();
         }
 
         @Override

@@ -108,11 +108,21 @@ final class Pipeline {
      */
     static OnlineLearner.Summary learn(Cluster cluster, Path stateDir, Path modelDir, long splitSeed,
             ModelConfig modelConfig, int batchSize) {
+        return learn(cluster, stateDir, modelDir, splitSeed, modelConfig, batchSize, 1);
+    }
+
+    /**
+     * As {@link #learn(Cluster, Path, Path, long, ModelConfig, int)}, with {@code epochs} passes over the examples:
+     * the later passes start once the features topology has drained its inputs (see {@link OnlineLearner}).
+     */
+    static OnlineLearner.Summary learn(Cluster cluster, Path stateDir, Path modelDir, long splitSeed,
+            ModelConfig modelConfig, int batchSize, int epochs) {
         KafkaStreams features = Stages.startFeatures(cluster, stateDir, splitSeed, true);
         try (Admin admin = cluster.admin();
                 DjlTrainableModel model = DjlTrainableModel.open(FeatureSpec.seed(), modelConfig, modelDir, 2);
                 OnlineLearner learner = new OnlineLearner(new LearnerConfig(cluster.kafka(), batchSize,
-                        Duration.ofSeconds(1), 0, Duration.ZERO, false, "wnd", modelDir.resolve("metrics.jsonl")),
+                        Duration.ofSeconds(1), 0, Duration.ZERO, false, "wnd", modelDir.resolve("metrics.jsonl"),
+                        epochs),
                         cluster.topics(), model,
                         new OnlineMetrics(5_000))) {
             List<String> inputs = List.of(cluster.topics().pageViews.name(), cluster.topics().displays.name(),

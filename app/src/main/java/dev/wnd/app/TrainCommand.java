@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** Backfill: replay a data directory through Kafka, learn, checkpoint, exit when drained. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Backfill: replay DIR through Kafka (embedded unless --bootstrap is given), build features, "
-                + "learn in one pass, checkpoint into the model directory, exit when the data is drained. Works on "
+                + "learn (one pass unless --epochs), checkpoint into the model directory, exit when the data is drained. Works on "
                 + "any subset of the nine Outbrain files.")
 final class TrainCommand implements Callable<Integer> {
 
@@ -29,11 +29,20 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model-dir", required = true, paramLabel = "DIR", description = "Checkpoint directory.")
     Path modelDir;
 
-    @Option(names = "--global-batch-size", defaultValue = "4096",
-            description = "Examples per optimizer step (the seed uses 131072 on GPUs; default: ${DEFAULT-VALUE}). "
-                    + "On small data one pass learns more with smaller steps: on 100k generated displays 512 gave "
-                    + "test MAP@12 0.693 against 0.672 with 4096 (BENCHMARKS.md).")
+    @Option(names = "--global-batch-size", defaultValue = "256",
+            description = "Examples per optimizer step (default: ${DEFAULT-VALUE}; the seed uses 131072 for 120 "
+                    + "epochs over 60M rows). With the seed's mean loss, Adagrad and FTRL move a rarely seen id's "
+                    + "weights about 1/batch per example, so one pass over small data needs small batches: on "
+                    + "100k generated displays, normalized test MAP@12 0.75 with 4096, 0.84 with 256, 0.85 with 64 "
+                    + "(BENCHMARKS.md); below 256 the seed's MLP trains several times slower per example.")
     int batchSize;
+
+    @Option(names = "--epochs", defaultValue = "1",
+            description = "Passes over the examples (default: ${DEFAULT-VALUE}, one pass, as a stream learner makes). "
+                    + "Each later pass re-reads the examples topic from its beginning once the data is drained; "
+                    + "validation examples are scored in the first pass only and never trained. A restart resumes "
+                    + "the pass recorded in the newest checkpoint at its offsets.")
+    int epochs;
 
     @Option(names = "--label-delay", defaultValue = "PT1H", description = "Label release delay (default: ${DEFAULT-VALUE}).")
     Duration labelDelay;
@@ -47,7 +56,7 @@ final class TrainCommand implements Callable<Integer> {
             c.ensureTopics();
             ReplaySummary replay = IngestCommand.replay(c, data, 0, labelDelay);
             OnlineLearner.Summary s = Pipeline.learn(c, cluster.workDir.resolve("state"), modelDir, splitSeed,
-                    model.toConfig(ModelConfig.defaults()), batchSize);
+                    model.toConfig(ModelConfig.defaults()), batchSize, epochs);
             System.out.printf("replayed %,d records; trained on %,d examples, scored %,d validation examples "
                     + "(online window: logloss %.4f, AUC %.4f, MAP@12 %.4f); checkpoint %s in %s%n", replay.sent(),
                     s.examplesTrained(), s.validationExamples(), s.validation().logloss(), s.validation().auc(),

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wnd.ingest.generate.DataGenerator;
 import dev.wnd.ingest.generate.GeneratorConfig;
+import dev.wnd.model.checkpoint.CheckpointStore;
+import dev.wnd.model.checkpoint.LoadedCheckpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,15 +25,30 @@ class TrainPredictIT {
     Path dir;
 
     @Test
-    void shouldWriteASubmissionWithEveryTestDisplayOnceAndAllItsAds() throws Exception {
+    void shouldTrainTwoPassesThenWriteASubmissionWithEveryTestDisplayOnceAndAllItsAds() throws Exception {
         Path data = dir.resolve("data");
         DataGenerator.generate(GeneratorConfig.defaults(1_500, 5), data);
         Path models = dir.resolve("models");
 
         int trained = Wnd.commandLine().execute("train", "--data", data.toString(), "--model-dir", models.toString(),
                 "--work-dir", dir.resolve("train-work").toString(), "--deep-hidden-units", "32,32",
-                "--global-batch-size", "512");
+                "--global-batch-size", "512", "--epochs", "2");
         assertThat(trained).isZero();
+        // Two passes: the rewind checkpoint opens the second pass at offset 0 after one pass of training; the last
+        // one lies in the second pass, after twice as many examples.
+        CheckpointStore store = new CheckpointStore(models, 3);
+        List<LoadedCheckpoint> checkpoints = new ArrayList<>();
+        for (Path checkpoint : store.checkpointDirectories()) {
+            checkpoints.add(store.load(checkpoint));
+        }
+        LoadedCheckpoint last = checkpoints.get(0);
+        LoadedCheckpoint rewind = checkpoints.get(1);
+        assertThat(last.epoch()).isEqualTo(1);
+        assertThat(rewind.epoch()).isEqualTo(1);
+        assertThat(rewind.offsets().values()).containsOnly(0L);
+        long firstPass = rewind.manifest().examplesTrained();
+        assertThat(firstPass).isPositive();
+        assertThat(last.manifest().examplesTrained()).isEqualTo(2 * firstPass);
 
         Path submission = dir.resolve("submission.csv");
         int predicted = Wnd.commandLine().execute("predict", "--data", data.toString(), "--model-dir",

@@ -30,13 +30,15 @@ public final class DjlTrainableModel implements TrainableModel {
     private final CheckpointStore store;
     private final WideDeepTrainer trainer;
     private final Map<String, Long> restoredOffsets;
+    private final int restoredEpoch;
 
     private DjlTrainableModel(FeatureSpec spec, CheckpointStore store, WideDeepTrainer trainer,
-            Map<String, Long> restoredOffsets) {
+            Map<String, Long> restoredOffsets, int restoredEpoch) {
         this.spec = spec;
         this.store = store;
         this.trainer = trainer;
         this.restoredOffsets = Map.copyOf(restoredOffsets);
+        this.restoredEpoch = restoredEpoch;
     }
 
     /**
@@ -57,12 +59,13 @@ public final class DjlTrainableModel implements TrainableModel {
                             + " was trained on feature spec " + hash + ", this build uses " + spec.hash()
                             + ": use a new --model-dir");
                 }
-                LOG.info("resuming from checkpoint {} ({} examples trained)", checkpoint.version(),
-                        checkpoint.manifest().examplesTrained());
-                return new DjlTrainableModel(spec, store, checkpoint.restoreTrainer(spec), checkpoint.offsets());
+                LOG.info("resuming from checkpoint {} ({} examples trained, pass {} over the input)",
+                        checkpoint.version(), checkpoint.manifest().examplesTrained(), checkpoint.epoch() + 1);
+                return new DjlTrainableModel(spec, store, checkpoint.restoreTrainer(spec), checkpoint.offsets(),
+                        checkpoint.epoch());
             }
             LOG.info("no checkpoint in {}: starting a fresh model ({})", modelDir, config);
-            return new DjlTrainableModel(spec, store, WideDeepTrainer.create(spec, config), Map.of());
+            return new DjlTrainableModel(spec, store, WideDeepTrainer.create(spec, config), Map.of(), 0);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the model directory " + modelDir, e);
         }
@@ -84,9 +87,10 @@ public final class DjlTrainableModel implements TrainableModel {
     }
 
     @Override
-    public Checkpointed checkpoint(Map<String, Long> nextOffsets, long examplesTrained, long streamTime) {
+    public Checkpointed checkpoint(Map<String, Long> nextOffsets, int epoch, long examplesTrained,
+            long streamTime) {
         try {
-            CheckpointInfo info = store.save(trainer, nextOffsets,
+            CheckpointInfo info = store.save(trainer, nextOffsets, epoch,
                     Instant.ofEpochMilli(FeatureFunctions.EPOCH_BASE_MS + streamTime));
             return new Checkpointed(info.version(), info.directory().toString());
         } catch (IOException e) {
@@ -97,6 +101,11 @@ public final class DjlTrainableModel implements TrainableModel {
     @Override
     public Map<String, Long> restoredOffsets() {
         return restoredOffsets;
+    }
+
+    @Override
+    public int restoredEpoch() {
+        return restoredEpoch;
     }
 
     @Override

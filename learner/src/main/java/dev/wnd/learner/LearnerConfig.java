@@ -21,10 +21,20 @@ import java.util.Objects;
  * @param modelName key of the ModelVersion announcements
  * @param metricsLog where to append one JSON line of online metrics per progress report (and at the end), for
  *     the evaluation report's learning curves; null for none
+ * @param epochs passes over the examples topic, at least 1 (the seed's {@code --num_epochs}; a stream learner
+ *     makes one): once the input is drained, the learner reads the topic again from its beginning, until it has
+ *     made this many passes; see {@link OnlineLearner}
  */
 public record LearnerConfig(KafkaConnection kafka, int batchSize, Duration maxBatchWait,
         long checkpointEveryExamples, Duration checkpointEvery, boolean deterministic, String modelName,
-        java.nio.file.Path metricsLog) {
+        java.nio.file.Path metricsLog, int epochs) {
+
+    /** A config for one pass over the input. */
+    public LearnerConfig(KafkaConnection kafka, int batchSize, Duration maxBatchWait, long checkpointEveryExamples,
+            Duration checkpointEvery, boolean deterministic, String modelName, java.nio.file.Path metricsLog) {
+        this(kafka, batchSize, maxBatchWait, checkpointEveryExamples, checkpointEvery, deterministic,
+                modelName, metricsLog, 1);
+    }
 
     public LearnerConfig {
         Objects.requireNonNull(kafka, "kafka");
@@ -36,6 +46,9 @@ public record LearnerConfig(KafkaConnection kafka, int batchSize, Duration maxBa
         }
         if (checkpointEveryExamples < 0) {
             throw new IllegalArgumentException("checkpointEveryExamples must be >= 0");
+        }
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         }
         if (maxBatchWait.isNegative() || checkpointEvery.isNegative()) {
             throw new IllegalArgumentException("durations must not be negative");

@@ -63,6 +63,15 @@ import org.slf4j.LoggerFactory;
  * The price is liveness: a partition that receives nothing holds the learner back until upstream is drained.
  * Validation scoring never changes the parameters ({@link TrainableModel#predict}), so it may happen at any time.
  *
+ * <p><b>Several passes</b> ({@link LearnerConfig#epochs()} &gt; 1): when the input is drained (as above: caught up
+ * with {@code upstreamDrained} true), the learner finishes the pass like the end of a run (scores what is buffered,
+ * trains the partial batch), seeks every partition to its beginning, checkpoints that position with the next pass
+ * number, and reads the topic again, until it has made {@code epochs} passes. Validation examples are scored in the
+ * first pass only (the online metrics are prequential) and are never trained, in any pass. A checkpoint records the
+ * pass its offsets lie in ({@link TrainableModel#restoredEpoch()}); a restart mid-pass resumes that pass at those
+ * offsets, so every train example is still trained exactly once per pass, and makes the passes that are left. A
+ * learner whose upstream never drains (a live stream) makes one endless pass.
+ *
  * <p>Online metrics are kept in memory: after a restart the window starts empty, and validation records after
  * the restored checkpoint are scored again (with the restored model, as the uninterrupted run scored them); the
  * metrics log's {@code validation_examples} counts from the start of the process.
@@ -102,6 +111,8 @@ public final class OnlineLearner implements AutoCloseable {
                     .thenComparingInt(ConsumerRecord::partition);
 
     private volatile boolean stopping;
+    /** The pass over the input in progress, 0-based. */
+    private int epoch;
     private long batches;
     private long oldestBuffered;
     private long lastEndCheck;
@@ -160,6 +171,7 @@ public final class OnlineLearner implements AutoCloseable {
         partitions.sort(Comparator.comparingInt(TopicPartition::partition));
         consumer.assign(partitions);
         Map<String, Long> restored = model.restoredOffsets();
+        epoch = model.restoredEpoch();
         for (TopicPartition tp : partitions) {
             pending.put(tp, new ArrayDeque<>());
             Long offset = restored.get(name(tp));
@@ -172,9 +184,10 @@ public final class OnlineLearner implements AutoCloseable {
         }
         positionAfterLastBatch = new HashMap<>(position);
         checkpointedPosition = new HashMap<>(position);
-        LOG.info("learning from {} ({} partitions{}), resuming at {} after {} examples trained",
+        LOG.info("learning from {} ({} partitions{}), pass {} of {}, resuming at {} after {} examples trained",
                 topics.examples.name(), partitions.size(), config.deterministic() ? ", deterministic order" : "",
-                restored.isEmpty() ? "the beginning" : restored, model.examplesTrained());
+                epoch + 1, config.epochs(), restored.isEmpty() ? "the beginning" : restored,
+                model.examplesTrained());
         long started = System.nanoTime();
         long startExamples = model.examplesTrained();
         long lastLog = System.nanoTime();
@@ -199,6 +212,10 @@ public final class OnlineLearner implements AutoCloseable {
                 if (System.nanoTime() - lastLog > 10_000_000_000L) {
                     logProgress(started, startExamples);
                     lastLog = System.nanoTime();
+                }
+                if (endOfInput && !stopping && epoch + 1 < config.epochs()) {
+                    startNextPass(partitions);
+                    endOfInput = false;
                 }
             }
         } catch (WakeupException e) {
@@ -236,6 +253,32 @@ public final class OnlineLearner implements AutoCloseable {
         logProgress(started, startExamples);
         return new Summary(model.examplesTrained(), metrics.examplesSeen(), deadLetters, lastVersion,
                 metrics.snapshot());
+    }
+
+    /**
+     * Ends a pass at the drained end of the input the way a run ends (buffered validation scored, the partial batch
+     * trained), then rewinds every partition to its beginning and checkpoints that position with the next pass's
+     * number, so that a restart from here makes the passes that are left.
+     */
+    private void startNextPass(List<TopicPartition> partitions) {
+        scoreValidation();
+        if (!trainBuffer.isEmpty()) {
+            trainBuffered();
+        }
+        epoch++;
+        Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions);
+        for (TopicPartition tp : partitions) {
+            consumer.seek(tp, beginning.get(tp));
+            position.put(tp, beginning.get(tp));
+            pending.get(tp).clear();
+        }
+        exhausted.clear();
+        consumer.resume(paused);
+        paused.clear();
+        positionAfterLastBatch = new HashMap<>(position);
+        LOG.info("input drained: pass {} of {} done after {} examples trained; reading {} again from the beginning",
+                epoch, config.epochs(), model.examplesTrained(), topics.examples.name());
+        checkpoint();
     }
 
     /**
@@ -384,6 +427,9 @@ public final class OnlineLearner implements AutoCloseable {
         }
         streamTime = Math.max(streamTime, example.getTimestamp());
         if (example.getSplit() == Split.VALIDATION) {
+            if (epoch > 0) {
+                return; // scored in the first pass; never trained
+            }
             validationBuffer.add(example);
             if (validationBuffer.size() >= config.batchSize()) {
                 scoreValidation();
@@ -435,7 +481,7 @@ public final class OnlineLearner implements AutoCloseable {
     private void checkpoint() {
         Map<String, Long> offsets = new HashMap<>();
         positionAfterLastBatch.forEach((tp, offset) -> offsets.put(name(tp), offset));
-        TrainableModel.Checkpointed saved = model.checkpoint(offsets, model.examplesTrained(), streamTime);
+        TrainableModel.Checkpointed saved = model.checkpoint(offsets, epoch, model.examplesTrained(), streamTime);
         checkpointedPosition = new HashMap<>(positionAfterLastBatch);
         lastVersion = saved.version();
         trainedSinceCheckpoint = 0;

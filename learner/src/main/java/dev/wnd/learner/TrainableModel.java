@@ -19,13 +19,21 @@ public interface TrainableModel extends AutoCloseable {
     String specHash();
 
     /**
-     * Writes a checkpoint that records {@code nextOffsets} (partition name → next offset to consume) and returns
-     * where it lives.
+     * Writes a checkpoint that records {@code nextOffsets} (partition name → next offset to consume) in pass
+     * {@code epoch} over the input (0-based) and returns where it lives.
      */
-    Checkpointed checkpoint(Map<String, Long> nextOffsets, long examplesTrained, long streamTime);
+    Checkpointed checkpoint(Map<String, Long> nextOffsets, int epoch, long examplesTrained, long streamTime);
+
+    /** {@link #checkpoint(Map, int, long, long)} in the first pass over the input. */
+    default Checkpointed checkpoint(Map<String, Long> nextOffsets, long examplesTrained, long streamTime) {
+        return checkpoint(nextOffsets, 0, examplesTrained, streamTime);
+    }
 
     /** The input position of the checkpoint this model was restored from; empty when it starts fresh. */
     Map<String, Long> restoredOffsets();
+
+    /** The pass over the input that {@link #restoredOffsets()} lie in (0-based); 0 when it starts fresh. */
+    int restoredEpoch();
 
     /** Examples trained so far, counting those before the restored checkpoint. */
     long examplesTrained();

@@ -195,6 +195,67 @@ class OnlineLearnerIT {
         assertThat(scored).isEqualTo(seqs(canonical, Split.VALIDATION));
     }
 
+    @Test
+    void shouldTrainEveryTrainExampleOncePerPassAndScoreValidationOnlyInTheFirstWhenGivenTwoEpochs()
+            throws Exception {
+        List<KafkaSupport.Placed> canonical = canonical(KafkaSupport.produce(runtime, topics,
+                TestExamples.generate(23, 300, 0, 0, specHash)));
+        List<List<Integer>> pass = chunks(seqs(canonical, Split.TRAIN), 50);
+        RecordingModel model = new RecordingModel(specHash, 2, Map.of(), 0);
+
+        OnlineLearner.Summary summary;
+        try (OnlineLearner learner = new OnlineLearner(config(true, 50, 1_000, 2), topics, model,
+                new OnlineMetrics(100))) {
+            summary = learner.run(() -> true);
+        }
+
+        // The same batches twice (each pass ends with its partial batch); validation scored once, never trained.
+        List<List<Integer>> twice = new ArrayList<>(pass);
+        twice.addAll(pass);
+        assertThat(model.batches).isEqualTo(twice);
+        assertThat(summary.examplesTrained()).isEqualTo(2L * seqs(canonical, Split.TRAIN).size());
+        assertThat(model.scored).isEqualTo(seqs(canonical, Split.VALIDATION));
+        // Between the passes: a checkpoint at the beginning of the second pass; at the end, its end offsets.
+        int rewind = model.checkpointEpochs.indexOf(1);
+        assertThat(model.checkpoints.get(rewind).offsets()).isEqualTo(Map.of("examples-0", 0L, "examples-1", 0L));
+        assertThat(model.checkpoints.get(rewind).examplesTrained()).isEqualTo(seqs(canonical, Split.TRAIN).size());
+        assertThat(model.checkpointEpochs.get(model.checkpointEpochs.size() - 1)).isEqualTo(1);
+        assertThat(model.checkpoints.get(model.checkpoints.size() - 1).offsets())
+                .isEqualTo(KafkaSupport.endOffsets(runtime.bootstrapServers(), "examples"));
+    }
+
+    @Test
+    void shouldResumeTheSecondPassWhereItStoppedAndTrainNothingTwiceInIt() throws Exception {
+        List<KafkaSupport.Placed> canonical = canonical(KafkaSupport.produce(runtime, topics,
+                TestExamples.generate(24, 300, 0, 0, specHash)));
+        List<List<Integer>> pass = chunks(seqs(canonical, Split.TRAIN), 50);
+
+        RecordingModel first = new RecordingModel(specHash, 2, Map.of(), 0);
+        AtomicReference<OnlineLearner> running = new AtomicReference<>();
+        first.afterTrain = () -> {
+            if (first.batches.size() == pass.size() + 2) {
+                running.get().stop();
+            }
+        };
+        try (OnlineLearner learner = new OnlineLearner(config(true, 50, 1_000, 2), topics, first,
+                new OnlineMetrics(100))) {
+            running.set(learner);
+            learner.run(() -> true);
+        }
+        RecordingModel.Saved stopped = first.checkpoints.get(first.checkpoints.size() - 1);
+        assertThat(first.checkpointEpochs.get(first.checkpointEpochs.size() - 1)).isEqualTo(1);
+        assertThat(stopped.offsets()).isEqualTo(positionAfterTrainExample(canonical, 100));
+
+        RecordingModel second = new RecordingModel(specHash, 2, stopped.offsets(), 1, stopped.examplesTrained());
+        try (OnlineLearner learner = new OnlineLearner(config(true, 50, 1_000, 2), topics, second,
+                new OnlineMetrics(100))) {
+            learner.run(() -> true);
+        }
+        assertThat(second.batches).isEqualTo(pass.subList(2, pass.size()));
+        assertThat(second.scored).isEmpty();
+        assertThat(second.examplesTrained()).isEqualTo(2L * seqs(canonical, Split.TRAIN).size());
+    }
+
     private OnlineLearner.Summary learn(Path modelDir, boolean deterministic, int batchSize) {
         try (DjlTrainableModel model = DjlTrainableModel.open(TestExamples.spec(), TestExamples.modelConfig(3),
                 modelDir, 3);
@@ -205,8 +266,13 @@ class OnlineLearnerIT {
     }
 
     private LearnerConfig config(boolean deterministic, int batchSize, long checkpointEvery) {
-        return new LearnerConfig(KafkaConnection.plaintext(runtime.bootstrapServers()), batchSize, Duration.ofMillis(200), checkpointEvery,
-                Duration.ZERO, deterministic, "wnd", work.resolve("metrics.jsonl"));
+        return config(deterministic, batchSize, checkpointEvery, 1);
+    }
+
+    private LearnerConfig config(boolean deterministic, int batchSize, long checkpointEvery, int epochs) {
+        return new LearnerConfig(KafkaConnection.plaintext(runtime.bootstrapServers()), batchSize,
+                Duration.ofMillis(200), checkpointEvery, Duration.ZERO, deterministic, "wnd",
+                work.resolve("metrics.jsonl"), epochs);
     }
 
     /** The deterministic mode's order: record timestamp, then partition, then offset. */

@@ -16,6 +16,9 @@ final class RecordingModel implements TrainableModel {
     record Saved(Map<String, Long> offsets, long examplesTrained) {
     }
 
+    /** The pass each checkpoint in {@link #checkpoints} was asked for in, by position. */
+    final List<Integer> checkpointEpochs = new ArrayList<>();
+
     final List<List<Integer>> batches = new ArrayList<>();
     final List<Integer> scored = new ArrayList<>();
     final List<Saved> checkpoints = new ArrayList<>();
@@ -25,12 +28,19 @@ final class RecordingModel implements TrainableModel {
     private final String specHash;
     private final int numericCount;
     private final Map<String, Long> restored;
+    private final int restoredEpoch;
     private long examplesTrained;
 
     RecordingModel(String specHash, int numericCount, Map<String, Long> restored, long examplesTrained) {
+        this(specHash, numericCount, restored, 0, examplesTrained);
+    }
+
+    RecordingModel(String specHash, int numericCount, Map<String, Long> restored, int restoredEpoch,
+            long examplesTrained) {
         this.specHash = specHash;
         this.numericCount = numericCount;
         this.restored = Map.copyOf(restored);
+        this.restoredEpoch = restoredEpoch;
         this.examplesTrained = examplesTrained;
     }
 
@@ -56,14 +66,21 @@ final class RecordingModel implements TrainableModel {
     }
 
     @Override
-    public Checkpointed checkpoint(Map<String, Long> nextOffsets, long examplesTrained, long streamTime) {
+    public Checkpointed checkpoint(Map<String, Long> nextOffsets, int epoch, long examplesTrained,
+            long streamTime) {
         checkpoints.add(new Saved(Map.copyOf(nextOffsets), examplesTrained));
+        checkpointEpochs.add(epoch);
         return new Checkpointed("v" + checkpoints.size(), "/nowhere/v" + checkpoints.size());
     }
 
     @Override
     public Map<String, Long> restoredOffsets() {
         return restored;
+    }
+
+    @Override
+    public int restoredEpoch() {
+        return restoredEpoch;
     }
 
     @Override

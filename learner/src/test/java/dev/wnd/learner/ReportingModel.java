@@ -37,9 +37,10 @@ final class ReportingModel implements TrainableModel {
     }
 
     @Override
-    public Checkpointed checkpoint(Map<String, Long> nextOffsets, long examplesTrained, long streamTime) {
+    public Checkpointed checkpoint(Map<String, Long> nextOffsets, int epoch, long examplesTrained,
+            long streamTime) {
         out.println("@@CKPT-BEGIN " + examplesTrained);
-        Checkpointed c = delegate.checkpoint(nextOffsets, examplesTrained, streamTime);
+        Checkpointed c = delegate.checkpoint(nextOffsets, epoch, examplesTrained, streamTime);
         out.println("@@CKPT-END " + c.version());
         return c;
     }
@@ -47,6 +48,11 @@ final class ReportingModel implements TrainableModel {
     @Override
     public Map<String, Long> restoredOffsets() {
         return delegate.restoredOffsets();
+    }
+
+    @Override
+    public int restoredEpoch() {
+        return delegate.restoredEpoch();
     }
 
     @Override

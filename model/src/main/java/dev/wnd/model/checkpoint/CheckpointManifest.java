@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param modelConfig every hyperparameter
  * @param featureSpec version and hash of the feature spec the model reads
  * @param offsets consumed input offsets: for each "topic-partition", the next offset to read
+ * @param epoch the pass over the input that {@code offsets} lie in, 0-based (0 for the first and, without
+ *     {@code --epochs}, only pass; 0 in manifests written before passes were recorded)
  * @param streamTime the stream time reached (e.g. the latest event time trained on); null if the caller had none
  * @param createdAt wall-clock time of the save
  * @param provenance the software that wrote it
@@ -36,6 +38,7 @@ public record CheckpointManifest(
         ModelConfig modelConfig,
         SpecRef featureSpec,
         Map<String, Long> offsets,
+        int epoch,
         Instant streamTime,
         Instant createdAt,
         Provenance provenance,
@@ -52,6 +55,9 @@ public record CheckpointManifest(
             if (e.getValue() == null || e.getValue() < 0) {
                 throw new IllegalArgumentException("offset of " + e.getKey() + " must be >= 0, got " + e.getValue());
             }
+        }
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
         }
         files = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(files, "files")));
     }

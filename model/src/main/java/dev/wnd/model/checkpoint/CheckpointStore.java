@@ -122,6 +122,15 @@ public final class CheckpointStore {
      */
     public CheckpointInfo save(WideDeepTrainer trainer, Map<String, Long> offsets, Instant streamTime)
             throws IOException {
+        return save(trainer, offsets, 0, streamTime);
+    }
+
+    /**
+     * {@link #save(WideDeepTrainer, Map, Instant)} for a learner that reads its input several times: {@code offsets}
+     * lie in pass {@code epoch} (0-based), where the learner resumes.
+     */
+    public CheckpointInfo save(WideDeepTrainer trainer, Map<String, Long> offsets, int epoch, Instant streamTime)
+            throws IOException {
         Objects.requireNonNull(trainer, "trainer");
         Objects.requireNonNull(offsets, "offsets");
         removeLeftovers();
@@ -144,7 +153,7 @@ public final class CheckpointStore {
             ModelConfig config = trainer.config();
             CheckpointManifest manifest = new CheckpointManifest(FORMAT_VERSION, version, generation,
                     trainer.step(), trainer.examplesTrained(), config.seed(), config,
-                    new CheckpointManifest.SpecRef(spec.version(), spec.hash()), offsets, streamTime,
+                    new CheckpointManifest.SpecRef(spec.version(), spec.hash()), offsets, epoch, streamTime,
                     clock.instant(), provenance(), files);
             byte[] manifestBytes = json.writeValueAsBytes(manifest);
             writeAndForce(temp.resolve(MANIFEST_FILE), manifestBytes);

@@ -46,6 +46,11 @@ public final class LoadedCheckpoint {
         return info.manifest().offsets();
     }
 
+    /** The pass over the input that {@link #offsets()} lie in, 0-based. */
+    public int epoch() {
+        return info.manifest().epoch();
+    }
+
     /** The model's configuration as saved. */
     public ModelConfig modelConfig() {
         return info.manifest().modelConfig();

@@ -114,6 +114,31 @@ class CheckpointStoreTest {
                 "\"linearLearningRate\" : 0.2", "\"sha256\"");
     }
 
+    @Test
+    void shouldRecordThePassOverTheInputAndReadAManifestWithoutOneAsTheFirstPass() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 3);
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            trainer.trainBatch(batches.get(0));
+            store.save(trainer, Map.of("examples-0", 32L), null);
+            trainer.trainBatch(batches.get(1));
+            store.save(trainer, Map.of("examples-0", 12L), 2, null);
+        }
+        assertThat(store.loadNewestValid().orElseThrow().epoch()).isEqualTo(2);
+        assertThat(Files.readString(store.checkpointDirectories().get(0).resolve("manifest.json")))
+                .contains("\"epoch\" : 2");
+
+        // A manifest written before passes were recorded has no "epoch": it is the first pass.
+        Path older = store.checkpointDirectories().get(1);
+        String json = Files.readString(older.resolve("manifest.json")).replace("\"epoch\" : 0,", "");
+        assertThat(json).doesNotContain("epoch");
+        Files.writeString(older.resolve("manifest.json"), json);
+        Files.writeString(older.resolve("manifest.sha256"), CheckpointStore.sha256(
+                json.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\n");
+        LoadedCheckpoint loaded = store.load(older);
+        assertThat(loaded.epoch()).isZero();
+        assertThat(loaded.offsets()).isEqualTo(Map.of("examples-0", 32L));
+    }
+
     enum Damage { FLIPPED_PARAMETER_BYTE, TRUNCATED_OPTIMIZER_STATE, MISSING_PARAMETERS, EDITED_MANIFEST,
         MISSING_MANIFEST_DIGEST }
 
