@@ -3,6 +3,7 @@ package dev.wnd.app;
 import dev.wnd.features.fn.FeatureAssembler;
 import dev.wnd.features.spec.FeatureSpec;
 import dev.wnd.features.topology.FeaturesTopology;
+import dev.wnd.features.topology.InputPartitions;
 import dev.wnd.features.topology.StreamsSettings;
 import dev.wnd.scorer.ModelFeed;
 import dev.wnd.scorer.ScorerTopology;
@@ -36,11 +37,26 @@ final class Stages {
     private Stages() {
     }
 
+    /** The features application's commit interval: how long its Examples stay invisible to read_committed. */
+    static final long FEATURES_COMMIT_INTERVAL_MS = 200;
+
     static KafkaStreams startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce) {
+        return startFeatures(cluster, stateDir, splitSeed, exactlyOnce, FEATURES_COMMIT_INTERVAL_MS);
+    }
+
+    /**
+     * Starts the features application after checking that its inputs let it compute exact features
+     * ({@link InputPartitions#requireExact}).
+     */
+    static KafkaStreams startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce,
+            long commitIntervalMs) {
+        try (Admin admin = cluster.admin()) {
+            InputPartitions.requireExact(admin, cluster.topics());
+        }
         FeatureAssembler assembler = new FeatureAssembler(FeatureSpec.seed());
         Topology topology = FeaturesTopology.build(cluster.topics(), assembler, splitSeed);
         StreamsSettings settings = new StreamsSettings(FEATURES_APP_ID, cluster.bootstrap(), cluster.registryUrl(),
-                stateDir.resolve("features"), "features", exactlyOnce, 200);
+                stateDir.resolve("features"), "features", exactlyOnce, commitIntervalMs);
         return start(topology, settings);
     }
 
