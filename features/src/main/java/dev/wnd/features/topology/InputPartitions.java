@@ -9,7 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * The guard against the features topology's known limitation (see {@link FeaturesTopology}): its CTR counts are
@@ -49,23 +49,27 @@ public final class InputPartitions {
     }
 
     /**
-     * Throws when the event topics that exist have more than one partition.
+     * Throws when the event topics that exist have more than one partition; topics not created yet pass.
      *
      * @throws IllegalStateException naming the topics and why, when the topology would compute wrong features
      */
     public static void requireExact(Admin admin, AppTopics topics) {
         Map<String, Integer> partitions = new LinkedHashMap<>();
-        try {
-            Map<String, TopicDescription> described = admin.describeTopics(eventTopics(topics)).allTopicNames()
-                    .get(30, TimeUnit.SECONDS);
-            described.forEach((name, d) -> partitions.put(name, d.partitions().size()));
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot describe the features topology's input topics "
-                    + eventTopics(topics), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while describing the input topics", e);
-        }
+        admin.describeTopics(eventTopics(topics)).topicNameValues().forEach((name, future) -> {
+            try {
+                partitions.put(name, future.get(30, TimeUnit.SECONDS).partitions().size());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new IllegalStateException("cannot describe the input topic " + name, e.getCause());
+                }
+                // Not created yet: Streams will wait for it or fail on its own.
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("timed out describing the input topic " + name, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while describing the input topics", e);
+            }
+        });
         problem(partitions).ifPresent(p -> {
             throw new IllegalStateException(p);
         });
