@@ -1,9 +1,17 @@
 package dev.wnd.app;
 
+import dev.wnd.features.state.CtrCounts;
+import dev.wnd.features.state.CtrFamily;
+import dev.wnd.features.state.StateSerdes;
+import dev.wnd.features.topology.StoreNames;
 import dev.wnd.ingest.generate.DataGenerator;
 import dev.wnd.ingest.generate.GeneratorConfig;
 import dev.wnd.ingest.generate.GeneratorSummary;
 import dev.wnd.ingest.replay.ReplaySummary;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +21,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,6 +49,10 @@ final class BenchFeaturesCommand implements Callable<Integer> {
     @Option(names = "--at-least-once", description = "Measure at-least-once instead of exactly-once.")
     boolean atLeastOnce;
 
+    @Option(names = "--commit-interval-ms", paramLabel = "MS",
+            description = "Commit interval of the features application (default: the application's, 200).")
+    Long commitIntervalMs;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON.")
     Path json;
 
@@ -51,25 +69,90 @@ final class BenchFeaturesCommand implements Callable<Integer> {
                     cluster.topics().labels.name());
             System.err.printf("timing the features topology over %,d input records%n", inputs);
             long t0 = System.nanoTime();
-            KafkaStreams features = Stages.startFeatures(cluster, workDir.resolve("state"), 0, !atLeastOnce);
+            long commitMs = commitIntervalMs == null ? Stages.FEATURES_COMMIT_INTERVAL_MS : commitIntervalMs;
+            KafkaStreams features = Stages.startFeatures(cluster, workDir.resolve("state"), 0, !atLeastOnce, commitMs);
             try (Admin admin = cluster.admin()) {
                 Stages.await("the features topology to consume its inputs", Duration.ofHours(1),
                         () -> Stages.caughtUp(admin, Stages.FEATURES_APP_ID, streamInputs));
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
+            double appCpuSeconds = cpuSecondsOfThreadsNamed(Stages.FEATURES_APP_ID);
+            Map<String, Object> stateSizes = stateSizes(features);
             features.close();
             long stateBytes = directorySize(workDir.resolve("state"));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("input_records_per_s", inputs / seconds);
             out.put("input_records", inputs);
             out.put("seconds", seconds);
+            // CPU time of the application's threads (stream, global, producer, consumer): less sensitive than the
+            // wall clock to other work on the machine, so runs on a shared machine compare.
+            out.put("app_cpu_seconds", appCpuSeconds);
+            out.put("input_records_per_app_cpu_s", inputs / appCpuSeconds);
             out.put("processing_guarantee", atLeastOnce ? "at_least_once" : "exactly_once_v2");
+            out.put("commit_interval_ms", commitMs);
             out.put("displays", data.trainDisplays());
             out.put("state_bytes_on_disk", stateBytes);
+            out.putAll(stateSizes);
             out.put("cores", Runtime.getRuntime().availableProcessors());
             BenchCommand.report(out, json);
         }
         return 0;
+    }
+
+    /**
+     * Entries and serialized bytes (key + value, as in RocksDB and the changelog) of the user and CTR stores, read
+     * through interactive queries; CTR bytes per ad are all CTR keys' bytes over the ads with an {@code ad:} key.
+     */
+    private static Map<String, Object> stateSizes(KafkaStreams streams) {
+        long[] users = sizes(streams, StoreNames.USERS, StateSerdes.userState());
+        long[] ctr = sizes(streams, StoreNames.CTR, StateSerdes.ctrCounts());
+        long ads = 0;
+        ReadOnlyKeyValueStore<String, CtrCounts> counts = streams.store(StoreQueryParameters.fromNameAndType(
+                StoreNames.CTR, QueryableStoreTypes.<String, CtrCounts>keyValueStore()));
+        try (KeyValueIterator<String, CtrCounts> it = counts.all()) {
+            while (it.hasNext()) {
+                if (it.next().key.startsWith(CtrFamily.AD.prefix() + ":")) {
+                    ads++;
+                }
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("users", users[0]);
+        out.put("user_state_bytes", users[1]);
+        out.put("bytes_per_user", users[0] == 0 ? 0 : users[1] / users[0]);
+        out.put("ctr_keys", ctr[0]);
+        out.put("ctr_state_bytes", ctr[1]);
+        out.put("ads_with_labels", ads);
+        out.put("ctr_bytes_per_ad", ads == 0 ? 0 : ctr[1] / ads);
+        return out;
+    }
+
+    private static <V> long[] sizes(KafkaStreams streams, String store, Serde<V> serde) {
+        ReadOnlyKeyValueStore<String, V> kv = streams.store(StoreQueryParameters.fromNameAndType(store,
+                QueryableStoreTypes.<String, V>keyValueStore()));
+        long entries = 0;
+        long bytes = 0;
+        try (KeyValueIterator<String, V> it = kv.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, V> e = it.next();
+                entries++;
+                bytes += e.key.getBytes(StandardCharsets.UTF_8).length
+                        + serde.serializer().serialize(store, e.value).length;
+            }
+        }
+        return new long[] {entries, bytes};
+    }
+
+    /** CPU seconds used so far by the live threads whose name contains {@code part}. */
+    private static double cpuSecondsOfThreadsNamed(String part) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long nanos = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().contains(part)) {
+                nanos += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return nanos / 1e9;
     }
 
     private static long directorySize(Path dir) throws Exception {

@@ -5,6 +5,7 @@ import dev.wnd.features.spec.FeatureSpec;
 import dev.wnd.features.topology.DeadLetterHandler;
 import dev.wnd.features.topology.FeaturesMetrics;
 import dev.wnd.features.topology.FeaturesTopology;
+import dev.wnd.features.topology.InputPartitions;
 import dev.wnd.features.topology.StreamsSettings;
 import dev.wnd.scorer.ModelFeed;
 import dev.wnd.scorer.ScorerMetrics;
@@ -39,6 +40,9 @@ final class Stages {
     private Stages() {
     }
 
+    /** The features application's commit interval: how long its Examples stay invisible to read_committed. */
+    static final long FEATURES_COMMIT_INTERVAL_MS = 200;
+
     static KafkaStreams startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce) {
         return startFeatures(cluster, stateDir, splitSeed, exactlyOnce, FeaturesMetrics.NONE);
     }
@@ -46,10 +50,28 @@ final class Stages {
     /** As {@link #startFeatures(Cluster, Path, long, boolean)}, telling {@code metrics} of examples and dead letters. */
     static KafkaStreams startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce,
             FeaturesMetrics metrics) {
+        return startFeatures(cluster, stateDir, splitSeed, exactlyOnce, FEATURES_COMMIT_INTERVAL_MS, metrics);
+    }
+
+    /** As {@link #startFeatures(Cluster, Path, long, boolean)}, committing every {@code commitIntervalMs}. */
+    static KafkaStreams startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce,
+            long commitIntervalMs) {
+        return startFeatures(cluster, stateDir, splitSeed, exactlyOnce, commitIntervalMs, FeaturesMetrics.NONE);
+    }
+
+    /**
+     * Starts the features application after checking that its inputs let it compute exact features
+     * ({@link InputPartitions#requireExact}).
+     */
+    static KafkaStreams startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce,
+            long commitIntervalMs, FeaturesMetrics metrics) {
+        try (Admin admin = cluster.admin()) {
+            InputPartitions.requireExact(admin, cluster.topics());
+        }
         FeatureAssembler assembler = new FeatureAssembler(FeatureSpec.seed());
         Topology topology = FeaturesTopology.build(cluster.topics(), assembler, splitSeed, metrics);
         StreamsSettings settings = new StreamsSettings(FEATURES_APP_ID, cluster.kafka(), cluster.registry(),
-                stateDir.resolve("features"), "features", exactlyOnce, 200);
+                stateDir.resolve("features"), "features", exactlyOnce, commitIntervalMs);
         Properties props = settings.toProperties();
         props.put(DeadLetterHandler.LISTENER_CONFIG, metrics);
         return start(topology, settings.applicationId(), props);

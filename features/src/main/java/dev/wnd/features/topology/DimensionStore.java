@@ -4,6 +4,8 @@ import dev.wnd.features.state.DocAspects;
 import dev.wnd.features.state.StateSerdes;
 import dev.wnd.schemas.avro.DocumentMeta;
 import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -15,6 +17,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * store) or of distinct aspects (aspect stores). Global stores are fed by one topic each, so the counts live beside
  * the rows they count. Every update is idempotent: a replayed row changes nothing, so restoring a global store by
  * reprocessing its topic (as Kafka Streams does for stores with a custom processor) gives the same counts.
+ *
+ * <p>A reader over a {@link WriteCountingKeyValueStore} keeps the values it deserialized and drops them all as
+ * soon as the store has been written since (dimension rows mostly come before the events that read them, so the
+ * kept values usually live for the whole run); over any other store it reads through every time. A reader is
+ * confined to one stream thread.
  */
 final class DimensionStore {
 
@@ -22,18 +29,54 @@ final class DimensionStore {
     private static final byte FREQUENCY = 'f';
     private static final Bytes TOTAL = Bytes.wrap(new byte[] {'t'});
 
+    /** Values a reader keeps at most before starting over. */
+    static final int MAX_KEPT = 200_000;
+    private static final Object ABSENT = new Object();
+
     private final KeyValueStore<Bytes, byte[]> kv;
     private final Serde<DocumentMeta> meta = StateSerdes.documentMeta();
     private final Serde<DocAspects> aspects = StateSerdes.docAspects();
+    private final WriteCountingKeyValueStore<?, ?> counting;
+    private final Map<Long, Object> documents = new HashMap<>();
+    private final Map<Long, Long> frequencies = new HashMap<>();
+    private long keptTotal = -1;
+    private long keptAtWrites = -1;
 
     DimensionStore(KeyValueStore<Bytes, byte[]> kv) {
         this.kv = kv;
+        this.counting = WriteCountingKeyValueStore.under(kv);
+    }
+
+    /** Whether kept values may be used: forgets them all when the store was written since they were read. */
+    private boolean keeps() {
+        if (counting == null) {
+            return false;
+        }
+        long writes = counting.writes();
+        if (writes != keptAtWrites || documents.size() + frequencies.size() > MAX_KEPT) {
+            documents.clear();
+            frequencies.clear();
+            keptTotal = -1;
+            keptAtWrites = writes;
+        }
+        return true;
     }
 
     /** The document's metadata, or null. */
     DocumentMeta meta(long documentId) {
+        boolean keeps = keeps();
+        if (keeps) {
+            Object kept = documents.get(documentId);
+            if (kept != null) {
+                return kept == ABSENT ? null : (DocumentMeta) kept;
+            }
+        }
         byte[] bytes = kv.get(key(DOCUMENT, documentId));
-        return bytes == null ? null : meta.deserializer().deserialize(null, bytes);
+        DocumentMeta m = bytes == null ? null : meta.deserializer().deserialize(null, bytes);
+        if (keeps) {
+            documents.put(documentId, m == null ? ABSENT : m);
+        }
+        return m;
     }
 
     /**
@@ -58,8 +101,19 @@ final class DimensionStore {
 
     /** The document's aspects, {@link DocAspects#EMPTY} when none. */
     DocAspects aspects(long documentId) {
+        boolean keeps = keeps();
+        if (keeps) {
+            Object kept = documents.get(documentId);
+            if (kept != null) {
+                return (DocAspects) kept;
+            }
+        }
         byte[] bytes = kv.get(key(DOCUMENT, documentId));
-        return bytes == null ? DocAspects.EMPTY : aspects.deserializer().deserialize(null, bytes);
+        DocAspects a = bytes == null ? DocAspects.EMPTY : aspects.deserializer().deserialize(null, bytes);
+        if (keeps) {
+            documents.put(documentId, a);
+        }
+        return a;
     }
 
     /** Adds (or re-states) one aspect row of a document; counts documents per aspect and distinct aspects. */
@@ -74,12 +128,26 @@ final class DimensionStore {
 
     /** The number of documents carrying an aspect. */
     long frequency(long aspectKey) {
-        return count(key(FREQUENCY, aspectKey));
+        if (!keeps()) {
+            return count(key(FREQUENCY, aspectKey));
+        }
+        Long kept = frequencies.get(aspectKey);
+        if (kept == null) {
+            kept = count(key(FREQUENCY, aspectKey));
+            frequencies.put(aspectKey, kept);
+        }
+        return kept;
     }
 
     /** The number of documents (documents store) or of distinct aspects (aspect stores). */
     long total() {
-        return count(TOTAL);
+        if (!keeps()) {
+            return count(TOTAL);
+        }
+        if (keptTotal < 0) {
+            keptTotal = count(TOTAL);
+        }
+        return keptTotal;
     }
 
     private long count(Bytes key) {

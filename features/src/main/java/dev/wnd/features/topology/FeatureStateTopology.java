@@ -61,6 +61,14 @@ public final class FeatureStateTopology {
     /** Processors that read the feature state must be connected to these stores. */
     public static final String[] READ_STORES = {StoreNames.USERS, StoreNames.CTR};
 
+    /**
+     * Deserialized values kept per task in front of the user store ({@link ObjectCachingKeyValueStore}): a user
+     * state is up to a few KB, so at most about 100 MB.
+     */
+    static final int USER_OBJECTS = 20_000;
+    /** Deserialized values kept per task in front of the CTR store and its distinct-ad markers (small values). */
+    static final int CTR_OBJECTS = 200_000;
+
     private FeatureStateTopology() {
     }
 
@@ -85,8 +93,9 @@ public final class FeatureStateTopology {
         topology.addSource("page-views-source", topics.pageViews.keySerde().deserializer(),
                 topics.pageViews.valueSerde().deserializer(), topics.pageViews.name());
         topology.addProcessor("user-state", UserStateProcessor::new, "page-views-source");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.USERS),
-                Serdes.String(), StateSerdes.userState()).withCachingEnabled(), "user-state");
+        topology.addStateStore(ObjectCachingKeyValueStore.builder(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.USERS), Serdes.String(), StateSerdes.userState())
+                .withCachingEnabled(), USER_OBJECTS), "user-state");
 
         topology.addSource(DISPLAYS_SOURCE, topics.displays.keySerde().deserializer(),
                 topics.displays.valueSerde().deserializer(), topics.displays.name());
@@ -95,10 +104,12 @@ public final class FeatureStateTopology {
         topology.addSource(LABELS_SOURCE, topics.labels.keySerde().deserializer(),
                 topics.labels.valueSerde().deserializer(), topics.labels.name());
         topology.addProcessor("ctr-state", CtrStateProcessor::new, LABELS_SOURCE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.CTR),
-                Serdes.String(), StateSerdes.ctrCounts()).withCachingEnabled(), "ctr-state");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.CTR_ADS),
-                Serdes.String(), Serdes.Long()).withCachingEnabled(), "ctr-state");
+        topology.addStateStore(ObjectCachingKeyValueStore.builder(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.CTR), Serdes.String(), StateSerdes.ctrCounts())
+                .withCachingEnabled(), CTR_OBJECTS), "ctr-state");
+        topology.addStateStore(ObjectCachingKeyValueStore.builder(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.CTR_ADS), Serdes.String(), Serdes.Long())
+                .withCachingEnabled(), CTR_OBJECTS), "ctr-state");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.DISPLAY_FACTS),
                 Serdes.Long(), StateSerdes.displayFacts()).withCachingEnabled(), "display-facts", "ctr-state");
         return topology;
@@ -111,7 +122,8 @@ public final class FeatureStateTopology {
 
     private static <K, V, SK, SV> void addGlobal(Topology topology, String store, Topic<K, V> topic,
             StoreBuilder<KeyValueStore<SK, SV>> builder, BiConsumer<KeyValueStore<SK, SV>, V> update) {
-        topology.addGlobalStore(builder.withLoggingDisabled().withCachingEnabled(), store + "-source", topic.keySerde().deserializer(),
+        topology.addGlobalStore(WriteCountingKeyValueStore.builder(builder.withLoggingDisabled().withCachingEnabled()),
+                store + "-source", topic.keySerde().deserializer(),
                 topic.valueSerde().deserializer(), topic.name(), store + "-loader",
                 () -> new Processor<K, V, Void, Void>() {
                     private KeyValueStore<SK, SV> kv;

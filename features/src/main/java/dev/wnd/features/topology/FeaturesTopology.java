@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * them global means repartitioning labels by CTR key and reading the counts back from every task, i.e. a global
  * table fed by a counts topic; its updates then reach displays asynchronously, so exact point-in-time equality
  * with the reference would be lost. Until that is built, run the features (and scorer) applications on
- * single-partition input topics.
+ * single-partition input topics: {@link InputPartitions#requireExact} refuses to start on anything else.
  */
 public final class FeaturesTopology {
 

@@ -8,6 +8,7 @@ import dev.wnd.features.state.UserState;
 import dev.wnd.schemas.avro.DocumentMeta;
 import dev.wnd.schemas.avro.PromotedContent;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -16,7 +17,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /** {@link FeatureState} over the state stores of a processor's task. Confined to the task's thread. */
 final class StoreFeatureState implements FeatureState {
 
+    private static final Object UNKNOWN_AD = new Object();
+
     private final KeyValueStore<Long, PromotedContent> ads;
+    private final WriteCountingKeyValueStore<?, ?> adsCounting;
+    private final Map<Long, Object> keptAds = new HashMap<>();
+    private long adsKeptAtWrites = -1;
     private final DimensionStore documents;
     private final Map<AspectKind, DimensionStore> aspects = new EnumMap<>(AspectKind.class);
     private final KeyValueStore<String, UserState> users;
@@ -30,6 +36,7 @@ final class StoreFeatureState implements FeatureState {
     /** Over the global stores, and over the task stores only if {@code taskStores}. */
     StoreFeatureState(ProcessorContext<?, ?> context, boolean taskStores) {
         this.ads = context.getStateStore(StoreNames.ADS);
+        this.adsCounting = WriteCountingKeyValueStore.under(ads);
         this.documents = new DimensionStore(context.<KeyValueStore<Bytes, byte[]>>getStateStore(StoreNames.DOCUMENTS));
         for (AspectKind kind : AspectKind.values()) {
             aspects.put(kind, new DimensionStore(
@@ -41,7 +48,22 @@ final class StoreFeatureState implements FeatureState {
 
     @Override
     public PromotedContent ad(long adId) {
-        return ads.get(adId);
+        if (adsCounting == null) {
+            return ads.get(adId);
+        }
+        // Kept as the documents are (see DimensionStore): forgotten once the global store was written since.
+        long writes = adsCounting.writes();
+        if (writes != adsKeptAtWrites || keptAds.size() > DimensionStore.MAX_KEPT) {
+            keptAds.clear();
+            adsKeptAtWrites = writes;
+        }
+        Object kept = keptAds.get(adId);
+        if (kept == null) {
+            PromotedContent read = ads.get(adId);
+            kept = read == null ? UNKNOWN_AD : read;
+            keptAds.put(adId, kept);
+        }
+        return kept == UNKNOWN_AD ? null : (PromotedContent) kept;
     }
 
     @Override

@@ -1,18 +1,9 @@
 package dev.wnd.features.topology;
 
 import dev.wnd.features.fn.FeatureAssembler;
-import dev.wnd.features.fn.FeatureFunctions;
 import dev.wnd.features.spec.FeatureSpec;
 import dev.wnd.schemas.avro.DeadLetter;
-import dev.wnd.schemas.avro.Display;
-import dev.wnd.schemas.avro.DocumentCategory;
-import dev.wnd.schemas.avro.DocumentEntity;
-import dev.wnd.schemas.avro.DocumentMeta;
-import dev.wnd.schemas.avro.DocumentTopic;
 import dev.wnd.schemas.avro.Example;
-import dev.wnd.schemas.avro.Label;
-import dev.wnd.schemas.avro.PageView;
-import dev.wnd.schemas.avro.PromotedContent;
 import dev.wnd.schemas.kafka.KafkaConnection;
 import dev.wnd.schemas.registry.RegistryConnection;
 import dev.wnd.schemas.registry.InMemorySchemaRegistryClient;
@@ -30,12 +21,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The features topology in a {@link TopologyTestDriver} (one partition per topic), fed input records by type with
- * their Kafka timestamps: dimension rows at the epoch base minus 1 ms, page views and displays at their own time,
- * labels at their release time, all absolute (base + relative ms).
+ * their Kafka timestamps as {@link InputRecord} routes them.
  */
 final class FeaturesDriver implements AutoCloseable {
 
-    static final long BASE = FeatureFunctions.EPOCH_BASE_MS;
+    static final long BASE = InputRecord.BASE;
     static final long SPLIT_SEED = 42L;
 
     final FeatureSpec spec;
@@ -55,27 +45,13 @@ final class FeaturesDriver implements AutoCloseable {
                 topics.examples.valueSerde().deserializer());
     }
 
-    /** Pipes one input record to its topic with its Kafka timestamp. */
+    /** Pipes one input record to its topic with its Kafka timestamp (see {@link InputRecord}). */
     void pipe(SpecificRecord record) {
-        if (record instanceof PromotedContent p) {
-            input(topics.promotedContent).pipeInput(p.getAdId(), p, BASE - 1);
-        } else if (record instanceof DocumentMeta m) {
-            input(topics.documentsMeta).pipeInput(m.getDocumentId(), m, BASE - 1);
-        } else if (record instanceof DocumentTopic t) {
-            input(topics.documentsTopics).pipeInput(t.getDocumentId(), t, BASE - 1);
-        } else if (record instanceof DocumentEntity e) {
-            input(topics.documentsEntities).pipeInput(e.getDocumentId(), e, BASE - 1);
-        } else if (record instanceof DocumentCategory c) {
-            input(topics.documentsCategories).pipeInput(c.getDocumentId(), c, BASE - 1);
-        } else if (record instanceof PageView v) {
-            input(topics.pageViews).pipeInput(v.getUuid(), v, BASE + v.getTimestamp());
-        } else if (record instanceof Display d) {
-            input(topics.displays).pipeInput(d.getUuid(), d, BASE + d.getTimestamp());
-        } else if (record instanceof Label l) {
-            input(topics.labels).pipeInput(l.getUuid(), l, BASE + l.getReleaseTimestamp());
-        } else {
-            throw new IllegalArgumentException("not an input record: " + record);
-        }
+        pipe(InputRecord.of(topics, record));
+    }
+
+    private <K, V> void pipe(InputRecord<K, V> in) {
+        input(in.topic()).pipeInput(in.key(), in.value(), in.timestamp());
     }
 
     void pipeAll(List<? extends SpecificRecord> records) {

@@ -22,11 +22,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The streaming topology against the batch reference: the same generated stream, piped in its global order through
  * a {@link org.apache.kafka.streams.TopologyTestDriver} (one partition), and replayed by
- * {@link BatchReference}, must give the same Examples: equal ids, labels and splits, numerics within 1e-6.
+ * {@link BatchReference}, must give the same Examples ({@link ExampleComparison}: equal ids, labels and splits,
+ * numerics within 1e-6).
  */
 class ReferenceEquivalenceTest {
 
-    private static final double TOLERANCE = 1e-6;
     private final FeatureSpec spec = FeatureSpec.seed();
 
     @TempDir
@@ -48,38 +48,13 @@ class ReferenceEquivalenceTest {
         assertThat(expected).hasSizeGreaterThan(2_000);
         assertThat(actual).extracting(e -> e.getDisplayId() + "/" + e.getAdId())
                 .containsExactlyElementsOf(expected.stream().map(e -> e.getDisplayId() + "/" + e.getAdId()).toList());
+        ExampleComparison comparison = new ExampleComparison(spec);
         List<String> differences = new ArrayList<>();
         for (int i = 0; i < expected.size(); i++) {
-            differences.addAll(differences(expected.get(i), actual.get(i)));
+            differences.addAll(comparison.differences(expected.get(i), actual.get(i)));
         }
         assertThat(differences).as("features that differ from the reference").isEmpty();
         assertEveryFeatureIsExercised(expected);
-    }
-
-    private List<String> differences(Example want, Example got) {
-        List<String> out = new ArrayList<>();
-        String where = "display " + want.getDisplayId() + " ad " + want.getAdId() + ": ";
-        if (want.getLabel() != got.getLabel() || want.getSplit() != got.getSplit()
-                || want.getTimestamp() != got.getTimestamp() || !want.getSpecHash().equals(got.getSpecHash())) {
-            out.add(where + "label/split/timestamp/spec " + want + " vs " + got);
-        }
-        for (int f = 0; f < spec.categorical().size(); f++) {
-            CategoricalFeature feature = spec.categorical().get(f);
-            int offset = spec.slotOffset(f);
-            List<Integer> w = want.getCategorical().subList(offset, offset + feature.slots());
-            List<Integer> g = got.getCategorical().subList(offset, offset + feature.slots());
-            if (!w.equals(g)) {
-                out.add(where + feature.name() + " " + w + " vs " + g);
-            }
-        }
-        for (int f = 0; f < spec.numericCount(); f++) {
-            float w = want.getNumeric().get(f);
-            float g = got.getNumeric().get(f);
-            if (Math.abs(w - g) > TOLERANCE) {
-                out.add(where + spec.numeric().get(f).name() + " " + w + " vs " + g);
-            }
-        }
-        return out;
     }
 
     /** Equality must not be trivial: every feature takes more than one value somewhere in the stream. */

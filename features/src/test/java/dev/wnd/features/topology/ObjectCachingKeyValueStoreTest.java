@@ -1,0 +1,118 @@
+package dev.wnd.features.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The object cache in front of a task store: writes go through at once, reads are served from memory, and what
+ * the store beneath learns behind the cache's back (a restore) is seen after the next initialization.
+ */
+class ObjectCachingKeyValueStoreTest {
+
+    private final MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
+    private KeyValueStore<String, Long> beneath;
+    private ObjectCachingKeyValueStore<String, Long> cached;
+
+    @BeforeEach
+    void open() {
+        beneath = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("counts"), Serdes.String(), Serdes.Long())
+                .withLoggingDisabled().build();
+        cached = new ObjectCachingKeyValueStore<>(beneath, 2);
+        cached.init(context.getStateStoreContext(), cached);
+    }
+
+    @Test
+    void shouldWriteEveryPutAndDeleteThroughToTheStoreBeneath() {
+        cached.put("ad:1", 5L);
+        cached.put("ad:2", 7L);
+        cached.put("ad:1", 6L);
+        cached.delete("ad:2");
+        assertThat(cached.putIfAbsent("ad:3", 1L)).isNull();
+        assertThat(cached.putIfAbsent("ad:3", 2L)).isEqualTo(1L);
+
+        assertThat(contents(beneath)).containsExactly(KeyValue.pair("ad:1", 6L), KeyValue.pair("ad:3", 1L));
+        assertThat(cached.get("ad:1")).isEqualTo(6L);
+        assertThat(cached.get("ad:2")).isNull();
+        assertThat(cached.get("ad:3")).isEqualTo(1L);
+    }
+
+    @Test
+    void shouldServeCachedValuesUntilReinitializedAsAfterARestore() {
+        // The cache reads "ad:1" once: absent.
+        assertThat(cached.get("ad:1")).isNull();
+        beneath.put("ad:1", 9L);
+        assertThat(cached.get("ad:1")).as("still the cached answer").isNull();
+
+        // Streams closes and initializes a store again to restore or revive it; the restore writes the store
+        // beneath directly (after init has registered it), not through the cache.
+        cached.close();
+        cached.init(context.getStateStoreContext(), cached);
+        beneath.put("ad:1", 9L);
+        assertThat(cached.get("ad:1")).isEqualTo(9L);
+    }
+
+    @Test
+    void shouldForgetTheLeastRecentlyUsedKeyBeyondItsCapacity() {
+        cached.put("ad:1", 1L);
+        cached.put("ad:2", 2L);
+        cached.get("ad:1");
+        cached.put("ad:3", 3L);                      // capacity 2: "ad:2" is least recently used and leaves
+
+        beneath.put("ad:1", 10L);
+        beneath.put("ad:2", 20L);
+        assertThat(cached.get("ad:1")).as("kept").isEqualTo(1L);
+        assertThat(cached.get("ad:2")).as("forgotten, read again").isEqualTo(20L);
+    }
+
+    @Test
+    void shouldPassTheRecordCacheHooksToTheStoreBeneathSoItsCacheIsFlushedBeforeTheTransactionCommits() {
+        RecordingHooks hooks = new RecordingHooks(beneath);
+        ObjectCachingKeyValueStore<String, Long> layered = new ObjectCachingKeyValueStore<>(hooks, 2);
+        layered.put("ad:1", 1L);
+
+        // Streams calls these on the registered (outermost) store while preparing a commit, or on corruption.
+        layered.flushCache();
+        layered.clearCache();
+
+        assertThat(hooks.calls).containsExactly("flushCache", "clearCache");
+        beneath.put("ad:1", 2L);
+        assertThat(layered.get("ad:1")).as("a cleared cache reads the store again").isEqualTo(2L);
+    }
+
+    /** A store beneath that records the record-cache hooks it receives. */
+    private static final class RecordingHooks extends ForwardingKeyValueStore<String, Long> {
+        final List<String> calls = new ArrayList<>();
+
+        RecordingHooks(KeyValueStore<String, Long> store) {
+            super(store);
+        }
+
+        @Override
+        public void flushCache() {
+            calls.add("flushCache");
+        }
+
+        @Override
+        public void clearCache() {
+            calls.add("clearCache");
+        }
+    }
+
+    private static List<KeyValue<String, Long>> contents(KeyValueStore<String, Long> store) {
+        List<KeyValue<String, Long>> out = new ArrayList<>();
+        try (KeyValueIterator<String, Long> it = store.all()) {
+            it.forEachRemaining(out::add);
+        }
+        return out;
+    }
+}
