@@ -14,6 +14,9 @@ final class FeaturesCommand implements Runnable {
     @Mixin
     ClusterOptions cluster;
 
+    @Mixin
+    HealthOptions health;
+
     @Option(names = "--split-seed", defaultValue = "0",
             description = "Seed of the train/validation split by display (default: ${DEFAULT-VALUE}).")
     long splitSeed;
@@ -26,15 +29,18 @@ final class FeaturesCommand implements Runnable {
         try (Cluster c = Cluster.open(cluster, false)) {
             c.ensureTopics();
             KafkaStreams streams = Stages.startFeatures(c, cluster.workDir.resolve("state"), splitSeed, !atLeastOnce);
-            waitForCtrlC(streams);
+            waitForCtrlC(streams, health.healthFile);
         }
     }
 
     /**
-     * Blocks until Ctrl-C (or the application dies), then closes the application cleanly. The shutdown hook waits
-     * for the close, so the JVM does not exit while state stores and transactions are still being closed.
+     * Blocks until Ctrl-C or SIGTERM (or the application dies), then closes the application cleanly. The shutdown
+     * hook waits for the close, so the JVM does not exit while state stores and transactions are still being closed.
+     *
+     * @param healthFile rewritten while the application is running or rebalancing (see {@link Heartbeat}); null
+     *     for none
      */
-    static void waitForCtrlC(KafkaStreams streams) {
+    static void waitForCtrlC(KafkaStreams streams, java.nio.file.Path healthFile) {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -51,7 +57,7 @@ final class FeaturesCommand implements Runnable {
                 stop.countDown();
             }
         });
-        try {
+        try (Heartbeat beat = Heartbeat.start(healthFile, () -> streams.state().isRunningOrRebalancing())) {
             stop.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -20,6 +20,9 @@ final class IngestCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @Mixin
+    HealthOptions health;
+
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Directory of Outbrain CSV files.")
     Path data;
 
@@ -36,7 +39,7 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Cluster c = Cluster.open(cluster, false)) {
+        try (Cluster c = Cluster.open(cluster, false); Heartbeat beat = Heartbeat.start(health.healthFile, () -> true)) {
             c.ensureTopics();
             ReplaySummary summary = replay(c, data, max ? 0 : speed, labelDelay, cluster.partitions);
             return summary.complete() ? 0 : 1;

@@ -9,6 +9,8 @@ import dev.wnd.model.ModelConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,6 +26,9 @@ final class LearnCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions model;
+
+    @Mixin
+    HealthOptions health;
 
     @Option(names = "--model-dir", required = true, paramLabel = "DIR", description = "Checkpoint directory.")
     Path modelDir;
@@ -53,6 +58,10 @@ final class LearnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // Counted down once the learner and the cluster connection are closed (the final checkpoint written and
+        // announced). The shutdown hook waits for it, not for this thread: after call() returns, main calls
+        // System.exit, which blocks while hooks run, so joining this thread would only wait out the timeout.
+        CountDownLatch finished = new CountDownLatch(1);
         try (Cluster c = Cluster.open(cluster, false)) {
             c.ensureTopics();
             LearnerConfig config = new LearnerConfig(c.bootstrap(), batchSize, maxBatchWait, checkpointEveryExamples,
@@ -60,20 +69,23 @@ final class LearnCommand implements Callable<Integer> {
             try (DjlTrainableModel m = DjlTrainableModel.open(FeatureSpec.seed(), model.toConfig(ModelConfig.defaults()),
                     modelDir, keep);
                     OnlineLearner learner = new OnlineLearner(config, c.topics(), m, new OnlineMetrics(10_000))) {
-                Thread main = Thread.currentThread();
                 Thread hook = new Thread(() -> {
                     learner.stop();
                     try {
-                        main.join(60_000);
+                        finished.await(60, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
                 }, "wnd-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
-                OnlineLearner.Summary summary = learner.run(() -> false);
-                System.out.printf("trained %,d examples; last checkpoint %s%n", summary.examplesTrained(),
-                        summary.lastVersion());
+                try (Heartbeat beat = Heartbeat.start(health.healthFile, () -> true)) {
+                    OnlineLearner.Summary summary = learner.run(() -> false);
+                    System.out.printf("trained %,d examples; last checkpoint %s%n", summary.examplesTrained(),
+                            summary.lastVersion());
+                }
             }
+        } finally {
+            finished.countDown();
         }
         return 0;
     }

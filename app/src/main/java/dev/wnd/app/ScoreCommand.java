@@ -20,6 +20,9 @@ final class ScoreCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @Mixin
+    HealthOptions health;
+
     @Option(names = "--model-dir", required = true, paramLabel = "DIR", description = "Checkpoint directory.")
     Path modelDir;
 
@@ -39,7 +42,7 @@ final class ScoreCommand implements Callable<Integer> {
                 KafkaStreams streams = Stages.startScorer(c, cluster.workDir.resolve("state"), feed, true);
                 System.out.println("scoring: requests on score-requests / score-requests.json, answers on scores /"
                         + " scores.json. Ctrl-C stops.");
-                FeaturesCommand.waitForCtrlC(streams);
+                FeaturesCommand.waitForCtrlC(streams, health.healthFile);
             }
         }
         return 0;
