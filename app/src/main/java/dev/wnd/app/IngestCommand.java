@@ -39,7 +39,8 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Cluster c = Cluster.open(cluster, false); Heartbeat beat = Heartbeat.start(health.healthFile, () -> true)) {
+        try (Cluster c = Cluster.open(cluster, false);
+                Heartbeat beat = Heartbeat.start(health.healthFile, () -> true)) {
             c.ensureTopics();
             ReplaySummary summary = replay(c, data, max ? 0 : speed, labelDelay, cluster.partitions);
             return summary.complete() ? 0 : 1;

@@ -71,7 +71,8 @@ record ComposeFile(Path path, JsonNode root) {
         JsonNode env = service(service).path("environment");
         Map<String, String> result = new LinkedHashMap<>();
         if (env.isObject()) {
-            env.fields().forEachRemaining(e -> result.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText()));
+            env.fields().forEachRemaining(e -> result.put(e.getKey(),
+                    e.getValue().isNull() ? "" : e.getValue().asText()));
         } else if (env.isArray()) {
             for (JsonNode item : env) {
                 String text = item.asText();
