@@ -52,13 +52,15 @@ final class FeaturesCommand implements Runnable {
             }
         }, "wnd-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        streams.setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-                stop.countDown();
-            }
-        });
+        // The state is polled: a state listener can only be set before start(), and the streams are started.
         try (Heartbeat beat = Heartbeat.start(healthFile, () -> streams.state().isRunningOrRebalancing())) {
-            stop.await();
+            while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                KafkaStreams.State state = streams.state();
+                if (state == KafkaStreams.State.PENDING_ERROR || state == KafkaStreams.State.ERROR
+                        || state == KafkaStreams.State.NOT_RUNNING) {
+                    break;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
