@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -84,6 +85,10 @@ final class LearnCommand implements Callable<Integer> {
                             summary.lastVersion());
                 }
             }
+        } catch (RuntimeException | Error e) {
+            // Logged here: once the latch is down the JVM may halt during a shutdown, before main reports it.
+            LoggerFactory.getLogger(LearnCommand.class).error("learn failed", e);
+            throw e;
         } finally {
             finished.countDown();
         }
