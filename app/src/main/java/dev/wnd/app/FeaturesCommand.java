@@ -18,6 +18,9 @@ final class FeaturesCommand implements Runnable {
     @Mixin
     MetricsOptions metrics;
 
+    @Mixin
+    HealthOptions health;
+
     @Option(names = "--split-seed", defaultValue = "0",
             description = "Seed of the train/validation split by display (default: ${DEFAULT-VALUE}).")
     long splitSeed;
@@ -32,7 +35,7 @@ final class FeaturesCommand implements Runnable {
             KafkaStreams streams = Stages.startFeatures(c, cluster.workDir.resolve("state"), splitSeed, !atLeastOnce,
                     m.features());
             watch(m, streams);
-            waitForCtrlC(streams);
+            waitForCtrlC(streams, health.healthFile);
         }
     }
 
@@ -43,10 +46,13 @@ final class FeaturesCommand implements Runnable {
     }
 
     /**
-     * Blocks until Ctrl-C (or the application dies), then closes the application cleanly. The shutdown hook waits
-     * for the close, so the JVM does not exit while state stores and transactions are still being closed.
+     * Blocks until Ctrl-C or SIGTERM (or the application dies), then closes the application cleanly. The shutdown
+     * hook waits for the close, so the JVM does not exit while state stores and transactions are still being closed.
+     *
+     * @param healthFile rewritten while the application is running or rebalancing (see {@link Heartbeat}); null
+     *     for none
      */
-    static void waitForCtrlC(KafkaStreams streams) {
+    static void waitForCtrlC(KafkaStreams streams, java.nio.file.Path healthFile) {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -58,9 +64,8 @@ final class FeaturesCommand implements Runnable {
             }
         }, "wnd-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        // The state is polled: a state listener can only be set before start(), and the stages start the
-        // application before handing it over.
-        try {
+        // The state is polled: a state listener can only be set before start(), and the streams are started.
+        try (Heartbeat beat = Heartbeat.start(healthFile, () -> streams.state().isRunningOrRebalancing())) {
             while (!stop.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 KafkaStreams.State state = streams.state();
                 if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR

@@ -25,6 +25,9 @@ final class IngestCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metrics;
 
+    @Mixin
+    HealthOptions health;
+
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Directory of Outbrain CSV files.")
     Path data;
 
@@ -41,7 +44,8 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Cluster c = Cluster.open(cluster, false); StageMetrics m = metrics.open("ingest")) {
+        try (Cluster c = Cluster.open(cluster, false); StageMetrics m = metrics.open("ingest");
+                Heartbeat beat = Heartbeat.start(health.healthFile, () -> true)) {
             c.ensureTopics();
             ReplaySummary summary = replay(c, data, max ? 0 : speed, labelDelay, m.ingest(TerminalProgress.onStderr()));
             return summary.complete() ? 0 : 1;

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,6 +31,9 @@ final class LearnCommand implements Callable<Integer> {
 
     @Mixin
     MetricsOptions metrics;
+
+    @Mixin
+    HealthOptions health;
 
     @Option(names = "--model-dir", required = true, paramLabel = "DIR", description = "Checkpoint directory.")
     Path modelDir;
@@ -59,8 +63,9 @@ final class LearnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        // The shutdown hook waits for this to have closed everything, not for the main thread: that one ends in
-        // System.exit, which blocks while hooks run, so joining it stalled every stop by the join's 60 s.
+        // Counted down once the learner and the cluster connection are closed (the final checkpoint written and
+        // announced). The shutdown hook waits for it, not for this thread: after call() returns, main calls
+        // System.exit, which blocks while hooks run, so joining this thread would only wait out the timeout.
         CountDownLatch finished = new CountDownLatch(1);
         try (Cluster c = Cluster.open(cluster, false); StageMetrics meters = metrics.open("learner")) {
             c.ensureTopics();
@@ -79,10 +84,16 @@ final class LearnCommand implements Callable<Integer> {
                     }
                 }, "wnd-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
-                OnlineLearner.Summary summary = learner.run(() -> false);
-                System.out.printf("trained %,d examples; last checkpoint %s%n", summary.examplesTrained(),
-                        summary.lastVersion());
+                try (Heartbeat beat = Heartbeat.start(health.healthFile, () -> true)) {
+                    OnlineLearner.Summary summary = learner.run(() -> false);
+                    System.out.printf("trained %,d examples; last checkpoint %s%n", summary.examplesTrained(),
+                            summary.lastVersion());
+                }
             }
+        } catch (RuntimeException | Error e) {
+            // Logged here: once the latch is down the JVM may halt during a shutdown, before main reports it.
+            LoggerFactory.getLogger(LearnCommand.class).error("learn failed", e);
+            throw e;
         } finally {
             finished.countDown();
         }

@@ -25,6 +25,9 @@ final class ScoreCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metrics;
 
+    @Mixin
+    HealthOptions health;
+
     @Option(names = "--model-dir", required = true, paramLabel = "DIR", description = "Checkpoint directory.")
     Path modelDir;
 
@@ -46,7 +49,7 @@ final class ScoreCommand implements Callable<Integer> {
                 FeaturesCommand.watch(m, streams);
                 System.out.println("scoring: requests on score-requests / score-requests.json, answers on scores /"
                         + " scores.json. Ctrl-C stops.");
-                FeaturesCommand.waitForCtrlC(streams);
+                FeaturesCommand.waitForCtrlC(streams, health.healthFile);
             }
         }
         return 0;

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "A Kafka-streamed online learner for Wide & Deep click prediction (Outbrain data).",
         subcommands = {DemoCommand.class, GenerateCommand.class, InspectCommand.class, TrainCommand.class,
             PredictCommand.class, EvaluateCommand.class, IngestCommand.class,
-            FeaturesCommand.class, LearnCommand.class, ScoreCommand.class, BenchCommand.class,
+            FeaturesCommand.class, LearnCommand.class, ScoreCommand.class, HealthCommand.class, BenchCommand.class,
             ConfigTableCommand.class, CommandLine.HelpCommand.class})
 public final class Wnd implements Runnable {
 
