@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.wnd.schemas.kafka.KafkaConnection;
+import dev.wnd.schemas.topic.TopicReconciler;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -231,7 +232,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /**
      * Creates the topics that do not exist yet; topics that already exist are left as they are (their partition
-     * count and configs are not compared). Returns once the controller has accepted every creation. The system's
+     * count and configs are not compared). Returns once every partition of every given topic has a leader, so that a
+     * client started right after sees the topics and can produce to them. The system's
      * own topics are declared in {@link dev.wnd.schemas.topic.TopicPlan} and applied by
      * {@link dev.wnd.schemas.topic.TopicReconciler}, which does compare; this is for topics a test makes up.
      */
@@ -257,6 +259,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 throw new IllegalStateException("timed out creating topic " + entry.getKey(), e);
             }
         }
+        TopicReconciler.awaitLeaders(admin(), topics.stream().map(NewTopic::name).toList(), Duration.ofSeconds(60));
         if (!created.isEmpty()) {
             LOG.info("Created topics {}", created);
         }

@@ -155,7 +155,7 @@ public final class TopicReconciler {
             List<String> order = new ArrayList<>(byName.keySet());
             created.sort(java.util.Comparator.comparingInt(order::indexOf));
             if (!created.isEmpty()) {
-                awaitLeaders(created);
+                awaitLeaders(admin, created, timeout);
                 LOG.info("created topics {} ({})", created, replicationFactor
                         .map(rf -> "replication factor " + rf).orElse("the broker's default replication factor"));
             }
@@ -230,9 +230,12 @@ public final class TopicReconciler {
     /**
      * Waits until every partition of the new topics has a leader, so that a producer starting right after this
      * returns is not answered NOT_LEADER_OR_FOLLOWER (which, for an idempotent producer, a 4.x broker can turn into
-     * an endless OUT_OF_ORDER_SEQUENCE_NUMBER retry).
+     * an endless OUT_OF_ORDER_SEQUENCE_NUMBER retry). Shared with {@code EmbeddedKafka.createTopics}, whose callers
+     * need the same guarantee.
+     *
+     * @throws IllegalStateException when some partition still has no leader after {@code timeout}
      */
-    private void awaitLeaders(List<String> topics) {
+    public static void awaitLeaders(Admin admin, List<String> topics, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Map<String, TopicDescription> descriptions;
