@@ -135,7 +135,8 @@ final class BenchFreshnessCommand implements Callable<Integer> {
         try (Cluster cluster = Cluster.open(Workspace.embedded(workDir), true)) {
             cluster.ensureTopics();
             Map<String, Long> sent = IngestCommand.replay(cluster, data, 0, Duration.ofHours(1)).sentPerTopic();
-            // Probe displays copy replayed ones from the training days (later days are all validation).
+            // Probe displays copy the users, pages and ads of replayed ones from the training days; their event
+            // times come from a live clock (probeEventTime).
             List<Display> displayTemplates = readAll(cluster, cluster.topics().displays.name(),
                     sent.getOrDefault(cluster.topics().displays.name(), 0L),
                     cluster.topics().displays.valueSerde().deserializer()).stream()
@@ -256,10 +257,11 @@ final class BenchFreshnessCommand implements Callable<Integer> {
                 for (long i = 0; !stopping; i++) {
                     sleepUntil(startMs * 1_000 + i * intervalMicros);
                     Display t = displayTemplates.get(random.nextInt(displayTemplates.size()));
-                    while (Splits.isValidation(nextId, t.getTimestamp(), 0)) {
+                    long eventTime = probeEventTime(startMs, System.currentTimeMillis());
+                    while (Splits.isValidation(nextId, eventTime, 0)) {
                         nextId++;
                     }
-                    Display d = Display.newBuilder(t).setDisplayId(nextId++).build();
+                    Display d = Display.newBuilder(t).setDisplayId(nextId++).setTimestamp(eventTime).build();
                     displaysOut.send(cluster.topics().displays.record(d.getUuid(), d,
                             FeatureFunctions.EPOCH_BASE_MS + d.getTimestamp()));
                     pending.add(d);
@@ -299,6 +301,23 @@ final class BenchFreshnessCommand implements Callable<Integer> {
             labels.join(30_000);
             requests.join(30_000);
         }
+    }
+
+    /**
+     * The event time (ms since {@link FeatureFunctions#EPOCH_BASE_MS}) of a probe display sent at wall clock
+     * {@code nowMs}: a live clock that starts in the last hour of the last training day when the probes start at
+     * {@code startMs} and moves with the wall clock, so that probe displays and their labels (released a second
+     * later) come in event-time order, as in a live system.
+     *
+     * <p>It must: the features application merges displays and labels in timestamp order, so a label waits until
+     * the displays partition holds a later display or has been empty for {@code max.task.idle.ms} (200 ms). Probe
+     * displays used to keep their templates' event times, scattered over ten days; at 10 displays/s the displays
+     * partition was never empty for 200 ms, so every label later than all the templates held back every label
+     * behind it until the machine hiccuped (seen as 20 s to 90 s stalls of the examples).
+     */
+    static long probeEventTime(long startMs, long nowMs) {
+        long lastTrainingHour = Splits.FIRST_ALL_VALIDATION_DAY * FeatureFunctions.DAY_MS - 3_600_000L;
+        return lastTrainingHour + Math.max(0, nowMs - startMs);
     }
 
     private static void sleepUntil(long wallMicros) {
