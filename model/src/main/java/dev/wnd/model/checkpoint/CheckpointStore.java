@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * the parameters alone (no optimizer state, so it cannot be resumed from), with the same manifest and checksums.
  * Snapshots are for scorers: written often, renamed into place atomically as checkpoints are, but never forced to
  * disk, because losing one in a crash is harmless (the newest full checkpoint stays the recovery point, and the
- * next snapshot replaces it). Checkpoints and snapshots share one generation sequence, so the newest model version
+ * next snapshot replaces it); one torn by a power loss fails its checksums and is skipped like a corrupt checkpoint. Checkpoints and snapshots share one generation sequence, so the newest model version
  * of either kind has the largest generation. The newest {@code keepSnapshots} snapshots are kept.
  *
  * <p><b>Verification.</b> {@link #loadNewestValid} tries checkpoints newest first and returns the first whose
@@ -71,8 +71,9 @@ import org.slf4j.LoggerFactory;
  * or a snapshot, not the optimizer state.
  *
  * <p><b>Threading.</b> One writer (the learner) per directory; any number of readers, in any process, may call
- * {@link #loadNewestValid} concurrently. A reader can lose a race with pruning: building a trainer or predictor
- * from a {@link LoadedCheckpoint} then fails with an {@link IOException}, and the reader should simply load again.
+ * {@link #loadNewestValid}, {@link #loadNewestServable} and {@link #loadServable} concurrently. A reader can lose a
+ * race with pruning: building a trainer or predictor from a {@link LoadedCheckpoint} or a {@link ServableModel} then
+ * fails with an {@link IOException}, and the reader should simply load again.
  * Instances hold no mutable state and are thread-safe.
  */
 public final class CheckpointStore {
