@@ -54,21 +54,24 @@ import picocli.CommandLine.Option;
 
 /**
  * Freshness: from a label's arrival to the first answer served by a model that learned from it, through the whole
- * live system on the embedded broker (features topology, learner, checkpoints, announcements, scorer).
+ * live system on the embedded broker (features topology, learner, serving snapshots and checkpoints, announcements,
+ * scorer).
  *
  * <p>After an untimed catch-up on a generated data set, the benchmark produces new training displays and, a second
  * later each, their labels at a steady rate, while score requests arrive at another steady rate. For each probe
  * label it takes the example offsets the features topology derived from it (read from the examples topic), the
- * first checkpoint whose recorded consumed offsets lie past them, and the first Score answered by that checkpoint
- * or a newer one. The legs come from observers around the real components: the learner's model and the scorer's
+ * first model version (serving snapshot or checkpoint) whose recorded consumed offsets lie past them, and the first
+ * Score answered by that version or a newer one. The legs come from observers around the real components: the learner's model and the scorer's
  * model feed are wrapped (timestamps only, no behaviour change), the topics are read by the benchmark.
  */
 @Command(name = "freshness", mixinStandardHelpOptions = true,
         description = "Label arrival to the first answer by a model that learned from it, through features, learner, "
-                + "checkpoint, announcement and scorer on the embedded broker: p50/p99/max and the legs.")
+                + "serving snapshot or checkpoint, announcement and scorer on the embedded broker: p50/p99/max and the "
+                + "legs.")
 final class BenchFreshnessCommand implements Callable<Integer> {
 
-    private static final Pattern GENERATION = Pattern.compile("ckpt-(\\d+)-s\\d+");
+    /** A model version, checkpoint or serving snapshot: both kinds share one generation sequence. */
+    private static final Pattern GENERATION = Pattern.compile("(?:ckpt|snap)-(\\d+)-s\\d+");
     /** Display ids of the probe displays start here, far above the generated ones. */
     private static final long FIRST_PROBE_DISPLAY = 1_000_000_000L;
     private static final long FIRST_REQUEST_DISPLAY = 3_000_000_000L;
@@ -99,13 +102,23 @@ final class BenchFreshnessCommand implements Callable<Integer> {
             description = "Learner: train a partial batch after this long (default: ${DEFAULT-VALUE}).")
     Duration maxBatchWait;
 
-    @Option(names = "--checkpoint-every", defaultValue = "PT1S",
+    @Option(names = "--checkpoint-every", defaultValue = "PT1M",
             description = "Learner: checkpoint after the first batch this long after the last one (default: ${DEFAULT-VALUE}).")
     Duration checkpointEvery;
 
     @Option(names = "--keep-checkpoints", defaultValue = "6",
             description = "Checkpoints the learner keeps (default: ${DEFAULT-VALUE}).")
     int keep;
+
+    @Option(names = "--serving-snapshot-every", defaultValue = "PT1S",
+            description = "Learner: publish a serving snapshot (parameters only) after the first batch this long "
+                    + "after the last published version; PT0S for none, so that every version is a checkpoint "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration servingSnapshotEvery;
+
+    @Option(names = "--keep-serving-snapshots", defaultValue = "6",
+            description = "Serving snapshots the learner keeps (default: ${DEFAULT-VALUE}).")
+    int keepSnapshots;
 
     @Option(names = "--scorer-loads-on-stream-thread", description = "Build each new predictor on the scorer's "
             + "stream thread, as the scorer did before it had a loader thread (requests wait for the load), to "
@@ -135,7 +148,8 @@ final class BenchFreshnessCommand implements Callable<Integer> {
         try (Cluster cluster = Cluster.open(Workspace.embedded(workDir), true)) {
             cluster.ensureTopics();
             Map<String, Long> sent = IngestCommand.replay(cluster, data, 0, Duration.ofHours(1)).sentPerTopic();
-            // Probe displays copy replayed ones from the training days (later days are all validation).
+            // Probe displays copy the users, pages and ads of replayed ones from the training days; their event
+            // times come from a live clock (probeEventTime).
             List<Display> displayTemplates = readAll(cluster, cluster.topics().displays.name(),
                     sent.getOrDefault(cluster.topics().displays.name(), 0L),
                     cluster.topics().displays.valueSerde().deserializer()).stream()
@@ -154,9 +168,10 @@ final class BenchFreshnessCommand implements Callable<Integer> {
                                 new FeatureAssembler(spec), feed, Runnable::run))
                         : Stages.startScorer(cluster, state, feed, true);
                 KafkaStreams features = Stages.startFeatures(cluster, state, 0, true);
-                try (DjlTrainableModel djl = DjlTrainableModel.open(spec, modelConfig, models, keep);
+                try (DjlTrainableModel djl = DjlTrainableModel.open(spec, modelConfig, models, keep, keepSnapshots);
                         OnlineLearner learner = new OnlineLearner(new LearnerConfig(cluster.kafka(), batchSize,
-                                maxBatchWait, 0, checkpointEvery, false, "wnd", null), cluster.topics(),
+                                maxBatchWait, 0, checkpointEvery, false, "wnd", null, 1, servingSnapshotEvery),
+                                cluster.topics(),
                                 new TimedModel(djl, timeline), new OnlineMetrics(5_000))) {
                     Thread learning = new Thread(() -> learner.run(() -> false), "bench-learner");
                     learning.start();
@@ -181,10 +196,12 @@ final class BenchFreshnessCommand implements Callable<Integer> {
                     result.put("global_batch_size", batchSize);
                     result.put("max_batch_wait_ms", maxBatchWait.toMillis());
                     result.put("checkpoint_every_ms", checkpointEvery.toMillis());
+                    result.put("serving_snapshot_every_ms", servingSnapshotEvery.toMillis());
                     result.put("labels_per_second", labelsPerSecond);
                     result.put("requests_per_second", requestsPerSecond);
                     result.put("scorer_loads_on_stream_thread", loadOnStreamThread);
-                    result.put("checkpoint_bytes", newestCheckpointBytes(models));
+                    result.put("checkpoint_bytes", newestVersionBytes(models, "ckpt-"));
+                    result.put("serving_snapshot_bytes", newestVersionBytes(models, "snap-"));
                     result.put("cores", Runtime.getRuntime().availableProcessors());
                     result.put("load_average_before", loadBefore);
                     result.put("load_average_after",
@@ -256,10 +273,11 @@ final class BenchFreshnessCommand implements Callable<Integer> {
                 for (long i = 0; !stopping; i++) {
                     sleepUntil(startMs * 1_000 + i * intervalMicros);
                     Display t = displayTemplates.get(random.nextInt(displayTemplates.size()));
-                    while (Splits.isValidation(nextId, t.getTimestamp(), 0)) {
+                    long eventTime = probeEventTime(startMs, System.currentTimeMillis());
+                    while (Splits.isValidation(nextId, eventTime, 0)) {
                         nextId++;
                     }
-                    Display d = Display.newBuilder(t).setDisplayId(nextId++).build();
+                    Display d = Display.newBuilder(t).setDisplayId(nextId++).setTimestamp(eventTime).build();
                     displaysOut.send(cluster.topics().displays.record(d.getUuid(), d,
                             FeatureFunctions.EPOCH_BASE_MS + d.getTimestamp()));
                     pending.add(d);
@@ -301,6 +319,23 @@ final class BenchFreshnessCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The event time (ms since {@link FeatureFunctions#EPOCH_BASE_MS}) of a probe display sent at wall clock
+     * {@code nowMs}: a live clock that starts in the last hour of the last training day when the probes start at
+     * {@code startMs} and moves with the wall clock, so that probe displays and their labels (released a second
+     * later) come in event-time order, as in a live system.
+     *
+     * <p>It must: the features application merges displays and labels in timestamp order, so a label waits until
+     * the displays partition holds a later display or has been empty for {@code max.task.idle.ms} (200 ms). Probe
+     * displays used to keep their templates' event times, scattered over ten days; at 10 displays/s the displays
+     * partition was never empty for 200 ms, so every label later than all the templates held back every label
+     * behind it until the machine hiccuped (seen as 20 s to 90 s stalls of the examples).
+     */
+    static long probeEventTime(long startMs, long nowMs) {
+        long lastTrainingHour = Splits.FIRST_ALL_VALIDATION_DAY * FeatureFunctions.DAY_MS - 3_600_000L;
+        return lastTrainingHour + Math.max(0, nowMs - startMs);
+    }
+
     private static void sleepUntil(long wallMicros) {
         long wait = wallMicros - System.currentTimeMillis() * 1_000;
         if (wait > 0) {
@@ -330,9 +365,11 @@ final class BenchFreshnessCommand implements Callable<Integer> {
         return out;
     }
 
-    private static long newestCheckpointBytes(Path models) throws Exception {
+    /** Bytes of the newest model version whose directory name starts with {@code prefix}; 0 when there is none. */
+    private static long newestVersionBytes(Path models, String prefix) throws Exception {
         try (Stream<Path> dirs = Files.list(models)) {
-            Path newest = dirs.filter(p -> GENERATION.matcher(p.getFileName().toString()).matches())
+            Path newest = dirs.filter(p -> p.getFileName().toString().startsWith(prefix)
+                            && GENERATION.matcher(p.getFileName().toString()).matches())
                     .max(java.util.Comparator.comparing(p -> p.getFileName().toString())).orElse(null);
             if (newest == null) {
                 return 0;
@@ -365,7 +402,8 @@ final class BenchFreshnessCommand implements Callable<Integer> {
         private record TrainEnd(long ms, long examplesTrained) {
         }
 
-        private record Written(long startMs, long endMs, long generation, long examplesOffset) {
+        /** A model version written: a full checkpoint or a serving snapshot. */
+        private record Written(long startMs, long endMs, long generation, long examplesOffset, boolean full) {
         }
 
         private record Event(long ms, long generation) {
@@ -416,9 +454,10 @@ final class BenchFreshnessCommand implements Callable<Integer> {
             trained.add(new TrainEnd(ms, examplesTrained));
         }
 
-        synchronized void checkpointed(long startMs, long endMs, String version, Map<String, Long> offsets) {
+        synchronized void written(long startMs, long endMs, String version, Map<String, Long> offsets,
+                boolean full) {
             checkpoints.add(new Written(startMs, endMs, generation(version),
-                    offsets.getOrDefault("examples-0", 0L)));
+                    offsets.getOrDefault("examples-0", 0L), full));
         }
 
         synchronized void accepted(String version, long ms) {
@@ -483,8 +522,8 @@ final class BenchFreshnessCommand implements Callable<Integer> {
                 legs.add(new long[] {answer.ms() - t0, s.lastSeenMs - t0, t.ms() - s.lastSeenMs,
                         c.endMs() - t.ms(), acc.ms() - c.endMs(), load.ms() - acc.ms(), answer.ms() - load.ms()});
             }
-            String[] names = {"freshness", "label_to_example", "example_to_trained", "trained_to_checkpoint_written",
-                    "checkpoint_to_accepted_by_scorer", "accepted_to_predictor_loaded", "loaded_to_first_answer"};
+            String[] names = {"freshness", "label_to_example", "example_to_trained", "trained_to_version_written",
+                    "version_to_accepted_by_scorer", "accepted_to_predictor_loaded", "loaded_to_first_answer"};
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("probe_labels", probes);
             out.put("probes_not_answered", unanswered);
@@ -497,10 +536,14 @@ final class BenchFreshnessCommand implements Callable<Integer> {
                 stats.put("max_ms", sorted.length == 0 ? null : sorted[sorted.length - 1]);
                 out.put(names[i], stats);
             }
-            long written = checkpoints.stream().filter(w -> w.startMs() >= from).count();
-            out.put("checkpoints_written_in_run", written);
-            out.put("checkpoint_write_ms_mean", checkpoints.stream().filter(w -> w.startMs() >= from)
-                    .mapToLong(w -> w.endMs() - w.startMs()).average().orElse(Double.NaN));
+            for (boolean full : new boolean[] {true, false}) {
+                String kind = full ? "checkpoint" : "serving_snapshot";
+                List<Written> inRun = checkpoints.stream().filter(w -> w.startMs() >= from && w.full() == full)
+                        .toList();
+                out.put(kind + "s_written_in_run", inRun.size());
+                out.put(kind + "_write_ms_mean", inRun.stream().mapToLong(w -> w.endMs() - w.startMs()).average()
+                        .orElse(Double.NaN));
+            }
             out.put("predictor_load_ms_mean", loadMillis.stream().mapToLong(Long::longValue).average()
                     .orElse(Double.NaN));
             out.put("batches_in_run", trained.stream().filter(x -> x.ms() >= from).count());
@@ -534,7 +577,7 @@ final class BenchFreshnessCommand implements Callable<Integer> {
         }
     }
 
-    /** The learner's model, unchanged, noting when each batch was trained and each checkpoint written. */
+    /** The learner's model, unchanged, noting when each batch was trained and each version written. */
     private static final class TimedModel implements TrainableModel {
         private final TrainableModel model;
         private final Timeline timeline;
@@ -566,7 +609,16 @@ final class BenchFreshnessCommand implements Callable<Integer> {
                 long streamTime) {
             long start = System.currentTimeMillis();
             Checkpointed c = model.checkpoint(nextOffsets, epoch, examplesTrained, streamTime);
-            timeline.checkpointed(start, System.currentTimeMillis(), c.version(), nextOffsets);
+            timeline.written(start, System.currentTimeMillis(), c.version(), nextOffsets, true);
+            return c;
+        }
+
+        @Override
+        public Checkpointed servingSnapshot(Map<String, Long> nextOffsets, int epoch, long examplesTrained,
+                long streamTime) {
+            long start = System.currentTimeMillis();
+            Checkpointed c = model.servingSnapshot(nextOffsets, epoch, examplesTrained, streamTime);
+            timeline.written(start, System.currentTimeMillis(), c.version(), nextOffsets, false);
             return c;
         }
 

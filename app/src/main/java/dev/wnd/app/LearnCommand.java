@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 /** Runs the learner alone: examples in, checkpoints and model versions out, until Ctrl-C. */
 @Command(name = "learn", mixinStandardHelpOptions = true,
         description = "Run the learner: train on the examples topic in micro-batches, checkpoint into the model "
-                + "directory with the consumed offsets, announce each checkpoint. Ctrl-C checkpoints and stops.")
+                + "directory with the consumed offsets, publish parameters-only serving snapshots in between, "
+                + "announce each version. Ctrl-C checkpoints and stops.")
 final class LearnCommand implements Callable<Integer> {
 
     @Mixin
@@ -57,6 +58,16 @@ final class LearnCommand implements Callable<Integer> {
     @Option(names = "--keep-checkpoints", defaultValue = "3", description = "Checkpoints kept (default: ${DEFAULT-VALUE}).")
     int keep;
 
+    @Option(names = "--serving-snapshot-every", defaultValue = "PT10S",
+            description = "Publish a serving snapshot (the parameters alone, for scorers; never resumed from, not "
+                    + "forced to disk) after the first batch this long after the last published model version; "
+                    + "PT0S for none (default: ${DEFAULT-VALUE}).")
+    Duration servingSnapshotEvery;
+
+    @Option(names = "--keep-serving-snapshots", defaultValue = "3",
+            description = "Serving snapshots kept (default: ${DEFAULT-VALUE}).")
+    int keepSnapshots;
+
     @Option(names = "--deterministic", description = "Cut batches by size only, so a restart reproduces the same "
             + "parameters bit for bit (one thread, fixed seed).")
     boolean deterministic;
@@ -70,9 +81,10 @@ final class LearnCommand implements Callable<Integer> {
         try (Cluster c = Cluster.open(cluster, false); StageMetrics meters = metrics.open("learner")) {
             c.ensureTopics();
             LearnerConfig config = new LearnerConfig(c.kafka(), batchSize, maxBatchWait, checkpointEveryExamples,
-                    checkpointEvery, deterministic, "wnd", modelDir.resolve("metrics.jsonl"));
+                    checkpointEvery, deterministic, "wnd", modelDir.resolve("metrics.jsonl"), 1,
+                    servingSnapshotEvery);
             try (DjlTrainableModel m = DjlTrainableModel.open(FeatureSpec.seed(), model.toConfig(ModelConfig.defaults()),
-                    modelDir, keep);
+                    modelDir, keep, keepSnapshots);
                     OnlineLearner learner = new OnlineLearner(config, c.topics(), m, new OnlineMetrics(10_000),
                             meters.learner())) {
                 Thread hook = new Thread(() -> {

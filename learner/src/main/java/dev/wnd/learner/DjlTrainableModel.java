@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Wide &amp; Deep trainer on DJL behind the learner loop, with its checkpoint store. Resumes from the newest
- * valid checkpoint in the model directory (corrupt ones are skipped by the store), or starts fresh.
+ * valid full checkpoint in the model directory (corrupt ones are skipped by the store; serving snapshots are never
+ * resumed from), or starts fresh.
  * Thread-confined, like the trainer.
  */
 public final class DjlTrainableModel implements TrainableModel {
@@ -48,8 +49,17 @@ public final class DjlTrainableModel implements TrainableModel {
      * @throws IllegalStateException when the newest checkpoint was trained on another feature spec
      */
     public static DjlTrainableModel open(FeatureSpec spec, ModelConfig config, Path modelDir, int keepLast) {
+        return open(spec, config, modelDir, keepLast, keepLast);
+    }
+
+    /**
+     * As {@link #open(FeatureSpec, ModelConfig, Path, int)}, keeping the newest {@code keepSnapshots} serving
+     * snapshots beside the newest {@code keepLast} checkpoints.
+     */
+    public static DjlTrainableModel open(FeatureSpec spec, ModelConfig config, Path modelDir, int keepLast,
+            int keepSnapshots) {
         try {
-            CheckpointStore store = new CheckpointStore(modelDir, keepLast);
+            CheckpointStore store = new CheckpointStore(modelDir, keepLast, keepSnapshots);
             Optional<LoadedCheckpoint> newest = store.loadNewestValid();
             if (newest.isPresent()) {
                 LoadedCheckpoint checkpoint = newest.get();
@@ -95,6 +105,18 @@ public final class DjlTrainableModel implements TrainableModel {
             return new Checkpointed(info.version(), info.directory().toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a checkpoint into " + store.directory(), e);
+        }
+    }
+
+    @Override
+    public Checkpointed servingSnapshot(Map<String, Long> nextOffsets, int epoch, long examplesTrained,
+            long streamTime) {
+        try {
+            CheckpointInfo info = store.saveServingSnapshot(trainer, nextOffsets, epoch,
+                    Instant.ofEpochMilli(FeatureFunctions.EPOCH_BASE_MS + streamTime));
+            return new Checkpointed(info.version(), info.directory().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a serving snapshot into " + store.directory(), e);
         }
     }
 

@@ -24,10 +24,22 @@ import java.util.Objects;
  * @param epochs passes over the examples topic, at least 1 (the seed's {@code --num_epochs}; a stream learner
  *     makes one): once the input is drained, the learner reads the topic again from its beginning, until it has
  *     made this many passes; see {@link OnlineLearner}
+ * @param servingSnapshotEvery publish a serving snapshot (parameters only, for scorers; never resumed from) after
+ *     the first batch trained this long after the last published model version, checkpoint or snapshot (zero =
+ *     never): scorers get new versions at this cadence while full checkpoints, the recovery points, follow
+ *     {@code checkpointEvery} and {@code checkpointEveryExamples}
  */
 public record LearnerConfig(KafkaConnection kafka, int batchSize, Duration maxBatchWait,
         long checkpointEveryExamples, Duration checkpointEvery, boolean deterministic, String modelName,
-        java.nio.file.Path metricsLog, int epochs) {
+        java.nio.file.Path metricsLog, int epochs, Duration servingSnapshotEvery) {
+
+    /** A config without serving snapshots: every model version is a full checkpoint. */
+    public LearnerConfig(KafkaConnection kafka, int batchSize, Duration maxBatchWait, long checkpointEveryExamples,
+            Duration checkpointEvery, boolean deterministic, String modelName, java.nio.file.Path metricsLog,
+            int epochs) {
+        this(kafka, batchSize, maxBatchWait, checkpointEveryExamples, checkpointEvery, deterministic, modelName,
+                metricsLog, epochs, Duration.ZERO);
+    }
 
     /** A config for one pass over the input. */
     public LearnerConfig(KafkaConnection kafka, int batchSize, Duration maxBatchWait, long checkpointEveryExamples,
@@ -41,6 +53,7 @@ public record LearnerConfig(KafkaConnection kafka, int batchSize, Duration maxBa
         Objects.requireNonNull(maxBatchWait, "maxBatchWait");
         Objects.requireNonNull(checkpointEvery, "checkpointEvery");
         Objects.requireNonNull(modelName, "modelName");
+        Objects.requireNonNull(servingSnapshotEvery, "servingSnapshotEvery");
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
         }
@@ -50,7 +63,7 @@ public record LearnerConfig(KafkaConnection kafka, int batchSize, Duration maxBa
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         }
-        if (maxBatchWait.isNegative() || checkpointEvery.isNegative()) {
+        if (maxBatchWait.isNegative() || checkpointEvery.isNegative() || servingSnapshotEvery.isNegative()) {
             throw new IllegalArgumentException("durations must not be negative");
         }
     }

@@ -48,6 +48,16 @@ public interface LearnerMetrics {
     default void checkpointed(String version, long examplesTrained, long wallMs) {
     }
 
+    /**
+     * A serving snapshot (parameters only, for scorers) was written and announced.
+     *
+     * @param version the model version, {@code snap-<generation>-s<step>}
+     * @param examplesTrained examples trained in all when it was taken (restored ones included)
+     * @param wallMs wall clock (epoch ms) when it was written
+     */
+    default void servingSnapshotPublished(String version, long examplesTrained, long wallMs) {
+    }
+
     /** A record from {@code sourceTopic} went to the dead-letter topic. */
     default void deadLettered(String sourceTopic) {
     }

@@ -37,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * without training on them, trains on train examples in batches, and checkpoints with the input offsets it has
  * consumed, announcing each checkpoint as a ModelVersion.
  *
+ * <p><b>Serving snapshots</b> ({@link LearnerConfig#servingSnapshotEvery()}): between full checkpoints, which
+ * carry the optimizer state and are the only recovery points, the learner publishes the parameters alone after a
+ * batch, at their own cadence, and announces each one as a ModelVersion the same way, so that scorers follow the
+ * model closely while full checkpoints stay rare. A snapshot changes nothing the learner resumes from: a restart
+ * still seeks to the newest full checkpoint's offsets.
+ *
  * <p>Exactly-once training: the input position lives in the checkpoint, not in a consumer group. A restart seeks
  * to the newest checkpoint's offsets, so an example is trained once whatever the crash point. A checkpoint is
  * only ever taken right after a batch was trained (or, at the end of a run, once everything consumed has been
@@ -118,6 +124,8 @@ public final class OnlineLearner implements AutoCloseable {
     private long lastEndCheck;
     private long trainedSinceCheckpoint;
     private long lastCheckpointNanos = System.nanoTime();
+    /** When the newest model version (checkpoint or serving snapshot) was published. */
+    private long lastPublishedNanos = System.nanoTime();
     private long streamTime;
     private long deadLetters;
     private double lastLoss = Double.NaN;
@@ -474,18 +482,46 @@ public final class OnlineLearner implements AutoCloseable {
                 && System.nanoTime() - lastCheckpointNanos >= config.checkpointEvery().toNanos();
         if (byCount || byTime) {
             checkpoint();
+        } else if (!config.servingSnapshotEvery().isZero()
+                && System.nanoTime() - lastPublishedNanos >= config.servingSnapshotEvery().toNanos()) {
+            servingSnapshot();
         }
+    }
+
+    /**
+     * Publishes the parameters as a serving snapshot with {@link #positionAfterLastBatch} (what they learned from)
+     * and announces it. The checkpointed position, from which a restart resumes, does not move.
+     */
+    private void servingSnapshot() {
+        TrainableModel.Checkpointed saved = model.servingSnapshot(offsetsByName(positionAfterLastBatch), epoch,
+                model.examplesTrained(), streamTime);
+        long createdMs = announce(saved);
+        meters.servingSnapshotPublished(saved.version(), model.examplesTrained(), createdMs);
+        LOG.debug("serving snapshot {} after {} examples", saved.version(), model.examplesTrained());
     }
 
     /** Checkpoints the model with {@link #positionAfterLastBatch} and announces it. */
     private void checkpoint() {
-        Map<String, Long> offsets = new HashMap<>();
-        positionAfterLastBatch.forEach((tp, offset) -> offsets.put(name(tp), offset));
+        Map<String, Long> offsets = offsetsByName(positionAfterLastBatch);
         TrainableModel.Checkpointed saved = model.checkpoint(offsets, epoch, model.examplesTrained(), streamTime);
         checkpointedPosition = new HashMap<>(positionAfterLastBatch);
         lastVersion = saved.version();
         trainedSinceCheckpoint = 0;
         lastCheckpointNanos = System.nanoTime();
+        long createdMs = announce(saved);
+        meters.checkpointed(saved.version(), model.examplesTrained(), createdMs);
+        LOG.info("checkpoint {} after {} examples, offsets {}", saved.version(), model.examplesTrained(), offsets);
+    }
+
+    private static Map<String, Long> offsetsByName(Map<TopicPartition, Long> position) {
+        Map<String, Long> offsets = new HashMap<>();
+        position.forEach((tp, offset) -> offsets.put(name(tp), offset));
+        return offsets;
+    }
+
+    /** Announces a written model version on the model-versions topic; returns its creation time (epoch ms). */
+    private long announce(TrainableModel.Checkpointed saved) {
+        lastPublishedNanos = System.nanoTime();
         ModelVersion announcement = ModelVersion.newBuilder()
                 .setVersion(saved.version())
                 .setPath(saved.path())
@@ -498,8 +534,7 @@ public final class OnlineLearner implements AutoCloseable {
         producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, config.modelName(),
                 topics.modelVersions.valueSerde().serializer().serialize(topic, announcement)));
         producer.flush();
-        meters.checkpointed(saved.version(), model.examplesTrained(), announcement.getCreatedMs());
-        LOG.info("checkpoint {} after {} examples, offsets {}", saved.version(), model.examplesTrained(), offsets);
+        return announcement.getCreatedMs();
     }
 
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {

@@ -24,6 +24,13 @@ public interface TrainableModel extends AutoCloseable {
      */
     Checkpointed checkpoint(Map<String, Long> nextOffsets, int epoch, long examplesTrained, long streamTime);
 
+    /**
+     * Publishes the parameters alone as a serving snapshot for scorers, recording {@code nextOffsets} (what they
+     * learned from) like a checkpoint does, and returns where it lives. A snapshot is never resumed from: after a
+     * restart, {@link #restoredOffsets()} are those of the newest full checkpoint.
+     */
+    Checkpointed servingSnapshot(Map<String, Long> nextOffsets, int epoch, long examplesTrained, long streamTime);
+
     /** {@link #checkpoint(Map, int, long, long)} in the first pass over the input. */
     default Checkpointed checkpoint(Map<String, Long> nextOffsets, long examplesTrained, long streamTime) {
         return checkpoint(nextOffsets, 0, examplesTrained, streamTime);
@@ -41,7 +48,7 @@ public interface TrainableModel extends AutoCloseable {
     @Override
     void close();
 
-    /** A written checkpoint. */
+    /** A written checkpoint or serving snapshot: its model version and directory. */
     record Checkpointed(String version, String path) {
     }
 }

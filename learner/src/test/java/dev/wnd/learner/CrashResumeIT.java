@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Crash-resume identity, for real: a learner in a child JVM ({@link LearnerProcess}: deterministic mode, fixed seed,
  * one PyTorch thread, batches of {@value #BATCH} cut by size, a checkpoint every {@value #CHECKPOINT_EVERY} examples)
  * is killed with SIGKILL ({@link Process#destroyForcibly()}) at seeded random moments (during the training, during
- * the startup, or a few milliseconds into a checkpoint write) and restarted each time until a run finishes; its
+ * the startup, or a few milliseconds into a checkpoint write; it also writes a serving snapshot after every batch
+ * between checkpoints, so kills land in those too) and restarted each time until a run finishes; its
  * final checkpoint must hold the parameters and optimizer state of an uninterrupted run over the same examples (2
  * partitions, train and validation interleaved; most of them produced while the uninterrupted run learns, so that
  * the broker's fetches interleave the partitions differently in every run), bit for bit, tensor by tensor. Every restart must resume from the

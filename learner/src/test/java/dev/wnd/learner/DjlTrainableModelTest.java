@@ -74,6 +74,28 @@ class DjlTrainableModelTest {
     }
 
     @Test
+    void shouldResumeFromTheNewestFullCheckpointNotFromNewerServingSnapshots() {
+        Path dir = work.resolve("model");
+        try (DjlTrainableModel model = DjlTrainableModel.open(spec, TestExamples.modelConfig(9), dir, 2, 2)) {
+            model.train(batch(examples.subList(0, BATCH)));
+            model.checkpoint(Map.of("examples-0", 20L), model.examplesTrained(), 1_000);
+            model.train(batch(examples.subList(BATCH, 2 * BATCH)));
+            TrainableModel.Checkpointed snapshot = model.servingSnapshot(Map.of("examples-0", 40L), 0,
+                    model.examplesTrained(), 2_000);
+            assertThat(snapshot.version()).isEqualTo("snap-0000000002-s2");
+            assertThat(snapshot.path()).isEqualTo(dir.resolve(snapshot.version()).toString());
+        }
+        try (DjlTrainableModel model = DjlTrainableModel.open(spec, TestExamples.modelConfig(9), dir, 2, 2)) {
+            assertThat(model.restoredOffsets()).containsExactlyEntriesOf(Map.of("examples-0", 20L));
+            assertThat(model.examplesTrained()).isEqualTo(BATCH);
+            // the next version continues the one generation sequence, after the snapshot
+            model.train(batch(examples.subList(BATCH, 2 * BATCH)));
+            assertThat(model.checkpoint(Map.of("examples-0", 40L), model.examplesTrained(), 2_000).version())
+                    .isEqualTo("ckpt-0000000003-s2");
+        }
+    }
+
+    @Test
     void shouldRefuseAModelDirectoryTrainedOnAnotherFeatureSpec() {
         Path dir = work.resolve("model");
         try (DjlTrainableModel model = DjlTrainableModel.open(spec, TestExamples.modelConfig(9), dir, 2)) {

@@ -32,7 +32,10 @@ public final class LearnerProcess {
             Path upstreamDrained = Path.of(args[6]);
             AppTopics topics = new AppTopics(new HttpSchemaRegistryClient(registryUrl));
             LearnerConfig config = new LearnerConfig(KafkaConnection.plaintext(bootstrap), batchSize,
-                    Duration.ofSeconds(1), checkpointEvery, Duration.ZERO, true, "wnd", null);
+                    Duration.ofSeconds(1), checkpointEvery, Duration.ZERO, true, "wnd", null, 1,
+                    // a serving snapshot after every batch between checkpoints: kills land in them too, and a
+                    // restart must still resume from the newest full checkpoint
+                    Duration.ofNanos(1));
             try (ReportingModel model = new ReportingModel(DjlTrainableModel.open(TestExamples.spec(),
                     TestExamples.modelConfig(seed), modelDir, 3), System.out);
                     OnlineLearner learner = new OnlineLearner(config, topics, model, new OnlineMetrics(1_000))) {

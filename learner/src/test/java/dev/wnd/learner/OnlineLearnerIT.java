@@ -256,6 +256,40 @@ class OnlineLearnerIT {
         assertThat(second.examplesTrained()).isEqualTo(2L * seqs(canonical, Split.TRAIN).size());
     }
 
+    @Test
+    void shouldAnnounceServingSnapshotsBetweenCheckpointsWithoutMovingTheCheckpointedPosition() throws Exception {
+        List<Example> examples = TestExamples.generate(31, 300, 0, 0, specHash);
+        KafkaSupport.produce(runtime, topics, examples);
+        long train = TestExamples.count(examples, Split.TRAIN);
+        RecordingModel model = new RecordingModel(specHash, 2, Map.of(), 0);
+        LearnerConfig config = new LearnerConfig(KafkaConnection.plaintext(runtime.bootstrapServers()), 64,
+                Duration.ofMillis(200), 0, Duration.ZERO, true, "wnd", null, 1, Duration.ofNanos(1));
+        try (OnlineLearner learner = new OnlineLearner(config, topics, model, new OnlineMetrics(1_000))) {
+            learner.run(() -> true);
+        }
+
+        // No checkpoint cadence: one checkpoint, at the end of the input; a snapshot after every full batch, with
+        // the position just past it. The checkpoint alone is where a restart resumes.
+        assertThat(model.batches).hasSize((int) ((train + 63) / 64));
+        assertThat(model.checkpoints).hasSize(1);
+        assertThat(model.checkpoints.get(0).offsets())
+                .isEqualTo(KafkaSupport.endOffsets(runtime.bootstrapServers(), "examples"));
+        List<Long> fullBatches = new ArrayList<>();
+        for (long n = 64; n <= train; n += 64) {
+            fullBatches.add(n);
+        }
+        assertThat(model.snapshots).extracting(RecordingModel.Saved::examplesTrained)
+                .containsExactlyElementsOf(fullBatches);
+        List<ConsumerRecord<String, ModelVersion>> versions = KafkaSupport.readAll(runtime.bootstrapServers(),
+                topics.modelVersions);
+        assertThat(versions).extracting(r -> r.value().getVersion()).hasSize(model.snapshots.size() + 1)
+                .startsWith("s1", "s2").endsWith("v1");
+        assertThat(versions).allSatisfy(r -> {
+            assertThat(r.key()).isEqualTo("wnd");
+            assertThat(r.value().getSpecHash()).isEqualTo(specHash);
+        });
+    }
+
     private OnlineLearner.Summary learn(Path modelDir, boolean deterministic, int batchSize) {
         try (DjlTrainableModel model = DjlTrainableModel.open(TestExamples.spec(), TestExamples.modelConfig(3),
                 modelDir, 3);

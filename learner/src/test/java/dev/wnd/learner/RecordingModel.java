@@ -22,6 +22,8 @@ final class RecordingModel implements TrainableModel {
     final List<List<Integer>> batches = new ArrayList<>();
     final List<Integer> scored = new ArrayList<>();
     final List<Saved> checkpoints = new ArrayList<>();
+    /** The serving snapshots the learner asked for. */
+    final List<Saved> snapshots = new ArrayList<>();
     /** Runs after each batch (e.g. to stop the learner). */
     Runnable afterTrain = () -> { };
 
@@ -71,6 +73,13 @@ final class RecordingModel implements TrainableModel {
         checkpoints.add(new Saved(Map.copyOf(nextOffsets), examplesTrained));
         checkpointEpochs.add(epoch);
         return new Checkpointed("v" + checkpoints.size(), "/nowhere/v" + checkpoints.size());
+    }
+
+    @Override
+    public Checkpointed servingSnapshot(Map<String, Long> nextOffsets, int epoch, long examplesTrained,
+            long streamTime) {
+        snapshots.add(new Saved(Map.copyOf(nextOffsets), examplesTrained));
+        return new Checkpointed("s" + snapshots.size(), "/nowhere/s" + snapshots.size());
     }
 
     @Override

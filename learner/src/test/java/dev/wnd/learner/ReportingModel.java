@@ -46,6 +46,15 @@ final class ReportingModel implements TrainableModel {
     }
 
     @Override
+    public Checkpointed servingSnapshot(Map<String, Long> nextOffsets, int epoch, long examplesTrained,
+            long streamTime) {
+        out.println("@@SNAP-BEGIN " + examplesTrained);
+        Checkpointed c = delegate.servingSnapshot(nextOffsets, epoch, examplesTrained, streamTime);
+        out.println("@@SNAP-END " + c.version());
+        return c;
+    }
+
+    @Override
     public Map<String, Long> restoredOffsets() {
         return delegate.restoredOffsets();
     }

@@ -10,7 +10,7 @@ public interface ClickPredictor extends AutoCloseable {
     /** P(click) per row of {@code batch}, in row order; labels, if any, are ignored. */
     float[] predict(Batch batch);
 
-    /** The version of the model this predictor serves (a checkpoint's version string). */
+    /** The version of the model this predictor serves (a checkpoint's or serving snapshot's version string). */
     String modelVersion();
 
     /** The feature-spec hash the model was trained with; inputs must have been built with the same spec. */

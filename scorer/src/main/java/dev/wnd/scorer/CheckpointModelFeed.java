@@ -3,7 +3,7 @@ package dev.wnd.scorer;
 import dev.wnd.features.spec.FeatureSpec;
 import dev.wnd.model.ClickPredictor;
 import dev.wnd.model.checkpoint.CheckpointStore;
-import dev.wnd.model.checkpoint.LoadedCheckpoint;
+import dev.wnd.model.checkpoint.ServableModel;
 import dev.wnd.schemas.avro.ModelVersion;
 import dev.wnd.schemas.kafka.KafkaConnection;
 import dev.wnd.schemas.topic.AppTopics;
@@ -25,10 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Models from checkpoints: the newest valid one in the model directory at start, then each one announced on the
- * model-versions topic. A model trained on another feature spec is refused (the current one keeps serving and
- * the log says why); a checkpoint that fails to load is skipped the same way. Thread-safe: one background thread
- * follows the announcements, stream threads take predictors.
+ * Models from the learner's model directory: the newest valid version there at start, checkpoint or serving
+ * snapshot, then each one announced on the model-versions topic, whichever kind. Only what a scorer loads is
+ * verified: the manifest and the parameters, never a checkpoint's optimizer state
+ * ({@link CheckpointStore#loadServable}). A model trained on another feature spec is refused (the current one keeps
+ * serving and the log says why); a version that fails to load is skipped the same way. Thread-safe: one background
+ * thread follows the announcements, stream threads take predictors.
  */
 public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
 
@@ -36,7 +38,7 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
 
     private final FeatureSpec spec;
     private final CheckpointStore store;
-    private final AtomicReference<LoadedCheckpoint> current = new AtomicReference<>();
+    private final AtomicReference<ServableModel> current = new AtomicReference<>();
     private final KafkaConsumer<String, byte[]> consumer;
     private final AppTopics topics;
     private final Thread follower;
@@ -52,7 +54,7 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
 
     /**
      * As {@link #CheckpointModelFeed(FeatureSpec, Path, AppTopics, KafkaConnection)}, telling {@code metrics} of
-     * every model accepted or refused (from the constructor's thread for the checkpoint found at start, then from
+     * every model accepted or refused (from the constructor's thread for the version found at start, then from
      * the follower).
      */
     public CheckpointModelFeed(FeatureSpec spec, Path modelDir, AppTopics topics, KafkaConnection kafka,
@@ -65,8 +67,8 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the model directory " + modelDir, e);
         }
-        Optional<LoadedCheckpoint> newest = store.loadNewestValid();
-        newest.ifPresentOrElse(this::offer, () -> LOG.warn("no valid checkpoint in {} yet: answering with the "
+        Optional<ServableModel> newest = store.loadNewestServable();
+        newest.ifPresentOrElse(this::offer, () -> LOG.warn("no valid model version in {} yet: answering with the "
                 + "uniform prior until a model is announced", modelDir));
         if (kafka == null) {
             consumer = null;
@@ -117,7 +119,7 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
             return;
         }
         try {
-            offer(store.load(Path.of(announced.getPath())));
+            offer(store.loadServable(Path.of(announced.getPath())));
         } catch (IOException | RuntimeException e) {
             metrics.modelRefused(announced.getVersion(), ScorerMetrics.REFUSED_UNLOADABLE);
             LOG.warn("refusing model {} at {}: {}; still serving {}", announced.getVersion(), announced.getPath(),
@@ -125,29 +127,29 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
         }
     }
 
-    private void offer(LoadedCheckpoint checkpoint) {
-        String hash = checkpoint.manifest().featureSpec().hash();
+    private void offer(ServableModel model) {
+        String hash = model.manifest().featureSpec().hash();
         if (!spec.hash().equals(hash)) {
-            metrics.modelRefused(checkpoint.version(), ScorerMetrics.REFUSED_SPEC);
-            LOG.warn("refusing checkpoint {}: trained on feature spec {}, this scorer builds {}",
-                    checkpoint.version(), hash, spec.hash());
+            metrics.modelRefused(model.version(), ScorerMetrics.REFUSED_SPEC);
+            LOG.warn("refusing model {}: trained on feature spec {}, this scorer builds {}",
+                    model.version(), hash, spec.hash());
             return;
         }
-        current.set(checkpoint);
-        metrics.modelAccepted(checkpoint.version());
-        LOG.info("model {} accepted ({} examples trained)", checkpoint.version(),
-                checkpoint.manifest().examplesTrained());
+        current.set(model);
+        metrics.modelAccepted(model.version());
+        LOG.info("model {} accepted ({} examples trained)", model.version(),
+                model.manifest().examplesTrained());
     }
 
     @Override
     public String latestVersion() {
-        LoadedCheckpoint c = current.get();
+        ServableModel c = current.get();
         return c == null ? null : c.version();
     }
 
     @Override
     public ClickPredictor newPredictor() {
-        LoadedCheckpoint c = current.get();
+        ServableModel c = current.get();
         if (c == null) {
             return null;
         }

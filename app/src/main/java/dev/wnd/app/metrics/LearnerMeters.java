@@ -83,6 +83,12 @@ public final class LearnerMeters implements LearnerMetrics {
         model.set(version);
     }
 
+    /** The model info names the newest published version; checkpoint counters and times count full checkpoints. */
+    @Override
+    public void servingSnapshotPublished(String version, long examplesTrained, long wallMs) {
+        model.set(version);
+    }
+
     @Override
     public void deadLettered(String sourceTopic) {
         deadLetters.increment();

@@ -57,13 +57,23 @@ import org.slf4j.LoggerFactory;
  * none (plus a temporary directory that the next save removes). Old checkpoints beyond {@code keepLast} are renamed
  * to a hidden trash name, then deleted, so a half-deleted checkpoint is never visible.
  *
+ * <p><b>Serving snapshots.</b> {@link #saveServingSnapshot} writes {@code <modelDir>/snap-<generation>-s<step>/}:
+ * the parameters alone (no optimizer state, so it cannot be resumed from), with the same manifest and checksums.
+ * Snapshots are for scorers: written often, renamed into place atomically as checkpoints are, but never forced to
+ * disk, because losing one in a crash is harmless (the newest full checkpoint stays the recovery point, and the
+ * next snapshot replaces it); one torn by a power loss fails its checksums and is skipped like a corrupt checkpoint. Checkpoints and snapshots share one generation sequence, so the newest model version
+ * of either kind has the largest generation. The newest {@code keepSnapshots} snapshots are kept.
+ *
  * <p><b>Verification.</b> {@link #loadNewestValid} tries checkpoints newest first and returns the first whose
  * manifest digest, file sizes, file digests and tensor-file structure all check out; each one skipped is logged at
- * WARN with its directory and the reason.
+ * WARN with its directory and the reason. Snapshots are never resumed from. A scorer verifies only what it loads:
+ * {@link #loadServable} and {@link #loadNewestServable} check the manifest and the parameters file of a checkpoint
+ * or a snapshot, not the optimizer state.
  *
  * <p><b>Threading.</b> One writer (the learner) per directory; any number of readers, in any process, may call
- * {@link #loadNewestValid} concurrently. A reader can lose a race with pruning: building a trainer or predictor
- * from a {@link LoadedCheckpoint} then fails with an {@link IOException}, and the reader should simply load again.
+ * {@link #loadNewestValid}, {@link #loadNewestServable} and {@link #loadServable} concurrently. A reader can lose a
+ * race with pruning: building a trainer or predictor from a {@link LoadedCheckpoint} or a {@link ServableModel} then
+ * fails with an {@link IOException}, and the reader should simply load again.
  * Instances hold no mutable state and are thread-safe.
  */
 public final class CheckpointStore {
@@ -78,11 +88,13 @@ public final class CheckpointStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
     private static final Pattern NAME = Pattern.compile("ckpt-(\\d{10})-s(\\d+)");
+    private static final Pattern SNAPSHOT_NAME = Pattern.compile("snap-(\\d{10})-s(\\d+)");
     private static final String TEMP_PREFIX = ".tmp-";
     private static final String TRASH_PREFIX = ".trash-";
 
     private final Path modelDir;
     private final int keepLast;
+    private final int keepSnapshots;
     private final Clock clock;
     private final ObjectMapper json;
 
@@ -93,15 +105,35 @@ public final class CheckpointStore {
      *     the newest is damaged)
      */
     public CheckpointStore(Path modelDir, int keepLast) throws IOException {
-        this(modelDir, keepLast, Clock.systemUTC());
+        this(modelDir, keepLast, keepLast);
+    }
+
+    /**
+     * A store over {@code modelDir} (created if missing) that keeps the newest {@code keepLast} checkpoints and the
+     * newest {@code keepSnapshots} serving snapshots.
+     *
+     * @param keepLast how many checkpoints {@link #save} leaves, &gt;= 1
+     * @param keepSnapshots how many serving snapshots {@link #saveServingSnapshot} leaves, &gt;= 1 (a scorer still
+     *     building a predictor from a pruned snapshot fails and loads again, so keep a few)
+     */
+    public CheckpointStore(Path modelDir, int keepLast, int keepSnapshots) throws IOException {
+        this(modelDir, keepLast, keepSnapshots, Clock.systemUTC());
     }
 
     CheckpointStore(Path modelDir, int keepLast, Clock clock) throws IOException {
+        this(modelDir, keepLast, keepLast, clock);
+    }
+
+    CheckpointStore(Path modelDir, int keepLast, int keepSnapshots, Clock clock) throws IOException {
         if (keepLast < 1) {
             throw new IllegalArgumentException("keepLast must be >= 1, got " + keepLast);
         }
+        if (keepSnapshots < 1) {
+            throw new IllegalArgumentException("keepSnapshots must be >= 1, got " + keepSnapshots);
+        }
         this.modelDir = Files.createDirectories(Objects.requireNonNull(modelDir, "modelDir"));
         this.keepLast = keepLast;
+        this.keepSnapshots = keepSnapshots;
         this.clock = clock;
         this.json = objectMapper();
     }
@@ -131,23 +163,54 @@ public final class CheckpointStore {
      */
     public CheckpointInfo save(WideDeepTrainer trainer, Map<String, Long> offsets, int epoch, Instant streamTime)
             throws IOException {
+        CheckpointInfo saved = write(trainer, offsets, epoch, streamTime, true);
+        prune(checkpointDirectories(), keepLast);
+        return saved;
+    }
+
+    /**
+     * Saves the trainer's parameters alone as a serving snapshot (see the class comment): for scorers, never resumed
+     * from, not forced to disk. Prunes to the newest {@code keepSnapshots} snapshots. Call on the trainer's thread,
+     * between batches.
+     *
+     * @param offsets the caller's stream position, recorded for provenance (what the parameters learned from); a
+     *     learner never resumes from it
+     * @param epoch the pass over the input that {@code offsets} lie in, 0-based
+     * @param streamTime the stream time reached, or null
+     * @return the snapshot's version ({@code snap-<generation>-s<step>}), directory and manifest
+     */
+    public CheckpointInfo saveServingSnapshot(WideDeepTrainer trainer, Map<String, Long> offsets, int epoch,
+            Instant streamTime) throws IOException {
+        CheckpointInfo saved = write(trainer, offsets, epoch, streamTime, false);
+        prune(snapshotDirectories(), keepSnapshots);
+        return saved;
+    }
+
+    /**
+     * Writes a checkpoint (parameters, optimizer state, everything forced to disk) when {@code resumable}, else a
+     * serving snapshot (parameters only, nothing forced), into a temporary directory renamed into place.
+     */
+    private CheckpointInfo write(WideDeepTrainer trainer, Map<String, Long> offsets, int epoch, Instant streamTime,
+            boolean resumable) throws IOException {
         Objects.requireNonNull(trainer, "trainer");
         Objects.requireNonNull(offsets, "offsets");
         removeLeftovers();
-        long generation = 1 + checkpointDirectories().stream().mapToLong(CheckpointStore::generation).max()
+        long generation = 1 + servableDirectories().stream().mapToLong(CheckpointStore::generation).max()
                 .orElse(0);
-        String version = String.format("ckpt-%010d-s%d", generation, trainer.step());
+        String version = String.format(resumable ? "ckpt-%010d-s%d" : "snap-%010d-s%d", generation, trainer.step());
         Path temp = modelDir.resolve(TEMP_PREFIX + version + "-" + UUID.randomUUID());
         Files.createDirectory(temp);
         try {
             Map<String, CheckpointManifest.FileDigest> files = new LinkedHashMap<>();
             try (TensorFileWriter w = new TensorFileWriter(temp.resolve(PARAMETERS_FILE))) {
                 trainer.writeParameters(w);
-                files.put(PARAMETERS_FILE, w.finish());
+                files.put(PARAMETERS_FILE, w.finish(resumable));
             }
-            try (TensorFileWriter w = new TensorFileWriter(temp.resolve(OPTIMIZER_FILE))) {
-                trainer.writeOptimizerState(w);
-                files.put(OPTIMIZER_FILE, w.finish());
+            if (resumable) {
+                try (TensorFileWriter w = new TensorFileWriter(temp.resolve(OPTIMIZER_FILE))) {
+                    trainer.writeOptimizerState(w);
+                    files.put(OPTIMIZER_FILE, w.finish(true));
+                }
             }
             FeatureSpec spec = trainer.spec();
             ModelConfig config = trainer.config();
@@ -156,15 +219,22 @@ public final class CheckpointStore {
                     new CheckpointManifest.SpecRef(spec.version(), spec.hash()), offsets, epoch, streamTime,
                     clock.instant(), provenance(), files);
             byte[] manifestBytes = json.writeValueAsBytes(manifest);
-            writeAndForce(temp.resolve(MANIFEST_FILE), manifestBytes);
-            writeAndForce(temp.resolve(MANIFEST_DIGEST_FILE),
-                    (sha256(manifestBytes) + "\n").getBytes(StandardCharsets.US_ASCII));
-            force(temp);
+            write(temp.resolve(MANIFEST_FILE), manifestBytes, resumable);
+            write(temp.resolve(MANIFEST_DIGEST_FILE), (sha256(manifestBytes) + "\n").getBytes(StandardCharsets.US_ASCII),
+                    resumable);
+            if (resumable) {
+                force(temp);
+            }
             Path target = modelDir.resolve(version);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            force(modelDir);
-            LOG.info("Saved checkpoint {} (step {}, {} examples)", target, trainer.step(), trainer.examplesTrained());
-            prune();
+            if (resumable) {
+                force(modelDir);
+                LOG.info("Saved checkpoint {} (step {}, {} examples)", target, trainer.step(),
+                        trainer.examplesTrained());
+            } else {
+                LOG.debug("Saved serving snapshot {} (step {}, {} examples)", target, trainer.step(),
+                        trainer.examplesTrained());
+            }
             return new CheckpointInfo(version, target, manifest);
         } catch (IOException | RuntimeException | Error e) {
             deleteRecursively(temp);
@@ -200,6 +270,18 @@ public final class CheckpointStore {
      * @throws CorruptCheckpointException if it fails verification
      */
     public LoadedCheckpoint load(Path directory) throws IOException {
+        CheckpointManifest manifest = verifiedManifest(directory);
+        for (String file : List.of(PARAMETERS_FILE, OPTIMIZER_FILE)) {
+            verifyFile(directory, manifest, file);
+        }
+        TensorFileReader parameters = new TensorFileReader(directory.resolve(PARAMETERS_FILE));
+        TensorFileReader optimizer = new TensorFileReader(directory.resolve(OPTIMIZER_FILE));
+        return new LoadedCheckpoint(new CheckpointInfo(directory.getFileName().toString(), directory, manifest),
+                parameters, optimizer);
+    }
+
+    /** The manifest of {@code directory}, after checking its digest, its format and that it names the directory. */
+    private CheckpointManifest verifiedManifest(Path directory) throws IOException {
         Path manifestFile = directory.resolve(MANIFEST_FILE);
         Path digestFile = directory.resolve(MANIFEST_DIGEST_FILE);
         byte[] manifestBytes = readRequired(manifestFile);
@@ -222,37 +304,91 @@ public final class CheckpointStore {
             throw new CorruptCheckpointException("manifest is for " + manifest.version() + ", directory is "
                     + dirName);
         }
-        for (String file : List.of(PARAMETERS_FILE, OPTIMIZER_FILE)) {
-            CheckpointManifest.FileDigest expected = manifest.files().get(file);
-            if (expected == null) {
-                throw new CorruptCheckpointException(MANIFEST_FILE + " lists no " + file);
-            }
-            Path path = directory.resolve(file);
-            if (!Files.isRegularFile(path)) {
-                throw new CorruptCheckpointException("missing " + file);
-            }
-            long size = Files.size(path);
-            if (size != expected.bytes()) {
-                throw new CorruptCheckpointException(file + " has " + size + " bytes, the manifest says "
-                        + expected.bytes());
-            }
-            String actual = sha256(path);
-            if (!actual.equals(expected.sha256())) {
-                throw new CorruptCheckpointException(file + ": SHA-256 " + actual + " does not match the manifest's "
-                        + expected.sha256());
-            }
-        }
-        TensorFileReader parameters = new TensorFileReader(directory.resolve(PARAMETERS_FILE));
-        TensorFileReader optimizer = new TensorFileReader(directory.resolve(OPTIMIZER_FILE));
-        return new LoadedCheckpoint(new CheckpointInfo(dirName, directory, manifest), parameters, optimizer);
+        return manifest;
     }
 
-    /** Checkpoint directories (valid or not), newest first. */
+    /** Checks that {@code file} in {@code directory} has the size and SHA-256 {@code manifest} lists for it. */
+    private static void verifyFile(Path directory, CheckpointManifest manifest, String file) throws IOException {
+        CheckpointManifest.FileDigest expected = manifest.files().get(file);
+        if (expected == null) {
+            throw new CorruptCheckpointException(MANIFEST_FILE + " lists no " + file);
+        }
+        Path path = directory.resolve(file);
+        if (!Files.isRegularFile(path)) {
+            throw new CorruptCheckpointException("missing " + file);
+        }
+        long size = Files.size(path);
+        if (size != expected.bytes()) {
+            throw new CorruptCheckpointException(file + " has " + size + " bytes, the manifest says "
+                    + expected.bytes());
+        }
+        String actual = sha256(path);
+        if (!actual.equals(expected.sha256())) {
+            throw new CorruptCheckpointException(file + ": SHA-256 " + actual + " does not match the manifest's "
+                    + expected.sha256());
+        }
+    }
+
+    /**
+     * The newest model version a scorer can serve, checkpoint or serving snapshot, that passes
+     * {@link #loadServable}'s verification, or empty if there is none. Each one skipped is logged at WARN with its
+     * directory and the reason.
+     */
+    public Optional<ServableModel> loadNewestServable() {
+        List<Path> candidates;
+        try {
+            candidates = servableDirectories();
+        } catch (IOException e) {
+            LOG.warn("Cannot list model versions in {}: {}", modelDir, e.toString());
+            return Optional.empty();
+        }
+        for (Path dir : candidates) {
+            try {
+                return Optional.of(loadServable(dir));
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Skipping model version {}: {}", dir, reason(e));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Verifies and opens what a scorer loads of one checkpoint or serving snapshot directory: the manifest (its
+     * digest, format and version) and the parameters file (size and SHA-256). A checkpoint's optimizer state is
+     * neither read nor checked.
+     *
+     * @throws CorruptCheckpointException if it fails verification
+     */
+    public ServableModel loadServable(Path directory) throws IOException {
+        CheckpointManifest manifest = verifiedManifest(directory);
+        verifyFile(directory, manifest, PARAMETERS_FILE);
+        return new ServableModel(new CheckpointInfo(directory.getFileName().toString(), directory, manifest),
+                new TensorFileReader(directory.resolve(PARAMETERS_FILE)));
+    }
+
+    /** Checkpoint directories (valid or not), newest first; serving snapshots are not among them. */
     public List<Path> checkpointDirectories() throws IOException {
+        return directoriesMatching(NAME);
+    }
+
+    /** Serving snapshot directories (valid or not), newest first. */
+    public List<Path> snapshotDirectories() throws IOException {
+        return directoriesMatching(SNAPSHOT_NAME);
+    }
+
+    /** Checkpoint and serving snapshot directories (valid or not), newest (largest generation) first. */
+    public List<Path> servableDirectories() throws IOException {
+        List<Path> dirs = new ArrayList<>(checkpointDirectories());
+        dirs.addAll(snapshotDirectories());
+        dirs.sort(Comparator.comparingLong(CheckpointStore::generation).reversed());
+        return dirs;
+    }
+
+    private List<Path> directoriesMatching(Pattern name) throws IOException {
         List<Path> dirs = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(modelDir)) {
             for (Path p : stream) {
-                if (NAME.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p)) {
+                if (name.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p)) {
                     dirs.add(p);
                 }
             }
@@ -262,20 +398,24 @@ public final class CheckpointStore {
     }
 
     private static long generation(Path dir) {
-        Matcher m = NAME.matcher(dir.getFileName().toString());
+        String name = dir.getFileName().toString();
+        Matcher m = NAME.matcher(name);
+        if (!m.matches()) {
+            m = SNAPSHOT_NAME.matcher(name);
+        }
         if (!m.matches()) {
             throw new IllegalArgumentException(dir.toString());
         }
         return Long.parseLong(m.group(1));
     }
 
-    private void prune() throws IOException {
-        List<Path> dirs = checkpointDirectories();
-        for (Path old : dirs.subList(Math.min(keepLast, dirs.size()), dirs.size())) {
+    /** Removes all but the first {@code keep} of {@code newestFirst}. */
+    private void prune(List<Path> newestFirst, int keep) throws IOException {
+        for (Path old : newestFirst.subList(Math.min(keep, newestFirst.size()), newestFirst.size())) {
             Path trash = modelDir.resolve(TRASH_PREFIX + old.getFileName() + "-" + UUID.randomUUID());
             Files.move(old, trash, StandardCopyOption.ATOMIC_MOVE);
             deleteRecursively(trash);
-            LOG.info("Removed old checkpoint {}", old);
+            LOG.debug("Removed old model version {}", old);
         }
     }
 
@@ -311,13 +451,15 @@ public final class CheckpointStore {
         }
     }
 
-    private static void writeAndForce(Path file, byte[] bytes) throws IOException {
+    private static void write(Path file, byte[] bytes, boolean force) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) {
                 ch.write(b);
             }
-            ch.force(true);
+            if (force) {
+                ch.force(true);
+            }
         }
     }
 

@@ -104,10 +104,20 @@ final class TensorFileWriter implements TensorSink, AutoCloseable {
 
     /** Writes the end marker and forces the file to disk; returns its size and SHA-256. */
     CheckpointManifest.FileDigest finish() throws IOException {
+        return finish(true);
+    }
+
+    /**
+     * Writes the end marker, forces the file to disk when {@code durable} (a file whose loss after a crash is
+     * harmless, such as a serving snapshot's, may skip it), and returns its size and SHA-256.
+     */
+    CheckpointManifest.FileDigest finish(boolean durable) throws IOException {
         ByteBuffer end = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0);
         end.flip();
         write(end);
-        channel.force(true);
+        if (durable) {
+            channel.force(true);
+        }
         finished = true;
         return new CheckpointManifest.FileDigest(bytes, HexFormat.of().formatHex(digest.digest()));
     }

@@ -269,6 +269,111 @@ class CheckpointStoreTest {
         }
     }
 
+    @Test
+    void shouldRoundTripAServingSnapshotOfTheParametersAlone() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 2, 2);
+        float[] expected;
+        CheckpointInfo saved;
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            for (int i = 0; i < 3; i++) {
+                trainer.trainBatch(batches.get(i));
+            }
+            saved = store.saveServingSnapshot(trainer, Map.of("examples-0", 96L), 0,
+                    Instant.parse("2026-01-02T03:04:05Z"));
+            expected = trainer.predict(batches.get(7));
+        }
+        assertThat(saved.version()).isEqualTo("snap-0000000001-s3");
+        try (Stream<Path> files = Files.list(saved.directory())) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("parameters.bin", "manifest.json", "manifest.sha256");
+        }
+        assertThat(saved.manifest().files()).containsOnlyKeys("parameters.bin");
+        assertThat(saved.manifest().offsets()).containsEntry("examples-0", 96L);
+
+        ServableModel loaded = store.loadServable(saved.directory());
+        assertThat(store.loadNewestServable().orElseThrow().version()).isEqualTo(saved.version());
+        try (WideDeepPredictor predictor = loaded.newPredictor(spec)) {
+            assertThat(predictor.predict(batches.get(7))).containsExactly(expected);
+            assertThat(predictor.modelVersion()).isEqualTo("snap-0000000001-s3");
+        }
+    }
+
+    @Test
+    void shouldRefuseACorruptServingSnapshotAndServeTheNewestValidVersionInstead() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 2, 2);
+        CheckpointInfo snapshot;
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            trainer.trainBatch(batches.get(0));
+            store.save(trainer, Map.of("examples-0", 32L), null);
+            trainer.trainBatch(batches.get(1));
+            snapshot = store.saveServingSnapshot(trainer, Map.of("examples-0", 64L), 0, null);
+        }
+        damage(snapshot.directory(), Damage.FLIPPED_PARAMETER_BYTE);
+
+        assertThatThrownBy(() -> store.loadServable(snapshot.directory()))
+                .isInstanceOf(CorruptCheckpointException.class).hasMessageContaining("parameters.bin: SHA-256");
+        assertThat(store.loadNewestServable().orElseThrow().version()).isEqualTo("ckpt-0000000001-s1");
+        assertThat(log.list).anySatisfy(e -> {
+            assertThat(e.getLevel()).isEqualTo(Level.WARN);
+            assertThat(e.getFormattedMessage()).contains("snap-0000000002-s2").contains("parameters.bin: SHA-256");
+        });
+    }
+
+    @Test
+    void shouldResumeOnlyFromFullCheckpointsWhileNewerServingSnapshotsExist() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 2, 3);
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            trainer.trainBatch(batches.get(0));
+            store.save(trainer, Map.of("examples-0", 32L), null);
+            for (int i = 1; i < 3; i++) {
+                trainer.trainBatch(batches.get(i));
+                store.saveServingSnapshot(trainer, Map.of("examples-0", 32L * (i + 1)), 0, null);
+            }
+        }
+        // one generation sequence: the snapshots are newer than the checkpoint, and a scorer serves the newest
+        assertThat(store.servableDirectories()).extracting(p -> p.getFileName().toString())
+                .containsExactly("snap-0000000003-s3", "snap-0000000002-s2", "ckpt-0000000001-s1");
+        assertThat(store.loadNewestServable().orElseThrow().version()).isEqualTo("snap-0000000003-s3");
+
+        LoadedCheckpoint resumed = store.loadNewestValid().orElseThrow();
+        assertThat(resumed.version()).isEqualTo("ckpt-0000000001-s1");
+        assertThat(resumed.offsets()).containsEntry("examples-0", 32L);
+        assertThatThrownBy(() -> store.load(modelDir.resolve("snap-0000000003-s3")))
+                .isInstanceOf(CorruptCheckpointException.class).hasMessageContaining("lists no optimizer.bin");
+    }
+
+    @Test
+    void shouldVerifyOnlyTheParametersWhenAScorerLoadsACheckpoint() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 2);
+        CheckpointInfo saved;
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            trainer.trainBatch(batches.get(0));
+            saved = store.save(trainer, Map.of(), null);
+        }
+        damage(saved.directory(), Damage.TRUNCATED_OPTIMIZER_STATE);
+
+        assertThat(store.loadServable(saved.directory()).version()).isEqualTo("ckpt-0000000001-s1");
+        assertThatThrownBy(() -> store.load(saved.directory())).isInstanceOf(CorruptCheckpointException.class)
+                .hasMessageContaining("optimizer.bin has");
+    }
+
+    @Test
+    void shouldKeepOnlyTheNewestServingSnapshotsBesideTheCheckpoints() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 1, 2);
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            trainer.trainBatch(batches.get(0));
+            store.save(trainer, Map.of(), null);
+            for (int i = 1; i < 5; i++) {
+                trainer.trainBatch(batches.get(i));
+                store.saveServingSnapshot(trainer, Map.of(), 0, null);
+            }
+        }
+        try (Stream<Path> entries = Files.list(modelDir)) {
+            assertThat(entries.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("ckpt-0000000001-s1", "snap-0000000005-s5", "snap-0000000004-s4");
+        }
+    }
+
     private static void damage(Path dir, Damage damage) throws IOException {
         switch (damage) {
             case FLIPPED_PARAMETER_BYTE -> {

@@ -1,0 +1,119 @@
+package dev.wnd.scorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wnd.features.spec.CategoricalFeature;
+import dev.wnd.features.spec.FeatureGroup;
+import dev.wnd.features.spec.FeatureSpec;
+import dev.wnd.features.spec.NumericFeature;
+import dev.wnd.features.spec.NumericTransform;
+import dev.wnd.model.ClickPredictor;
+import dev.wnd.model.ModelConfig;
+import dev.wnd.model.WideDeepTrainer;
+import dev.wnd.model.checkpoint.CheckpointInfo;
+import dev.wnd.model.checkpoint.CheckpointStore;
+import dev.wnd.schemas.avro.ModelVersion;
+import dev.wnd.schemas.registry.InMemorySchemaRegistryClient;
+import dev.wnd.schemas.topic.AppTopics;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scorer's model feed over a model directory with checkpoints and serving snapshots (no broker: announcements
+ * are handed to it as the follower would).
+ */
+class CheckpointModelFeedTest {
+
+    @TempDir
+    Path modelDir;
+
+    private final FeatureSpec spec = new FeatureSpec("feed-test-v1",
+            List.of(new CategoricalFeature("a", FeatureGroup.REQUEST, 10, 4, 1)),
+            List.of(new NumericFeature("x", FeatureGroup.ITEM, NumericTransform.RAW, 0)));
+    private final ModelConfig config = ModelConfig.builder().deepHiddenUnits(List.of(4)).seed(5).build();
+    private final AppTopics topics = new AppTopics(new InMemorySchemaRegistryClient());
+
+    @Test
+    void shouldSwapToAnAnnouncedServingSnapshot() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 2, 2);
+        CheckpointInfo snapshot;
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            store.save(trainer, Map.of(), null);
+            try (CheckpointModelFeed feed = new CheckpointModelFeed(spec, modelDir, topics, null)) {
+                assertThat(feed.latestVersion()).isEqualTo("ckpt-0000000001-s0");
+                snapshot = store.saveServingSnapshot(trainer, Map.of("examples-0", 10L), 0, null);
+
+                feed.onAnnouncement(announcement(snapshot));
+
+                assertThat(feed.latestVersion()).isEqualTo("snap-0000000002-s0");
+                try (ClickPredictor predictor = feed.newPredictor()) {
+                    assertThat(predictor.modelVersion()).isEqualTo("snap-0000000002-s0");
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldStartWithTheNewestVersionOfEitherKind() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 2, 2);
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            store.save(trainer, Map.of(), null);
+            store.saveServingSnapshot(trainer, Map.of(), 0, null);
+        }
+        try (CheckpointModelFeed feed = new CheckpointModelFeed(spec, modelDir, topics, null)) {
+            assertThat(feed.latestVersion()).isEqualTo("snap-0000000002-s0");
+        }
+    }
+
+    @Test
+    void shouldRefuseACorruptSnapshotAndKeepServingTheCurrentModel() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 2, 2);
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            store.save(trainer, Map.of(), null);
+            try (CheckpointModelFeed feed = new CheckpointModelFeed(spec, modelDir, topics, null)) {
+                CheckpointInfo snapshot = store.saveServingSnapshot(trainer, Map.of(), 0, null);
+                flipAByte(snapshot.directory().resolve("parameters.bin"));
+
+                feed.onAnnouncement(announcement(snapshot));
+
+                assertThat(feed.latestVersion()).isEqualTo("ckpt-0000000001-s0");
+            }
+        }
+    }
+
+    @Test
+    void shouldAcceptACheckpointWithoutReadingItsOptimizerState() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 2, 2);
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config);
+                CheckpointModelFeed feed = new CheckpointModelFeed(spec, modelDir, topics, null)) {
+            CheckpointInfo checkpoint = store.save(trainer, Map.of(), null);
+            Files.delete(checkpoint.directory().resolve("optimizer.bin"));
+
+            feed.onAnnouncement(announcement(checkpoint));
+
+            assertThat(feed.latestVersion()).isEqualTo("ckpt-0000000001-s0");
+        }
+    }
+
+    private ModelVersion announcement(CheckpointInfo saved) {
+        return ModelVersion.newBuilder().setVersion(saved.version()).setPath(saved.directory().toString())
+                .setSpecHash(spec.hash()).setExamplesTrained(saved.manifest().examplesTrained()).setStreamTime(0)
+                .setCreatedMs(System.currentTimeMillis()).build();
+    }
+
+    private static void flipAByte(Path file) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            long at = f.length() / 2;
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x40);
+        }
+    }
+}
