@@ -30,7 +30,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Work directory, deleted and recreated at start (default: ${DEFAULT-VALUE}).")
     Path workDir;
 
-    @Option(names = "--global-batch-size", defaultValue = "256",
+    @Option(names = "--global-batch-size", defaultValue = "32",
             description = "Examples per optimizer step (default: ${DEFAULT-VALUE}, as train: one pass over small "
                     + "data learns far more with small steps, see train --help).")
     int batchSize;

