@@ -16,8 +16,6 @@ import dev.wnd.schemas.registry.HttpSchemaRegistryClient;
 import dev.wnd.schemas.topic.AppTopics;
 import dev.wnd.schemas.topic.Topic;
 import dev.wnd.schemas.topic.TopicPlan;
-import dev.wnd.schemas.kafka.KafkaConnection;
-import dev.wnd.schemas.registry.RegistryConnection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,10 +42,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +59,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The first half of the events is produced and consumed, the application is closed, then the second half is
  * produced and a new instance (same application id) finishes the stream. Displays of the first half whose labels
  * come in the second half must survive the restart in the pending store, and the user and CTR state built before it
- * must be the state the second half's displays see.
+ * must be the state the second half's displays see. The same holds when the first instance is killed with SIGKILL
+ * while it runs ({@link FeaturesInstance}, a JVM of its own).
  */
 class FeaturesRestartIT {
 
@@ -135,14 +134,54 @@ class FeaturesRestartIT {
                 .containsExactlyElementsOf(expected.stream().map(ExampleComparison::key).toList());
     }
 
+    /**
+     * SIGKILL while the stream runs: the killed instance closes nothing, commits nothing more and leaves its state
+     * directory dirty and, most likely, a transaction open. The next instance (same application id, same state
+     * directory) must fence it, abort what it left open, rebuild its state from the changelogs and end with exactly
+     * the reference's Examples, each once.
+     */
+    @Test
+    void shouldEmitEveryReferenceExampleExactlyOnceAfterAnInstanceIsKilled() throws Exception {
+        List<SpecificRecord> stream = SyntheticStream.withoutCrossTopicTies(
+                SyntheticStream.generate(3, SyntheticStream.Shape.small()));
+        List<Example> expected = new BatchReference(spec, SPLIT_SEED).run(stream);
+        int firstEvent = firstEventIndex(stream);
+        int cut = firstEvent + (stream.size() - firstEvent) / 2;
+        Path stateDir = work.resolve("state");
+
+        produce(stream.subList(0, cut));
+        Path log = work.resolve("killed-instance.log");
+        Process instance = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), FeaturesInstance.class.getName(),
+                runtime.bootstrapServers(), runtime.registryUrl(), stateDir.toString(), APPLICATION_ID,
+                Long.toString(SPLIT_SEED)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                assertThat(instance.isAlive()).as("the instance to be killed died by itself; its log: %s",
+                        log).isTrue();
+                return !readExamples().isEmpty();
+            });
+        } finally {
+            instance.destroyForcibly(); // SIGKILL on Linux
+            instance.waitFor();
+        }
+        int beforeKill = readExamples().size();
+
+        produce(stream.subList(cut, stream.size()));
+        runUntilConsumed(stateDir);
+        List<Example> actual = readExamples();
+
+        assertThat(beforeKill).as("Examples committed before the kill").isPositive().isLessThan(expected.size());
+        assertThat(new ExampleComparison(spec).differencesByKey(expected, actual))
+                .as("Examples that are missing, duplicated or differ from the reference").isEmpty();
+        assertThat(actual).extracting(ExampleComparison::key)
+                .containsExactlyElementsOf(expected.stream().map(ExampleComparison::key).toList());
+    }
+
     /** Starts an instance on {@code stateDir}, waits until it has committed every input record, closes it. */
     private void runUntilConsumed(Path stateDir) {
-        Properties props = new StreamsSettings(APPLICATION_ID, KafkaConnection.plaintext(runtime.bootstrapServers()),
-                RegistryConnection.plain(runtime.registryUrl()),
-                stateDir, "features", true, 100).toProperties();
-        // Never give up waiting for an input that is known to have data: a task that went ahead would merge the
-        // inputs out of timestamp order, a (documented) source of difference this test does not measure.
-        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 60_000L);
+        Properties props = FeaturesInstance.properties(APPLICATION_ID, runtime.bootstrapServers(),
+                runtime.registryUrl(), stateDir);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         KafkaStreams streams = new KafkaStreams(
                 FeaturesTopology.build(topics, new FeatureAssembler(spec), SPLIT_SEED), props);

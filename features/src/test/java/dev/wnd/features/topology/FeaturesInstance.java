@@ -1,0 +1,55 @@
+package dev.wnd.features.topology;
+
+import dev.wnd.features.fn.FeatureAssembler;
+import dev.wnd.features.spec.FeatureSpec;
+import dev.wnd.schemas.kafka.KafkaConnection;
+import dev.wnd.schemas.registry.HttpSchemaRegistryClient;
+import dev.wnd.schemas.registry.RegistryConnection;
+import dev.wnd.schemas.topic.AppTopics;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * One features instance as {@link FeaturesRestartIT} runs it, in a JVM of its own so that the test can kill it with
+ * SIGKILL: no close, no commit, an open transaction left behind. Runs until killed.
+ *
+ * <p>Arguments: bootstrap servers, registry URL, state directory, application id, split seed.
+ */
+final class FeaturesInstance {
+
+    private FeaturesInstance() {
+    }
+
+    /**
+     * The instance's Streams properties, shared with the in-process instances of the test so that both run alike.
+     * The session timeout is the broker's minimum, so that the group drops a killed member in seconds, not 45.
+     */
+    static Properties properties(String applicationId, String bootstrap, String registryUrl, Path stateDir) {
+        Properties props = new StreamsSettings(applicationId, KafkaConnection.plaintext(bootstrap),
+                RegistryConnection.plain(registryUrl), stateDir, "features", true, 100).toProperties();
+        // Never give up waiting for an input that is known to have data: a task that went ahead would merge the
+        // inputs out of timestamp order, a (documented) source of difference the restart tests do not measure.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 60_000L);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_000);
+        return props;
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        String bootstrap = args[0];
+        String registryUrl = args[1];
+        Path stateDir = Path.of(args[2]);
+        String applicationId = args[3];
+        long splitSeed = Long.parseLong(args[4]);
+        AppTopics topics = new AppTopics(new HttpSchemaRegistryClient(registryUrl));
+        KafkaStreams streams = new KafkaStreams(
+                FeaturesTopology.build(topics, new FeatureAssembler(FeatureSpec.seed()), splitSeed),
+                properties(applicationId, bootstrap, registryUrl, stateDir));
+        streams.start();
+        new CountDownLatch(1).await();
+    }
+}
