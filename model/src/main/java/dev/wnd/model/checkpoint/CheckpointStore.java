@@ -82,8 +82,10 @@ import org.slf4j.LoggerFactory;
  * or a snapshot, not the optimizer state.
  *
  * <p><b>Threading.</b> One writer (the learner) per directory; any number of readers, in any process, may call
- * {@link #loadNewestValid}, {@link #loadNewestServable} and {@link #loadServable} concurrently. A reader can lose a
- * race with pruning: building a trainer or predictor from a {@link LoadedCheckpoint} or a {@link ServableModel} then
+ * {@link #loadNewestValid}, {@link #loadNewestServable}, {@link #loadServable}, {@link #loadServableDelta} and
+ * {@link #deltaOn} concurrently. A reader can lose a
+ * race with pruning: building a trainer or predictor from a {@link LoadedCheckpoint}, a {@link ServableModel} or a
+ * {@link ServableDelta} then
  * fails with an {@link IOException}, and the reader should simply load again.
  * Instances hold no mutable state and are thread-safe.
  */
