@@ -3,6 +3,7 @@ package dev.wnd.model;
 import ai.djl.ndarray.NDManager;
 import dev.wnd.features.spec.FeatureSpec;
 import java.io.IOException;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -60,11 +61,23 @@ public final class WideDeepPredictor implements ClickPredictor {
      * @throws IllegalArgumentException if the delta does not fit the spec and config
      */
     public WideDeepPredictor withDelta(TensorSource delta, String version) throws IOException {
+        return withDeltas(List.of(delta), version);
+    }
+
+    /**
+     * As {@link #withDelta}, applying a chain of deltas in order (each relative to the parameters the previous one
+     * made, the first relative to this predictor's) to one copy: the tables are copied once however long the chain.
+     *
+     * @throws IllegalArgumentException if a delta does not fit the spec and config
+     */
+    public WideDeepPredictor withDeltas(List<? extends TensorSource> deltas, String version) throws IOException {
         Objects.requireNonNull(version, "version");
         ensureOpen();
         WideDeepModel copy = model.copy();
         try {
-            copy.applyDelta(delta);
+            for (TensorSource delta : deltas) {
+                copy.applyDelta(delta);
+            }
             return new WideDeepPredictor(copy, version);
         } catch (IOException | RuntimeException | Error e) {
             copy.close();

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -115,16 +116,17 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             while (!closing) {
+                List<ModelVersion> batch = new ArrayList<>();
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    ModelVersion announced;
                     try {
-                        announced = topics.modelVersions.valueSerde().deserializer()
-                                .deserialize(record.topic(), record.value());
+                        batch.add(topics.modelVersions.valueSerde().deserializer()
+                                .deserialize(record.topic(), record.value()));
                     } catch (RuntimeException e) {
                         LOG.warn("ignoring an undecodable model announcement at {}-{}@{}: {}", record.topic(),
                                 record.partition(), record.offset(), e.getMessage());
-                        continue;
                     }
+                }
+                for (ModelVersion announced : newestOfEachRun(batch)) {
                     onAnnouncement(announced);
                 }
             }
@@ -133,6 +135,31 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
         } finally {
             consumer.close();
         }
+    }
+
+    /**
+     * The announcements worth loading out of one poll: a delta with this scorer's spec is dropped when a later one
+     * in the same poll also has it, since the later version is reached through the chain on disk (or a full load)
+     * anyway, and building each would only queue the follower behind versions already superseded. Refusals (other
+     * specs) and full versions are kept, in order.
+     */
+    List<ModelVersion> newestOfEachRun(List<ModelVersion> batch) {
+        List<ModelVersion> kept = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            ModelVersion v = batch.get(i);
+            boolean superseded = false;
+            if (spec.hash().equals(v.getSpecHash()) && CheckpointStore.isDelta(Path.of(v.getPath()))) {
+                for (int j = i + 1; j < batch.size() && !superseded; j++) {
+                    superseded = spec.hash().equals(batch.get(j).getSpecHash());
+                }
+            }
+            if (superseded) {
+                LOG.debug("skipping delta {}: a newer version was announced in the same poll", v.getVersion());
+            } else {
+                kept.add(v);
+            }
+        }
+        return kept;
     }
 
     /**
@@ -209,30 +236,39 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
     }
 
     /**
-     * Applies the deltas on disk that chain from {@code from}, one after the other, until {@code target} (or, with
-     * a null target, as far as the chain goes) or the first one that fails to verify or apply; returns the last
-     * version reached ({@code from} itself if none applied). Intermediate copies are closed; {@code from} is not.
+     * Applies the deltas on disk that chain from {@code from}, in order, until {@code target} (or, with a null
+     * target, as far as the chain goes) or the first one that fails to verify, to one copy of {@code from}'s
+     * tables; returns the version reached ({@code from} itself if none applied, or if applying failed). {@code from}
+     * is not changed.
      */
     private Built followChain(Built from, String target) {
-        Built at = from;
-        while (target == null || !at.version().equals(target)) {
-            Optional<Path> next = store.deltaOn(at.version());
+        List<ServableDelta> chain = new ArrayList<>();
+        String at = from.version();
+        while (target == null || !at.equals(target)) {
+            Optional<Path> next = store.deltaOn(at);
             if (next.isEmpty()) {
                 break;
             }
             try {
                 ServableDelta delta = store.loadServableDelta(next.get());
-                Built applied = new Built(delta.applyTo(at.predictor(), spec), delta.info().manifest().generation());
-                if (at != from) {
-                    at.predictor().close();
-                }
-                at = applied;
+                chain.add(delta);
+                at = delta.version();
             } catch (IOException | RuntimeException e) {
-                LOG.warn("skipping delta {} on {}: {}", next.get(), at.version(), e.getMessage());
+                LOG.warn("skipping delta {} on {}: {}", next.get(), at, e.getMessage());
                 break;
             }
         }
-        return at;
+        if (chain.isEmpty()) {
+            return from;
+        }
+        try {
+            return new Built(ServableDelta.applyChain(from.predictor(), chain, spec),
+                    chain.get(chain.size() - 1).info().manifest().generation());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot apply deltas {} on {}: {}", chain.stream().map(ServableDelta::version).toList(),
+                    from.version(), e.getMessage());
+            return from;
+        }
     }
 
     /**

@@ -210,6 +210,25 @@ class CheckpointModelFeedTest {
         }
     }
 
+    @Test
+    void shouldSkipDeltasSupersededByALaterAnnouncementInTheSamePoll() throws IOException {
+        try (CheckpointModelFeed feed = new CheckpointModelFeed(spec, modelDir, topics, null)) {
+            ModelVersion first = announced("delta-0000000002-s2", spec.hash());
+            ModelVersion foreign = announced("snap-0000000003-s3", "another-spec");
+            ModelVersion second = announced("delta-0000000004-s4", spec.hash());
+            ModelVersion full = announced("snap-0000000005-s5", spec.hash());
+            ModelVersion third = announced("delta-0000000006-s6", spec.hash());
+
+            assertThat(feed.newestOfEachRun(List.of(first, foreign, second, full, third)))
+                    .containsExactly(foreign, full, third);
+        }
+    }
+
+    private ModelVersion announced(String version, String specHash) {
+        return ModelVersion.newBuilder().setVersion(version).setPath(modelDir.resolve(version).toString())
+                .setSpecHash(specHash).setExamplesTrained(0).setStreamTime(0).setCreatedMs(0).build();
+    }
+
     /** A batch of 16 rows over the test spec (one slot of "a", one numeric), with labels; the same per seed. */
     private static Batch batch(int seed) {
         SplittableRandom rng = new SplittableRandom(seed);

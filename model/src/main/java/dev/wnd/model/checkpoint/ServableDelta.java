@@ -3,6 +3,8 @@ package dev.wnd.model.checkpoint;
 import dev.wnd.features.spec.FeatureSpec;
 import dev.wnd.model.WideDeepPredictor;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A delta serving snapshot whose manifest and {@code delta.bin} passed verification
@@ -43,17 +45,38 @@ public final class ServableDelta {
      *     {@code spec} is not the one the model was trained with, or if the delta does not fit the model
      */
     public WideDeepPredictor applyTo(WideDeepPredictor base, FeatureSpec spec) throws IOException {
-        if (!baseVersion().equals(base.modelVersion())) {
-            throw new IllegalArgumentException("delta " + version() + " applies on " + baseVersion() + ", not on "
-                    + base.modelVersion());
+        return applyChain(base, List.of(this), spec);
+    }
+
+    /**
+     * A new predictor for the last delta of {@code chain}: a copy of {@code base} with every delta of the chain
+     * applied in order, the tables copied once ({@link WideDeepPredictor#withDeltas}); {@code base} is not changed.
+     *
+     * @param chain deltas each on the previous one, the first on {@code base}'s version; not empty
+     * @throws IllegalArgumentException if the chain is empty or broken, or as {@link #applyTo}
+     */
+    public static WideDeepPredictor applyChain(WideDeepPredictor base, List<ServableDelta> chain, FeatureSpec spec)
+            throws IOException {
+        if (chain.isEmpty()) {
+            throw new IllegalArgumentException("empty delta chain");
         }
-        CheckpointManifest.SpecRef saved = info.manifest().featureSpec();
-        if (!spec.hash().equals(saved.hash()) || !spec.hash().equals(base.specHash())) {
-            throw new IllegalArgumentException("delta " + version() + " was trained with feature spec "
-                    + saved.version() + " (hash " + saved.hash() + "), not " + spec.version() + " (hash "
-                    + spec.hash() + ")");
+        String at = base.modelVersion();
+        List<TensorFileReader> files = new ArrayList<>();
+        for (ServableDelta d : chain) {
+            if (!d.baseVersion().equals(at)) {
+                throw new IllegalArgumentException("delta " + d.version() + " applies on " + d.baseVersion()
+                        + ", not on " + at);
+            }
+            CheckpointManifest.SpecRef saved = d.info.manifest().featureSpec();
+            if (!spec.hash().equals(saved.hash()) || !spec.hash().equals(base.specHash())) {
+                throw new IllegalArgumentException("delta " + d.version() + " was trained with feature spec "
+                        + saved.version() + " (hash " + saved.hash() + "), not " + spec.version() + " (hash "
+                        + spec.hash() + ")");
+            }
+            files.add(d.delta);
+            at = d.version();
         }
-        return base.withDelta(delta, version());
+        return base.withDeltas(files, at);
     }
 
     @Override
