@@ -70,8 +70,8 @@ import picocli.CommandLine.Option;
                 + "legs.")
 final class BenchFreshnessCommand implements Callable<Integer> {
 
-    /** A model version, checkpoint or serving snapshot: both kinds share one generation sequence. */
-    private static final Pattern GENERATION = Pattern.compile("(?:ckpt|snap)-(\\d+)-s\\d+");
+    /** A model version, checkpoint, serving snapshot or delta: all kinds share one generation sequence. */
+    private static final Pattern GENERATION = Pattern.compile("(?:ckpt|snap|delta)-(\\d+)-s\\d+");
     /** Display ids of the probe displays start here, far above the generated ones. */
     private static final long FIRST_PROBE_DISPLAY = 1_000_000_000L;
     private static final long FIRST_REQUEST_DISPLAY = 3_000_000_000L;
@@ -119,6 +119,12 @@ final class BenchFreshnessCommand implements Callable<Integer> {
     @Option(names = "--keep-serving-snapshots", defaultValue = "6",
             description = "Serving snapshots the learner keeps (default: ${DEFAULT-VALUE}).")
     int keepSnapshots;
+
+    @Option(names = "--full-snapshot-every", defaultValue = "PT1M",
+            description = "Learner: the longest time between full model versions; serving snapshots between them "
+                    + "are deltas (the dense parameters and the rows trained since the previous version); PT0S "
+                    + "for full snapshots only (default: ${DEFAULT-VALUE}).")
+    Duration fullSnapshotEvery;
 
     @Option(names = "--scorer-loads-on-stream-thread", description = "Build each new predictor on the scorer's "
             + "stream thread, as the scorer did before it had a loader thread (requests wait for the load), to "
@@ -168,7 +174,8 @@ final class BenchFreshnessCommand implements Callable<Integer> {
                                 new FeatureAssembler(spec), feed, Runnable::run))
                         : Stages.startScorer(cluster, state, feed, true);
                 KafkaStreams features = Stages.startFeatures(cluster, state, 0, true);
-                try (DjlTrainableModel djl = DjlTrainableModel.open(spec, modelConfig, models, keep, keepSnapshots);
+                try (DjlTrainableModel djl = DjlTrainableModel.open(spec, modelConfig, models, keep, keepSnapshots,
+                        fullSnapshotEvery);
                         OnlineLearner learner = new OnlineLearner(new LearnerConfig(cluster.kafka(), batchSize,
                                 maxBatchWait, 0, checkpointEvery, false, "wnd", null, 1, servingSnapshotEvery),
                                 cluster.topics(),
@@ -197,11 +204,13 @@ final class BenchFreshnessCommand implements Callable<Integer> {
                     result.put("max_batch_wait_ms", maxBatchWait.toMillis());
                     result.put("checkpoint_every_ms", checkpointEvery.toMillis());
                     result.put("serving_snapshot_every_ms", servingSnapshotEvery.toMillis());
+                    result.put("full_snapshot_every_ms", fullSnapshotEvery.toMillis());
                     result.put("labels_per_second", labelsPerSecond);
                     result.put("requests_per_second", requestsPerSecond);
                     result.put("scorer_loads_on_stream_thread", loadOnStreamThread);
                     result.put("checkpoint_bytes", newestVersionBytes(models, "ckpt-"));
                     result.put("serving_snapshot_bytes", newestVersionBytes(models, "snap-"));
+                    result.put("delta_snapshot_bytes", newestVersionBytes(models, "delta-"));
                     result.put("cores", Runtime.getRuntime().availableProcessors());
                     result.put("load_average_before", loadBefore);
                     result.put("load_average_after",
@@ -403,7 +412,7 @@ final class BenchFreshnessCommand implements Callable<Integer> {
         }
 
         /** A model version written: a full checkpoint or a serving snapshot. */
-        private record Written(long startMs, long endMs, long generation, long examplesOffset, boolean full) {
+        private record Written(long startMs, long endMs, long generation, long examplesOffset, String kind) {
         }
 
         private record Event(long ms, long generation) {
@@ -456,8 +465,9 @@ final class BenchFreshnessCommand implements Callable<Integer> {
 
         synchronized void written(long startMs, long endMs, String version, Map<String, Long> offsets,
                 boolean full) {
+            String kind = full ? "checkpoint" : version.startsWith("delta-") ? "delta_snapshot" : "serving_snapshot";
             checkpoints.add(new Written(startMs, endMs, generation(version),
-                    offsets.getOrDefault("examples-0", 0L), full));
+                    offsets.getOrDefault("examples-0", 0L), kind));
         }
 
         synchronized void accepted(String version, long ms) {
@@ -536,10 +546,9 @@ final class BenchFreshnessCommand implements Callable<Integer> {
                 stats.put("max_ms", sorted.length == 0 ? null : sorted[sorted.length - 1]);
                 out.put(names[i], stats);
             }
-            for (boolean full : new boolean[] {true, false}) {
-                String kind = full ? "checkpoint" : "serving_snapshot";
-                List<Written> inRun = checkpoints.stream().filter(w -> w.startMs() >= from && w.full() == full)
-                        .toList();
+            for (String kind : new String[] {"checkpoint", "serving_snapshot", "delta_snapshot"}) {
+                List<Written> inRun = checkpoints.stream()
+                        .filter(w -> w.startMs() >= from && w.kind().equals(kind)).toList();
                 out.put(kind + "s_written_in_run", inRun.size());
                 out.put(kind + "_write_ms_mean", inRun.stream().mapToLong(w -> w.endMs() - w.startMs()).average()
                         .orElse(Double.NaN));

@@ -68,6 +68,13 @@ final class LearnCommand implements Callable<Integer> {
             description = "Serving snapshots kept (default: ${DEFAULT-VALUE}).")
     int keepSnapshots;
 
+    @Option(names = "--full-snapshot-every", defaultValue = "PT1M",
+            description = "The longest time between full model versions (checkpoint or full serving snapshot); "
+                    + "serving snapshots between them are deltas: the dense parameters and the table rows trained "
+                    + "since the previous version, applied by scorers on exactly that version; PT0S for full "
+                    + "snapshots only (default: ${DEFAULT-VALUE}).")
+    Duration fullSnapshotEvery;
+
     @Option(names = "--deterministic", description = "Cut batches by size only, so a restart reproduces the same "
             + "parameters bit for bit (one thread, fixed seed).")
     boolean deterministic;
@@ -84,7 +91,7 @@ final class LearnCommand implements Callable<Integer> {
                     checkpointEvery, deterministic, "wnd", modelDir.resolve("metrics.jsonl"), 1,
                     servingSnapshotEvery);
             try (DjlTrainableModel m = DjlTrainableModel.open(FeatureSpec.seed(), model.toConfig(ModelConfig.defaults()),
-                    modelDir, keep, keepSnapshots);
+                    modelDir, keep, keepSnapshots, fullSnapshotEvery);
                     OnlineLearner learner = new OnlineLearner(config, c.topics(), m, new OnlineMetrics(10_000),
                             meters.learner())) {
                 Thread hook = new Thread(() -> {

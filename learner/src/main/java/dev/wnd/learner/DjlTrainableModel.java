@@ -11,6 +11,7 @@ import dev.wnd.model.checkpoint.LoadedCheckpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +22,12 @@ import org.slf4j.LoggerFactory;
  * The Wide &amp; Deep trainer on DJL behind the learner loop, with its checkpoint store. Resumes from the newest
  * valid full checkpoint in the model directory (corrupt ones are skipped by the store; serving snapshots are never
  * resumed from), or starts fresh.
+ *
+ * <p><b>Delta serving snapshots.</b> With a non-zero {@code fullSnapshotEvery}, a serving snapshot is written as a
+ * delta on the previous model version this instance wrote (only the dense parameters and the table rows trained
+ * since; see {@link CheckpointStore#saveServingDelta}) unless that much time has passed since the last full version
+ * (checkpoint or full snapshot), the first snapshot after opening is due, or the previous write failed: then it is
+ * a full snapshot, which the following deltas build on. Checkpoints are always full and start a new chain.
  * Thread-confined, like the trainer.
  */
 public final class DjlTrainableModel implements TrainableModel {
@@ -32,9 +39,14 @@ public final class DjlTrainableModel implements TrainableModel {
     private final WideDeepTrainer trainer;
     private final Map<String, Long> restoredOffsets;
     private final int restoredEpoch;
+    private final Duration fullSnapshotEvery;
+    /** The version last written, the base of the next delta; null before the first and after a failed write. */
+    private String lastVersion;
+    private long lastFullNanos;
 
     private DjlTrainableModel(FeatureSpec spec, CheckpointStore store, WideDeepTrainer trainer,
-            Map<String, Long> restoredOffsets, int restoredEpoch) {
+            Map<String, Long> restoredOffsets, int restoredEpoch, Duration fullSnapshotEvery) {
+        this.fullSnapshotEvery = fullSnapshotEvery;
         this.spec = spec;
         this.store = store;
         this.trainer = trainer;
@@ -58,6 +70,21 @@ public final class DjlTrainableModel implements TrainableModel {
      */
     public static DjlTrainableModel open(FeatureSpec spec, ModelConfig config, Path modelDir, int keepLast,
             int keepSnapshots) {
+        return open(spec, config, modelDir, keepLast, keepSnapshots, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #open(FeatureSpec, ModelConfig, Path, int, int)}, writing serving snapshots as deltas between full
+     * versions (see the class comment).
+     *
+     * @param fullSnapshotEvery the longest time between full model versions; between them serving snapshots are
+     *     deltas. Zero: every serving snapshot is full (no deltas)
+     */
+    public static DjlTrainableModel open(FeatureSpec spec, ModelConfig config, Path modelDir, int keepLast,
+            int keepSnapshots, Duration fullSnapshotEvery) {
+        if (fullSnapshotEvery == null || fullSnapshotEvery.isNegative()) {
+            throw new IllegalArgumentException("fullSnapshotEvery must be zero or positive, got " + fullSnapshotEvery);
+        }
         try {
             CheckpointStore store = new CheckpointStore(modelDir, keepLast, keepSnapshots);
             Optional<LoadedCheckpoint> newest = store.loadNewestValid();
@@ -72,10 +99,11 @@ public final class DjlTrainableModel implements TrainableModel {
                 LOG.info("resuming from checkpoint {} ({} examples trained, pass {} over the input)",
                         checkpoint.version(), checkpoint.manifest().examplesTrained(), checkpoint.epoch() + 1);
                 return new DjlTrainableModel(spec, store, checkpoint.restoreTrainer(spec), checkpoint.offsets(),
-                        checkpoint.epoch());
+                        checkpoint.epoch(), fullSnapshotEvery);
             }
             LOG.info("no checkpoint in {}: starting a fresh model ({})", modelDir, config);
-            return new DjlTrainableModel(spec, store, WideDeepTrainer.create(spec, config), Map.of(), 0);
+            return new DjlTrainableModel(spec, store, WideDeepTrainer.create(spec, config), Map.of(), 0,
+                    fullSnapshotEvery);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the model directory " + modelDir, e);
         }
@@ -99,9 +127,12 @@ public final class DjlTrainableModel implements TrainableModel {
     @Override
     public Checkpointed checkpoint(Map<String, Long> nextOffsets, int epoch, long examplesTrained,
             long streamTime) {
+        lastVersion = null;
         try {
             CheckpointInfo info = store.save(trainer, nextOffsets, epoch,
                     Instant.ofEpochMilli(FeatureFunctions.EPOCH_BASE_MS + streamTime));
+            lastVersion = info.version();
+            lastFullNanos = System.nanoTime();
             return new Checkpointed(info.version(), info.directory().toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a checkpoint into " + store.directory(), e);
@@ -111,9 +142,18 @@ public final class DjlTrainableModel implements TrainableModel {
     @Override
     public Checkpointed servingSnapshot(Map<String, Long> nextOffsets, int epoch, long examplesTrained,
             long streamTime) {
+        String base = lastVersion;
+        boolean delta = base != null && !fullSnapshotEvery.isZero()
+                && System.nanoTime() - lastFullNanos < fullSnapshotEvery.toNanos();
+        lastVersion = null; // a failure part-way leaves no known base: the next version is full
         try {
-            CheckpointInfo info = store.saveServingSnapshot(trainer, nextOffsets, epoch,
-                    Instant.ofEpochMilli(FeatureFunctions.EPOCH_BASE_MS + streamTime));
+            Instant time = Instant.ofEpochMilli(FeatureFunctions.EPOCH_BASE_MS + streamTime);
+            CheckpointInfo info = delta ? store.saveServingDelta(trainer, base, nextOffsets, epoch, time)
+                    : store.saveServingSnapshot(trainer, nextOffsets, epoch, time);
+            if (!delta) {
+                lastFullNanos = System.nanoTime();
+            }
+            lastVersion = info.version();
             return new Checkpointed(info.version(), info.directory().toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a serving snapshot into " + store.directory(), e);

@@ -14,6 +14,7 @@ import dev.wnd.model.checkpoint.LoadedCheckpoint;
 import dev.wnd.schemas.avro.Example;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,48 @@ class DjlTrainableModelTest {
             model.train(batch(examples.subList(BATCH, 2 * BATCH)));
             assertThat(model.checkpoint(Map.of("examples-0", 40L), model.examplesTrained(), 2_000).version())
                     .isEqualTo("ckpt-0000000003-s2");
+        }
+    }
+
+    @Test
+    void shouldWriteServingSnapshotsAsDeltasOnThePreviousVersionBetweenFullOnes() throws IOException {
+        Path dir = work.resolve("model");
+        try (DjlTrainableModel model = DjlTrainableModel.open(spec, TestExamples.modelConfig(9), dir, 2, 4,
+                Duration.ofHours(1))) {
+            model.train(batch(examples.subList(0, BATCH)));
+            // nothing written yet: the first serving snapshot is the full base
+            assertThat(model.servingSnapshot(Map.of(), 0, model.examplesTrained(), 0).version())
+                    .isEqualTo("snap-0000000001-s1");
+            model.train(batch(examples.subList(BATCH, 2 * BATCH)));
+            assertThat(model.servingSnapshot(Map.of(), 0, model.examplesTrained(), 0).version())
+                    .isEqualTo("delta-0000000002-s2");
+            model.train(batch(examples.subList(2 * BATCH, 3 * BATCH)));
+            model.checkpoint(Map.of("examples-0", 96L), model.examplesTrained(), 0);
+            TrainableModel.Checkpointed delta = model.servingSnapshot(Map.of(), 0, model.examplesTrained(), 0);
+            assertThat(delta.version()).isEqualTo("delta-0000000004-s3");
+            CheckpointStore store = new CheckpointStore(dir, 2, 4);
+            assertThat(store.loadServableDelta(Path.of(delta.path())).baseVersion()).isEqualTo("ckpt-0000000003-s3");
+            assertThat(store.loadServableDelta(dir.resolve("delta-0000000002-s2")).baseVersion())
+                    .isEqualTo("snap-0000000001-s1");
+        }
+        // after a restart the learner knows no base: the first serving snapshot is full again
+        try (DjlTrainableModel model = DjlTrainableModel.open(spec, TestExamples.modelConfig(9), dir, 2, 4,
+                Duration.ofHours(1))) {
+            assertThat(model.restoredOffsets()).containsExactlyEntriesOf(Map.of("examples-0", 96L));
+            assertThat(model.servingSnapshot(Map.of(), 0, model.examplesTrained(), 0).version())
+                    .isEqualTo("snap-0000000005-s3");
+        }
+    }
+
+    @Test
+    void shouldWriteEveryServingSnapshotInFullWhenDeltasAreOff() {
+        try (DjlTrainableModel model = DjlTrainableModel.open(spec, TestExamples.modelConfig(9), work, 2, 4,
+                Duration.ZERO)) {
+            for (int i = 1; i <= 2; i++) {
+                model.train(batch(examples.subList(0, BATCH)));
+                assertThat(model.servingSnapshot(Map.of(), 0, model.examplesTrained(), 0).version())
+                        .startsWith("snap-");
+            }
         }
     }
 

@@ -16,9 +16,13 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.wnd.features.spec.CategoricalFeature;
 import dev.wnd.features.spec.FeatureSpec;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 
 /**
  * The Wide &amp; Deep model's parameters and forward pass, shared by the trainer and the predictor: the dense
@@ -286,6 +290,195 @@ final class WideDeepModel implements AutoCloseable {
         NDArray means = JniUtils.createSparseCoo((PtNDArray) indices, (PtNDArray) scope.create(values),
                 new Shape(n * chunks, rows.getShape().get(0)));
         return means.matMul(rows).reshape(n, chunks * layout.unit);
+    }
+
+    /** Name suffix of a delta's row ids (int64 bucket ids) of one table. */
+    static final String DELTA_ROWS = "/rows";
+    /** Name suffix of a delta's row values of one table. */
+    static final String DELTA_VALUES = "/values";
+
+    /**
+     * Writes the rows of each per-feature table that {@code embeddingRows} (fused sub-rows) and {@code wideRows}
+     * (fused wide rows) mark, as {@code <table>/rows} and {@code <table>/values}; see
+     * {@link WideDeepTrainer#writeParameterDelta}. The persistent arrays must be attached to {@code scope}.
+     */
+    void writeChangedRows(NDManager scope, TensorSink sink, BitSet embeddingRows, BitSet wideRows)
+            throws IOException {
+        List<CategoricalFeature> features = spec.categorical();
+        for (int i = 0; i < features.size(); i++) {
+            CategoricalFeature f = features.get(i);
+            if (f.indicator() || embeddings == null) {
+                continue;
+            }
+            int from = layout.embeddingRowOffset[i];
+            int k = layout.subRowsPerBucket[i];
+            long[] buckets = changedBuckets(embeddingRows, from, f.buckets(), k);
+            if (buckets.length == 0) {
+                continue;
+            }
+            NDArray values = embeddings.get(new NDIndex("{}", scope.create(fusedRows(from, k, buckets))))
+                    .reshape(buckets.length, f.embeddingDim());
+            sink.write(EMBEDDING_PREFIX + f.name() + DELTA_ROWS, scope.create(buckets));
+            sink.write(EMBEDDING_PREFIX + f.name() + DELTA_VALUES, values);
+        }
+        for (int i = 0; i < features.size(); i++) {
+            CategoricalFeature f = features.get(i);
+            long[] buckets = changedBuckets(wideRows, layout.wideOffset[i], f.buckets(), 1);
+            if (buckets.length == 0) {
+                continue;
+            }
+            float[] values = new float[buckets.length];
+            for (int b = 0; b < buckets.length; b++) {
+                values[b] = wide[layout.wideOffset[i] + (int) buckets[b]];
+            }
+            sink.write(WIDE_PREFIX + f.name() + DELTA_ROWS, scope.create(buckets));
+            sink.write(WIDE_PREFIX + f.name() + DELTA_VALUES, scope.create(values));
+        }
+    }
+
+    /** The buckets of a table starting at fused row {@code from} with {@code k} fused rows per bucket that have a marked row. */
+    private static long[] changedBuckets(BitSet marked, int from, int buckets, int k) {
+        int to = from + buckets * k;
+        long[] out = new long[Math.min(buckets, marked.get(from, to).cardinality())];
+        int n = 0;
+        long last = -1;
+        for (int row = marked.nextSetBit(from); row >= 0 && row < to; row = marked.nextSetBit(row + 1)) {
+            long bucket = (row - from) / k;
+            if (bucket != last) {
+                out[n++] = bucket;
+                last = bucket;
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    private static long[] fusedRows(int from, int k, long[] buckets) {
+        long[] rows = new long[buckets.length * k];
+        for (int b = 0; b < buckets.length; b++) {
+            for (int j = 0; j < k; j++) {
+                rows[b * k + j] = from + buckets[b] * k + j;
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * A new model with this one's spec, config and exact parameter values (one native copy of each array and a copy
+     * of the wide table). This model is only read.
+     */
+    WideDeepModel copy() {
+        WideDeepModel copy = allocate(spec, config);
+        boolean previousGradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager scope = copy.manager.newSubManager()) {
+            scope.tempAttachAll(copy.persistentArrays());
+            List<NDArray> from = persistentArraysList();
+            List<NDArray> to = copy.persistentArraysList();
+            for (int a = 0; a < from.size(); a++) {
+                to.get(a).set(new NDIndex("..."), from.get(a));
+            }
+            System.arraycopy(wide, 0, copy.wide, 0, wide.length);
+            return copy;
+        } catch (RuntimeException | Error e) {
+            copy.close();
+            throw e;
+        } finally {
+            JniUtils.setGradMode(previousGradMode);
+        }
+    }
+
+    /**
+     * Applies a parameter delta written by {@link WideDeepTrainer#writeParameterDelta} in place: every block tensor
+     * replaced, the listed table rows overwritten. Everything is read and checked (names, shapes, data types, bucket
+     * ranges) before anything is written, so a delta that does not fit leaves the model unchanged.
+     *
+     * @throws IllegalArgumentException if the delta does not fit this model's spec and config
+     */
+    void applyDelta(TensorSource delta) throws IOException {
+        Set<String> expected = new TreeSet<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            expected.add(BLOCK_PREFIX + p.getKey());
+        }
+        Set<String> missing = new TreeSet<>(expected);
+        missing.removeAll(delta.names());
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("delta lacks the dense parameters " + missing);
+        }
+        boolean previousGradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager scope = manager.newSubManager()) {
+            scope.tempAttachAll(persistentArrays());
+            Set<String> known = new TreeSet<>(expected);
+            List<Runnable> writes = new ArrayList<>();
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                NDArray target = p.getValue().getArray();
+                NDArray staged = scope.zeros(target.getShape(), target.getDataType());
+                delta.readInto(BLOCK_PREFIX + p.getKey(), staged);
+                writes.add(() -> target.set(new NDIndex("..."), staged));
+            }
+            List<CategoricalFeature> features = spec.categorical();
+            for (int i = 0; i < features.size(); i++) {
+                CategoricalFeature f = features.get(i);
+                String embedding = EMBEDDING_PREFIX + f.name();
+                if (!f.indicator() && embeddings != null && delta.names().contains(embedding + DELTA_ROWS)) {
+                    known.add(embedding + DELTA_ROWS);
+                    known.add(embedding + DELTA_VALUES);
+                    long[] buckets = readRows(scope, delta, embedding, f.buckets());
+                    if (buckets.length == 0) {
+                        continue;
+                    }
+                    NDArray values = scope.zeros(new Shape(buckets.length, f.embeddingDim()), DataType.FLOAT32);
+                    delta.readInto(embedding + DELTA_VALUES, values);
+                    int k = layout.subRowsPerBucket[i];
+                    NDArray rows = scope.create(fusedRows(layout.embeddingRowOffset[i], k, buckets));
+                    NDArray unitRows = values.reshape((long) buckets.length * k, layout.unit);
+                    writes.add(() -> embeddings.set(new NDIndex("{}", rows), unitRows));
+                }
+                String wideName = WIDE_PREFIX + f.name();
+                if (delta.names().contains(wideName + DELTA_ROWS)) {
+                    known.add(wideName + DELTA_ROWS);
+                    known.add(wideName + DELTA_VALUES);
+                    long[] buckets = readRows(scope, delta, wideName, f.buckets());
+                    NDArray values = scope.zeros(new Shape(buckets.length), DataType.FLOAT32);
+                    delta.readInto(wideName + DELTA_VALUES, values);
+                    float[] v = values.toFloatArray();
+                    int offset = layout.wideOffset[i];
+                    writes.add(() -> {
+                        for (int b = 0; b < buckets.length; b++) {
+                            wide[offset + (int) buckets[b]] = v[b];
+                        }
+                    });
+                }
+            }
+            Set<String> unexpected = new TreeSet<>(delta.names());
+            unexpected.removeAll(known);
+            if (!unexpected.isEmpty()) {
+                throw new IllegalArgumentException("delta holds tensors this model does not have: " + unexpected);
+            }
+            writes.forEach(Runnable::run);
+        } finally {
+            JniUtils.setGradMode(previousGradMode);
+        }
+    }
+
+    private static long[] readRows(NDManager scope, TensorSource delta, String table, int buckets)
+            throws IOException {
+        String name = table + DELTA_ROWS;
+        Shape shape = delta.shape(name);
+        if (shape.dimension() != 1 || !delta.names().contains(table + DELTA_VALUES)) {
+            throw new IllegalArgumentException("delta: " + name + " must be 1-d and come with " + table
+                    + DELTA_VALUES);
+        }
+        NDArray staged = scope.zeros(shape, DataType.INT64);
+        delta.readInto(name, staged);
+        long[] rows = staged.toLongArray();
+        for (long r : rows) {
+            if (r < 0 || r >= buckets) {
+                throw new IllegalArgumentException("delta: " + name + " names bucket " + r + ", the table has "
+                        + buckets);
+            }
+        }
+        return rows;
     }
 
     /** The MLP's linear layers (for tests and the benchmark). */

@@ -3,6 +3,7 @@ package dev.wnd.model;
 import ai.djl.ndarray.NDManager;
 import dev.wnd.features.spec.FeatureSpec;
 import java.io.IOException;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -47,6 +48,56 @@ public final class WideDeepPredictor implements ClickPredictor {
         } catch (IOException | RuntimeException | Error e) {
             model.close();
             throw e;
+        }
+    }
+
+    /**
+     * A new predictor labelled {@code version} holding this one's parameters with a parameter delta applied (as
+     * written by {@link WideDeepTrainer#writeParameterDelta} relative to exactly this predictor's parameters). The
+     * delta is applied to a fresh copy, never to this predictor, which keeps serving unchanged; if the delta does
+     * not fit, the copy is freed and the exception thrown. Cost: one native copy of the tables (no disk read) plus
+     * the delta's rows.
+     *
+     * @throws IllegalArgumentException if the delta does not fit the spec and config
+     */
+    public WideDeepPredictor withDelta(TensorSource delta, String version) throws IOException {
+        return withDeltas(List.of(delta), version);
+    }
+
+    /**
+     * As {@link #withDelta}, applying a chain of deltas in order (each relative to the parameters the previous one
+     * made, the first relative to this predictor's) to one copy: the tables are copied once however long the chain.
+     *
+     * @throws IllegalArgumentException if a delta does not fit the spec and config
+     */
+    public WideDeepPredictor withDeltas(List<? extends TensorSource> deltas, String version) throws IOException {
+        Objects.requireNonNull(version, "version");
+        ensureOpen();
+        WideDeepModel copy = model.copy();
+        try {
+            for (TensorSource delta : deltas) {
+                copy.applyDelta(delta);
+            }
+            return new WideDeepPredictor(copy, version);
+        } catch (IOException | RuntimeException | Error e) {
+            copy.close();
+            throw e;
+        }
+    }
+
+    /**
+     * An independent predictor with the same parameters and version (one native copy of the tables, no disk read),
+     * e.g. for another scoring thread. This predictor is only read: call it from the thread that owns this
+     * predictor, or guard it so that it is neither closed nor used concurrently meanwhile.
+     */
+    public WideDeepPredictor copy() {
+        ensureOpen();
+        return new WideDeepPredictor(model.copy(), modelVersion);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("predictor is closed");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.wnd.model;
 
+import java.util.BitSet;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -74,6 +76,10 @@ public final class WideDeepTrainer implements AutoCloseable {
     private final float[] wideLinears;
     private LossScaler lossScaler;
     private final List<Pair<String, Parameter>> blockParameters;
+    /** Sub-rows of the fused embedding table updated since {@link #clearChangedRows()}. */
+    private final BitSet changedEmbeddingRows = new BitSet();
+    /** Rows of the fused wide table updated since {@link #clearChangedRows()}. */
+    private final BitSet changedWideRows = new BitSet();
     private long step;
     private long examplesTrained;
     private boolean closed;
@@ -265,6 +271,12 @@ public final class WideDeepTrainer implements AutoCloseable {
             }
             if (applied) {
                 applyUpdates(forward, backwardScale, encoded.wideIds(), wideGradients);
+                for (long row : encoded.embeddingIds()) {
+                    changedEmbeddingRows.set(Math.toIntExact(row));
+                }
+                for (int row : encoded.wideIds()) {
+                    changedWideRows.set(row);
+                }
             } else {
                 LOG.debug("step {}: non-finite gradients under loss scale, update skipped", step);
                 zeroBlockGradients();
@@ -393,6 +405,41 @@ public final class WideDeepTrainer implements AutoCloseable {
                 sink.write(e.getKey(), e.getValue());
             }
         }
+    }
+
+    /**
+     * Writes what changed since the last {@link #clearChangedRows()} (or since creation or restore), a parameter
+     * delta: every {@code block/<djl name>} tensor in full (the MLP and the wide dense weights change at every step),
+     * and per categorical feature only the table rows that training updated, as {@code embedding/<feature>/rows}
+     * (int64 bucket ids, ascending) with {@code embedding/<feature>/values} ({@code [rows, dim]}) and
+     * {@code wide/<feature>/rows} with {@code wide/<feature>/values} ({@code [rows]}); a feature with no updated row
+     * writes nothing. Applying the delta to the parameters as they were at the last clear gives exactly the current
+     * parameters ({@link WideDeepPredictor#withDelta}): the row-sparse optimizers change no other row. Copies only
+     * those rows out of native memory.
+     */
+    public void writeParameterDelta(TensorSink sink) throws IOException {
+        ensureOpen();
+        try (NDManager scope = model.manager.newSubManager()) {
+            scope.tempAttachAll(persistentArrays());
+            for (Pair<String, Parameter> p : blockParameters) {
+                sink.write(WideDeepModel.BLOCK_PREFIX + p.getKey(), p.getValue().getArray());
+            }
+            model.writeChangedRows(scope, sink, changedEmbeddingRows, changedWideRows);
+        }
+    }
+
+    /**
+     * Forgets which rows changed: the next {@link #writeParameterDelta} is relative to the parameters as they are
+     * now. Called by the checkpoint store after every model version it writes.
+     */
+    public void clearChangedRows() {
+        changedEmbeddingRows.clear();
+        changedWideRows.clear();
+    }
+
+    /** How many embedding sub-rows and wide rows changed since the last clear (for logs and tests). */
+    public long changedRowCount() {
+        return changedEmbeddingRows.cardinality() + (long) changedWideRows.cardinality();
     }
 
     /**

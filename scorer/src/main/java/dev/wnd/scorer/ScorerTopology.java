@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Model swaps.</b> Each scoring processor owns one predictor, confined to its stream thread. When the feed
  * has a newer version, the processor asks a loader (an {@link Executor}) to build the new predictor and keeps
  * answering with the current one meanwhile; at the first request after the load completed it swaps, then closes
- * the old predictor. Loading a seed-sized model takes seconds (its tables are read from disk), so loading on the
- * stream thread would stall every request behind it. The very first model is loaded on the stream thread: there
+ * the old predictor. Building a seed-sized predictor takes 0.3–0.7 s even as a native copy of
+ * {@link CheckpointModelFeed}'s master (seconds when its tables are read from disk), so loading on the stream thread
+ * would stall every request behind it. The very first model is loaded on the stream thread: there
  * is nothing better to answer with. A predictor is built on the loader thread and used only by the stream thread
  * after the hand-over, never by two threads at once.
  */

@@ -7,6 +7,7 @@ import dev.wnd.features.spec.FeatureGroup;
 import dev.wnd.features.spec.FeatureSpec;
 import dev.wnd.features.spec.NumericFeature;
 import dev.wnd.features.spec.NumericTransform;
+import dev.wnd.model.Batch;
 import dev.wnd.model.ClickPredictor;
 import dev.wnd.model.ModelConfig;
 import dev.wnd.model.WideDeepTrainer;
@@ -19,8 +20,11 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,6 +102,153 @@ class CheckpointModelFeedTest {
             feed.onAnnouncement(announcement(checkpoint));
 
             assertThat(feed.latestVersion()).isEqualTo("ckpt-0000000001-s0");
+        }
+    }
+
+    @Test
+    void shouldApplyAnAnnouncedDeltaOnTheServedVersionAndAnswerExactlyAsTheTrainer() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 2, 2);
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            CheckpointInfo full = store.saveServingSnapshot(trainer, Map.of(), 0, null);
+            try (CheckpointModelFeed feed = new CheckpointModelFeed(spec, modelDir, topics, null)) {
+                trainer.trainBatch(batch(1));
+                CheckpointInfo first = store.saveServingDelta(trainer, full.version(), Map.of(), 0, null);
+                feed.onAnnouncement(announcement(first));
+                trainer.trainBatch(batch(2));
+                CheckpointInfo second = store.saveServingDelta(trainer, first.version(), Map.of(), 0, null);
+
+                feed.onAnnouncement(announcement(second));
+
+                assertThat(feed.latestVersion()).isEqualTo(second.version());
+                try (ClickPredictor predictor = feed.newPredictor()) {
+                    assertThat(predictor.modelVersion()).isEqualTo(second.version());
+                    assertThat(predictor.predict(batch(9))).containsExactly(trainer.predict(batch(9)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldFallBackToTheNewestFullVersionAndItsChainWhenADeltaIsNotOnTheServedVersion() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 2, 2);
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            store.save(trainer, Map.of(), null);
+            try (CheckpointModelFeed feed = new CheckpointModelFeed(spec, modelDir, topics, null)) {
+                // the scorer misses the snapshot and the first delta: the announced delta is not on its version
+                trainer.trainBatch(batch(1));
+                CheckpointInfo snapshot = store.saveServingSnapshot(trainer, Map.of(), 0, null);
+                trainer.trainBatch(batch(2));
+                CheckpointInfo first = store.saveServingDelta(trainer, snapshot.version(), Map.of(), 0, null);
+                trainer.trainBatch(batch(3));
+                CheckpointInfo second = store.saveServingDelta(trainer, first.version(), Map.of(), 0, null);
+
+                feed.onAnnouncement(announcement(second));
+
+                assertThat(feed.latestVersion()).isEqualTo(second.version());
+                try (ClickPredictor predictor = feed.newPredictor()) {
+                    assertThat(predictor.predict(batch(9))).containsExactly(trainer.predict(batch(9)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldServeTheNewestFullVersionWhenADeltasBaseIsGone() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 2, 2);
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            store.save(trainer, Map.of(), null);
+            try (CheckpointModelFeed feed = new CheckpointModelFeed(spec, modelDir, topics, null)) {
+                trainer.trainBatch(batch(1));
+                CheckpointInfo snapshot = store.saveServingSnapshot(trainer, Map.of(), 0, null);
+                trainer.trainBatch(batch(2));
+                CheckpointInfo first = store.saveServingDelta(trainer, snapshot.version(), Map.of(), 0, null);
+                trainer.trainBatch(batch(3));
+                CheckpointInfo second = store.saveServingDelta(trainer, first.version(), Map.of(), 0, null);
+                deleteRecursively(first.directory());
+
+                feed.onAnnouncement(announcement(second));
+
+                assertThat(feed.latestVersion()).isEqualTo(snapshot.version());
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseACorruptDeltaAndKeepServingTheCurrentModel() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 2, 2);
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            CheckpointInfo full = store.saveServingSnapshot(trainer, Map.of(), 0, null);
+            float[] before = trainer.predict(batch(9));
+            try (CheckpointModelFeed feed = new CheckpointModelFeed(spec, modelDir, topics, null)) {
+                trainer.trainBatch(batch(1));
+                CheckpointInfo delta = store.saveServingDelta(trainer, full.version(), Map.of(), 0, null);
+                flipAByte(delta.directory().resolve("delta.bin"));
+
+                feed.onAnnouncement(announcement(delta));
+
+                assertThat(feed.latestVersion()).isEqualTo(full.version());
+                try (ClickPredictor predictor = feed.newPredictor()) {
+                    assertThat(predictor.modelVersion()).isEqualTo(full.version());
+                    assertThat(predictor.predict(batch(9))).containsExactly(before);
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldStartWithTheNewestFullVersionAndTheDeltasOnIt() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 2, 2);
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            CheckpointInfo full = store.save(trainer, Map.of(), null);
+            trainer.trainBatch(batch(1));
+            CheckpointInfo delta = store.saveServingDelta(trainer, full.version(), Map.of(), 0, null);
+            try (CheckpointModelFeed feed = new CheckpointModelFeed(spec, modelDir, topics, null);
+                    ClickPredictor predictor = feed.newPredictor()) {
+                assertThat(feed.latestVersion()).isEqualTo(delta.version());
+                assertThat(predictor.predict(batch(9))).containsExactly(trainer.predict(batch(9)));
+            }
+        }
+    }
+
+    @Test
+    void shouldSkipDeltasSupersededByALaterAnnouncementInTheSamePoll() throws IOException {
+        try (CheckpointModelFeed feed = new CheckpointModelFeed(spec, modelDir, topics, null)) {
+            ModelVersion first = announced("delta-0000000002-s2", spec.hash());
+            ModelVersion foreign = announced("snap-0000000003-s3", "another-spec");
+            ModelVersion second = announced("delta-0000000004-s4", spec.hash());
+            ModelVersion full = announced("snap-0000000005-s5", spec.hash());
+            ModelVersion third = announced("delta-0000000006-s6", spec.hash());
+
+            assertThat(feed.newestOfEachRun(List.of(first, foreign, second, full, third)))
+                    .containsExactly(foreign, full, third);
+        }
+    }
+
+    private ModelVersion announced(String version, String specHash) {
+        return ModelVersion.newBuilder().setVersion(version).setPath(modelDir.resolve(version).toString())
+                .setSpecHash(specHash).setExamplesTrained(0).setStreamTime(0).setCreatedMs(0).build();
+    }
+
+    /** A batch of 16 rows over the test spec (one slot of "a", one numeric), with labels; the same per seed. */
+    private static Batch batch(int seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int n = 16;
+        int[] cat = new int[n];
+        float[] num = new float[n];
+        float[] labels = new float[n];
+        for (int i = 0; i < n; i++) {
+            cat[i] = rng.nextInt(10);
+            num[i] = (float) rng.nextDouble();
+            labels[i] = cat[i] < 4 ? 1f : 0f;
+        }
+        return new Batch(n, cat, num, labels);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 

@@ -19,7 +19,7 @@ public final class ModelVersionMeters {
     public static final String STEP = "wnd.model.step";
     public static final String INFO = "wnd.model.info";
 
-    private static final Pattern VERSION = Pattern.compile("ckpt-(\\d+)-s(\\d+)");
+    private static final Pattern VERSION = Pattern.compile("(?:ckpt|snap|delta)-(\\d+)-s(\\d+)");
 
     private final MeterRegistry registry;
     private final AtomicReference<String> version = new AtomicReference<>();
@@ -28,7 +28,7 @@ public final class ModelVersionMeters {
     public ModelVersionMeters(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder(GENERATION, version, v -> part(v.get(), 1))
-                .description("Generation of the model version in use (ckpt-<generation>-s<step>)").register(registry);
+                .description("Generation of the model version in use (ckpt|snap|delta-<generation>-s<step>)").register(registry);
         Gauge.builder(STEP, version, v -> part(v.get(), 2))
                 .description("Optimizer step of the model version in use").register(registry);
     }

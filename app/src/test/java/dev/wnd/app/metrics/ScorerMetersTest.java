@@ -82,6 +82,17 @@ class ScorerMetersTest {
     }
 
     @Test
+    void shouldShowTheGenerationAndStepOfServingSnapshotsAndDeltasToo() {
+        meters.serving("snap-0000000005-s80");
+        assertThat(registry.get(ModelVersionMeters.GENERATION).gauge().value()).isEqualTo(5);
+
+        meters.serving("delta-0000000006-s91");
+
+        assertThat(registry.get(ModelVersionMeters.GENERATION).gauge().value()).isEqualTo(6);
+        assertThat(registry.get(ModelVersionMeters.STEP).gauge().value()).isEqualTo(91);
+    }
+
+    @Test
     void shouldCountAcceptedAndRefusedModelsByCause() {
         meters.modelAccepted("ckpt-0000000001-s1");
         meters.modelRefused("ckpt-0000000002-s9", ScorerMetrics.REFUSED_SPEC);

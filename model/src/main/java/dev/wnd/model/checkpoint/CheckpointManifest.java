@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param createdAt wall-clock time of the save
  * @param provenance the software that wrote it
  * @param files size and SHA-256 of every data file, by file name
+ * @param baseVersion for a delta serving snapshot, the version it applies on (it holds only what changed since
+ *     then); null for a checkpoint or a full serving snapshot, and in manifests written before deltas existed
  */
 public record CheckpointManifest(
         int formatVersion,
@@ -42,7 +44,8 @@ public record CheckpointManifest(
         Instant streamTime,
         Instant createdAt,
         Provenance provenance,
-        Map<String, FileDigest> files) {
+        Map<String, FileDigest> files,
+        String baseVersion) {
 
     public CheckpointManifest {
         Objects.requireNonNull(version, "version");
@@ -60,6 +63,15 @@ public record CheckpointManifest(
             throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
         }
         files = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(files, "files")));
+        if (baseVersion != null && baseVersion.equals(version)) {
+            throw new IllegalArgumentException("a delta cannot apply on itself: " + version);
+        }
+    }
+
+    /** Whether this is a delta serving snapshot (see {@link #baseVersion()}). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isDelta() {
+        return baseVersion != null;
     }
 
     /**

@@ -64,6 +64,17 @@ import org.slf4j.LoggerFactory;
  * next snapshot replaces it); one torn by a power loss fails its checksums and is skipped like a corrupt checkpoint. Checkpoints and snapshots share one generation sequence, so the newest model version
  * of either kind has the largest generation. The newest {@code keepSnapshots} snapshots are kept.
  *
+ * <p><b>Delta serving snapshots.</b> {@link #saveServingDelta} writes {@code <modelDir>/delta-<generation>-s<step>/}:
+ * {@code delta.bin} with only what changed since the version the trainer last wrote through this store (the dense
+ * parameters in full, the embedding and wide rows training updated; see
+ * {@link WideDeepTrainer#writeParameterDelta}), and a manifest that names that base version
+ * ({@link CheckpointManifest#baseVersion()}) and checksums the file. Written and pruned like snapshots, never forced,
+ * never resumed from. A delta is useful only on top of exactly its base: {@link ServableDelta#applyTo} refuses any
+ * other. Every write through this store, of any kind, clears the trainer's record of changed rows, so the next
+ * delta is relative to it. Pruning keeps chains whole: a delta is kept only while every version down its chain to a
+ * full one (checkpoint or snapshot) is kept, and full versions are pruned by their own counts first, so a kept delta
+ * never loses its base.
+ *
  * <p><b>Verification.</b> {@link #loadNewestValid} tries checkpoints newest first and returns the first whose
  * manifest digest, file sizes, file digests and tensor-file structure all check out; each one skipped is logged at
  * WARN with its directory and the reason. Snapshots are never resumed from. A scorer verifies only what it loads:
@@ -71,8 +82,10 @@ import org.slf4j.LoggerFactory;
  * or a snapshot, not the optimizer state.
  *
  * <p><b>Threading.</b> One writer (the learner) per directory; any number of readers, in any process, may call
- * {@link #loadNewestValid}, {@link #loadNewestServable} and {@link #loadServable} concurrently. A reader can lose a
- * race with pruning: building a trainer or predictor from a {@link LoadedCheckpoint} or a {@link ServableModel} then
+ * {@link #loadNewestValid}, {@link #loadNewestServable}, {@link #loadServable}, {@link #loadServableDelta} and
+ * {@link #deltaOn} concurrently. A reader can lose a
+ * race with pruning: building a trainer or predictor from a {@link LoadedCheckpoint}, a {@link ServableModel} or a
+ * {@link ServableDelta} then
  * fails with an {@link IOException}, and the reader should simply load again.
  * Instances hold no mutable state and are thread-safe.
  */
@@ -85,10 +98,12 @@ public final class CheckpointStore {
     static final String OPTIMIZER_FILE = "optimizer.bin";
     static final String MANIFEST_FILE = "manifest.json";
     static final String MANIFEST_DIGEST_FILE = "manifest.sha256";
+    static final String DELTA_FILE = "delta.bin";
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
     private static final Pattern NAME = Pattern.compile("ckpt-(\\d{10})-s(\\d+)");
     private static final Pattern SNAPSHOT_NAME = Pattern.compile("snap-(\\d{10})-s(\\d+)");
+    private static final Pattern DELTA_NAME = Pattern.compile("delta-(\\d{10})-s(\\d+)");
     private static final String TEMP_PREFIX = ".tmp-";
     private static final String TRASH_PREFIX = ".trash-";
 
@@ -163,8 +178,9 @@ public final class CheckpointStore {
      */
     public CheckpointInfo save(WideDeepTrainer trainer, Map<String, Long> offsets, int epoch, Instant streamTime)
             throws IOException {
-        CheckpointInfo saved = write(trainer, offsets, epoch, streamTime, true);
+        CheckpointInfo saved = write(trainer, offsets, epoch, streamTime, Kind.CHECKPOINT, null);
         prune(checkpointDirectories(), keepLast);
+        pruneDeltas();
         return saved;
     }
 
@@ -181,9 +197,43 @@ public final class CheckpointStore {
      */
     public CheckpointInfo saveServingSnapshot(WideDeepTrainer trainer, Map<String, Long> offsets, int epoch,
             Instant streamTime) throws IOException {
-        CheckpointInfo saved = write(trainer, offsets, epoch, streamTime, false);
+        CheckpointInfo saved = write(trainer, offsets, epoch, streamTime, Kind.SNAPSHOT, null);
         prune(snapshotDirectories(), keepSnapshots);
+        pruneDeltas();
         return saved;
+    }
+
+    /**
+     * Saves what changed since {@code baseVersion} as a delta serving snapshot (see the class comment): the dense
+     * parameters and the table rows training updated since the trainer's last version written through this store,
+     * which must be {@code baseVersion} and still be on disk. Not forced to disk, never resumed from. Prunes deltas
+     * whose chain lost its full version. Call on the trainer's thread, between batches.
+     *
+     * @param baseVersion the version the trainer last wrote through this store (checkpoint, snapshot or delta)
+     * @return the delta's version ({@code delta-<generation>-s<step>}), directory and manifest
+     * @throws IllegalArgumentException if {@code baseVersion} is not a version in this store
+     */
+    public CheckpointInfo saveServingDelta(WideDeepTrainer trainer, String baseVersion, Map<String, Long> offsets,
+            int epoch, Instant streamTime) throws IOException {
+        Objects.requireNonNull(baseVersion, "baseVersion");
+        if (!Files.isDirectory(modelDir.resolve(baseVersion)) || !isVersionName(baseVersion)) {
+            throw new IllegalArgumentException("delta base " + baseVersion + " is not a model version in "
+                    + modelDir);
+        }
+        CheckpointInfo saved = write(trainer, offsets, epoch, streamTime, Kind.DELTA, baseVersion);
+        pruneDeltas();
+        return saved;
+    }
+
+    /** What {@link #write} writes. */
+    private enum Kind {
+        CHECKPOINT("ckpt-%010d-s%d"), SNAPSHOT("snap-%010d-s%d"), DELTA("delta-%010d-s%d");
+
+        final String nameFormat;
+
+        Kind(String nameFormat) {
+            this.nameFormat = nameFormat;
+        }
     }
 
     /**
@@ -191,20 +241,29 @@ public final class CheckpointStore {
      * serving snapshot (parameters only, nothing forced), into a temporary directory renamed into place.
      */
     private CheckpointInfo write(WideDeepTrainer trainer, Map<String, Long> offsets, int epoch, Instant streamTime,
-            boolean resumable) throws IOException {
+            Kind kind, String baseVersion) throws IOException {
         Objects.requireNonNull(trainer, "trainer");
         Objects.requireNonNull(offsets, "offsets");
+        boolean resumable = kind == Kind.CHECKPOINT;
         removeLeftovers();
-        long generation = 1 + servableDirectories().stream().mapToLong(CheckpointStore::generation).max()
-                .orElse(0);
-        String version = String.format(resumable ? "ckpt-%010d-s%d" : "snap-%010d-s%d", generation, trainer.step());
+        List<Path> existing = new ArrayList<>(servableDirectories());
+        existing.addAll(deltaDirectories());
+        long generation = 1 + existing.stream().mapToLong(CheckpointStore::generation).max().orElse(0);
+        String version = String.format(kind.nameFormat, generation, trainer.step());
         Path temp = modelDir.resolve(TEMP_PREFIX + version + "-" + UUID.randomUUID());
         Files.createDirectory(temp);
         try {
             Map<String, CheckpointManifest.FileDigest> files = new LinkedHashMap<>();
-            try (TensorFileWriter w = new TensorFileWriter(temp.resolve(PARAMETERS_FILE))) {
-                trainer.writeParameters(w);
-                files.put(PARAMETERS_FILE, w.finish(resumable));
+            if (kind == Kind.DELTA) {
+                try (TensorFileWriter w = new TensorFileWriter(temp.resolve(DELTA_FILE))) {
+                    trainer.writeParameterDelta(w);
+                    files.put(DELTA_FILE, w.finish(false));
+                }
+            } else {
+                try (TensorFileWriter w = new TensorFileWriter(temp.resolve(PARAMETERS_FILE))) {
+                    trainer.writeParameters(w);
+                    files.put(PARAMETERS_FILE, w.finish(resumable));
+                }
             }
             if (resumable) {
                 try (TensorFileWriter w = new TensorFileWriter(temp.resolve(OPTIMIZER_FILE))) {
@@ -217,7 +276,7 @@ public final class CheckpointStore {
             CheckpointManifest manifest = new CheckpointManifest(FORMAT_VERSION, version, generation,
                     trainer.step(), trainer.examplesTrained(), config.seed(), config,
                     new CheckpointManifest.SpecRef(spec.version(), spec.hash()), offsets, epoch, streamTime,
-                    clock.instant(), provenance(), files);
+                    clock.instant(), provenance(), files, baseVersion);
             byte[] manifestBytes = json.writeValueAsBytes(manifest);
             write(temp.resolve(MANIFEST_FILE), manifestBytes, resumable);
             write(temp.resolve(MANIFEST_DIGEST_FILE), (sha256(manifestBytes) + "\n").getBytes(StandardCharsets.US_ASCII),
@@ -227,13 +286,14 @@ public final class CheckpointStore {
             }
             Path target = modelDir.resolve(version);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            trainer.clearChangedRows();
             if (resumable) {
                 force(modelDir);
                 LOG.info("Saved checkpoint {} (step {}, {} examples)", target, trainer.step(),
                         trainer.examplesTrained());
             } else {
-                LOG.debug("Saved serving snapshot {} (step {}, {} examples)", target, trainer.step(),
-                        trainer.examplesTrained());
+                LOG.debug("Saved serving {} {} (step {}, {} examples)", kind == Kind.DELTA
+                        ? "delta on " + baseVersion : "snapshot", target, trainer.step(), trainer.examplesTrained());
             }
             return new CheckpointInfo(version, target, manifest);
         } catch (IOException | RuntimeException | Error e) {
@@ -366,6 +426,60 @@ public final class CheckpointStore {
                 new TensorFileReader(directory.resolve(PARAMETERS_FILE)));
     }
 
+    /**
+     * Verifies and opens a delta serving snapshot directory: the manifest (digest, format, version, a base named)
+     * and {@code delta.bin} (size and SHA-256). Its base is not checked here: {@link ServableDelta#applyTo} refuses
+     * any predictor but exactly the base.
+     *
+     * @throws CorruptCheckpointException if it fails verification or is not a delta
+     */
+    public ServableDelta loadServableDelta(Path directory) throws IOException {
+        CheckpointManifest manifest = verifiedManifest(directory);
+        if (!manifest.isDelta()) {
+            throw new CorruptCheckpointException(MANIFEST_FILE + " names no base version: not a delta");
+        }
+        verifyFile(directory, manifest, DELTA_FILE);
+        return new ServableDelta(new CheckpointInfo(directory.getFileName().toString(), directory, manifest),
+                new TensorFileReader(directory.resolve(DELTA_FILE)));
+    }
+
+    /**
+     * The delta directory whose manifest names {@code baseVersion} as its base, if any (the learner writes at most
+     * one delta per base). Manifests are read but not verified; unreadable ones are passed over.
+     */
+    public Optional<Path> deltaOn(String baseVersion) {
+        try {
+            for (Path dir : deltaDirectories()) {
+                try {
+                    if (baseVersion.equals(json.readValue(readRequired(dir.resolve(MANIFEST_FILE)),
+                            CheckpointManifest.class).baseVersion())) {
+                        return Optional.of(dir);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("passing over {}: {}", dir, e.toString());
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot list deltas in {}: {}", modelDir, e.toString());
+        }
+        return Optional.empty();
+    }
+
+    /** Whether {@code directory}'s name is that of a delta serving snapshot. */
+    public static boolean isDelta(Path directory) {
+        return DELTA_NAME.matcher(directory.getFileName().toString()).matches();
+    }
+
+    private static boolean isVersionName(String name) {
+        return NAME.matcher(name).matches() || SNAPSHOT_NAME.matcher(name).matches()
+                || DELTA_NAME.matcher(name).matches();
+    }
+
+    /** Delta serving snapshot directories (valid or not), newest first. */
+    public List<Path> deltaDirectories() throws IOException {
+        return directoriesMatching(DELTA_NAME);
+    }
+
     /** Checkpoint directories (valid or not), newest first; serving snapshots are not among them. */
     public List<Path> checkpointDirectories() throws IOException {
         return directoriesMatching(NAME);
@@ -404,6 +518,9 @@ public final class CheckpointStore {
             m = SNAPSHOT_NAME.matcher(name);
         }
         if (!m.matches()) {
+            m = DELTA_NAME.matcher(name);
+        }
+        if (!m.matches()) {
             throw new IllegalArgumentException(dir.toString());
         }
         return Long.parseLong(m.group(1));
@@ -417,6 +534,45 @@ public final class CheckpointStore {
             deleteRecursively(trash);
             LOG.debug("Removed old model version {}", old);
         }
+    }
+
+    /**
+     * Removes every delta whose chain (its base, its base's base, ...) does not reach a checkpoint or full snapshot
+     * that is still here, oldest first; a delta whose manifest cannot be read counts as broken. Full versions are
+     * never removed here, so a kept delta keeps its whole chain.
+     */
+    private void pruneDeltas() throws IOException {
+        List<Path> deltas = deltaDirectories();
+        if (deltas.isEmpty()) {
+            return;
+        }
+        Map<String, String> baseOf = new LinkedHashMap<>();
+        for (Path dir : deltas) {
+            String base;
+            try {
+                base = json.readValue(readRequired(dir.resolve(MANIFEST_FILE)), CheckpointManifest.class)
+                        .baseVersion();
+            } catch (IOException | RuntimeException e) {
+                base = null;
+            }
+            baseOf.put(dir.getFileName().toString(), base);
+        }
+        java.util.Set<String> full = new java.util.HashSet<>();
+        for (Path dir : servableDirectories()) {
+            full.add(dir.getFileName().toString());
+        }
+        List<Path> broken = new ArrayList<>();
+        for (Path dir : deltas) {
+            String v = dir.getFileName().toString();
+            int hops = 0;
+            while (v != null && !full.contains(v) && hops++ <= deltas.size()) {
+                v = baseOf.get(v);
+            }
+            if (v == null || !full.contains(v)) {
+                broken.add(dir);
+            }
+        }
+        prune(broken, 0);
     }
 
     /** Temporary and trash directories left by a crash; only the single writer calls this. */

@@ -1,0 +1,86 @@
+package dev.wnd.model.checkpoint;
+
+import dev.wnd.features.spec.FeatureSpec;
+import dev.wnd.model.WideDeepPredictor;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A delta serving snapshot whose manifest and {@code delta.bin} passed verification
+ * ({@link CheckpointStore#loadServableDelta}): what changed since its base version. Holds no native memory and no
+ * open files; {@link #applyTo} reads the file, which fails with an {@link IOException} if the learner pruned it
+ * meanwhile. Immutable and thread-safe.
+ */
+public final class ServableDelta {
+
+    private final CheckpointInfo info;
+    private final TensorFileReader delta;
+
+    ServableDelta(CheckpointInfo info, TensorFileReader delta) {
+        this.info = info;
+        this.delta = delta;
+    }
+
+    /** Version, directory and manifest. */
+    public CheckpointInfo info() {
+        return info;
+    }
+
+    /** The version this delta makes ({@code delta-...}). */
+    public String version() {
+        return info.version();
+    }
+
+    /** The version this delta applies on: a checkpoint, a full snapshot or another delta. */
+    public String baseVersion() {
+        return info.manifest().baseVersion();
+    }
+
+    /**
+     * A new predictor for this version: a copy of {@code base} with the delta applied ({@link
+     * WideDeepPredictor#withDelta}); {@code base} itself is not changed and may keep serving.
+     *
+     * @throws IllegalArgumentException if {@code base} serves another version than {@link #baseVersion()}, if
+     *     {@code spec} is not the one the model was trained with, or if the delta does not fit the model
+     */
+    public WideDeepPredictor applyTo(WideDeepPredictor base, FeatureSpec spec) throws IOException {
+        return applyChain(base, List.of(this), spec);
+    }
+
+    /**
+     * A new predictor for the last delta of {@code chain}: a copy of {@code base} with every delta of the chain
+     * applied in order, the tables copied once ({@link WideDeepPredictor#withDeltas}); {@code base} is not changed.
+     *
+     * @param chain deltas each on the previous one, the first on {@code base}'s version; not empty
+     * @throws IllegalArgumentException if the chain is empty or broken, or as {@link #applyTo}
+     */
+    public static WideDeepPredictor applyChain(WideDeepPredictor base, List<ServableDelta> chain, FeatureSpec spec)
+            throws IOException {
+        if (chain.isEmpty()) {
+            throw new IllegalArgumentException("empty delta chain");
+        }
+        String at = base.modelVersion();
+        List<TensorFileReader> files = new ArrayList<>();
+        for (ServableDelta d : chain) {
+            if (!d.baseVersion().equals(at)) {
+                throw new IllegalArgumentException("delta " + d.version() + " applies on " + d.baseVersion()
+                        + ", not on " + at);
+            }
+            CheckpointManifest.SpecRef saved = d.info.manifest().featureSpec();
+            if (!spec.hash().equals(saved.hash()) || !spec.hash().equals(base.specHash())) {
+                throw new IllegalArgumentException("delta " + d.version() + " was trained with feature spec "
+                        + saved.version() + " (hash " + saved.hash() + "), not " + spec.version() + " (hash "
+                        + spec.hash() + ")");
+            }
+            files.add(d.delta);
+            at = d.version();
+        }
+        return base.withDeltas(files, at);
+    }
+
+    @Override
+    public String toString() {
+        return "ServableDelta[" + info.version() + " on " + baseVersion() + " at " + info.directory() + "]";
+    }
+}
