@@ -1,5 +1,6 @@
 package dev.wnd.model.checkpoint;
 
+import dev.wnd.features.spec.FeatureSpec;
 import java.nio.file.Path;
 
 /**
@@ -10,4 +11,18 @@ import java.nio.file.Path;
  * @param manifest its manifest
  */
 public record CheckpointInfo(String version, Path directory, CheckpointManifest manifest) {
+
+    /**
+     * Refuses a feature spec other than the one this version was trained with: the one check every loader of a
+     * stored version (trainer, predictor, delta) makes before it reads tensors.
+     *
+     * @throws IllegalArgumentException naming this version and both specs, if the hashes differ
+     */
+    public void requireFeatureSpec(FeatureSpec spec) {
+        CheckpointManifest.SpecRef saved = manifest.featureSpec();
+        if (!spec.hash().equals(saved.hash())) {
+            throw new IllegalArgumentException(version + " was trained with feature spec " + saved.version()
+                    + " (hash " + saved.hash() + "), not " + spec.version() + " (hash " + spec.hash() + ")");
+        }
+    }
 }

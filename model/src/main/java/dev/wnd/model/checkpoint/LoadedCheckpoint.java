@@ -81,7 +81,7 @@ public final class LoadedCheckpoint {
      * tensors must fit it.
      */
     public WideDeepTrainer restoreTrainer(FeatureSpec spec, ModelConfig config) throws IOException {
-        checkSpec(spec);
+        info.requireFeatureSpec(spec);
         CheckpointManifest m = info.manifest();
         return WideDeepTrainer.restore(spec, config, m.step(), m.examplesTrained(), parameters, optimizerState);
     }
@@ -97,17 +97,8 @@ public final class LoadedCheckpoint {
 
     /** As {@link #newPredictor(FeatureSpec)} with another config of the same shape (e.g. device "cpu"). */
     public WideDeepPredictor newPredictor(FeatureSpec spec, ModelConfig config) throws IOException {
-        checkSpec(spec);
+        info.requireFeatureSpec(spec);
         return WideDeepPredictor.load(spec, config, info.version(), parameters);
-    }
-
-    private void checkSpec(FeatureSpec spec) {
-        CheckpointManifest.SpecRef saved = info.manifest().featureSpec();
-        if (!spec.hash().equals(saved.hash())) {
-            throw new IllegalArgumentException("checkpoint " + info.version() + " was trained with feature spec "
-                    + saved.version() + " (hash " + saved.hash() + "), not " + spec.version() + " (hash "
-                    + spec.hash() + ")");
-        }
     }
 
     @Override

@@ -60,6 +60,10 @@ public final class ServableDelta {
         if (chain.isEmpty()) {
             throw new IllegalArgumentException("empty delta chain");
         }
+        if (!spec.hash().equals(base.specHash())) {
+            throw new IllegalArgumentException("base " + base.modelVersion() + " serves feature spec hash "
+                    + base.specHash() + ", not " + spec.version() + " (hash " + spec.hash() + ")");
+        }
         String at = base.modelVersion();
         List<TensorFileReader> files = new ArrayList<>();
         for (ServableDelta d : chain) {
@@ -67,12 +71,7 @@ public final class ServableDelta {
                 throw new IllegalArgumentException("delta " + d.version() + " applies on " + d.baseVersion()
                         + ", not on " + at);
             }
-            CheckpointManifest.SpecRef saved = d.info.manifest().featureSpec();
-            if (!spec.hash().equals(saved.hash()) || !spec.hash().equals(base.specHash())) {
-                throw new IllegalArgumentException("delta " + d.version() + " was trained with feature spec "
-                        + saved.version() + " (hash " + saved.hash() + "), not " + spec.version() + " (hash "
-                        + spec.hash() + ")");
-            }
+            d.info.requireFeatureSpec(spec);
             files.add(d.delta);
             at = d.version();
         }

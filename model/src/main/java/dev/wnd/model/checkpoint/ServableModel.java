@@ -48,12 +48,7 @@ public final class ServableModel {
 
     /** As {@link #newPredictor(FeatureSpec)} with another config of the same shape (e.g. device "cpu"). */
     public WideDeepPredictor newPredictor(FeatureSpec spec, ModelConfig config) throws IOException {
-        CheckpointManifest.SpecRef saved = info.manifest().featureSpec();
-        if (!spec.hash().equals(saved.hash())) {
-            throw new IllegalArgumentException("model " + info.version() + " was trained with feature spec "
-                    + saved.version() + " (hash " + saved.hash() + "), not " + spec.version() + " (hash "
-                    + spec.hash() + ")");
-        }
+        info.requireFeatureSpec(spec);
         return WideDeepPredictor.load(spec, config, info.version(), parameters);
     }
 
