@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -34,7 +33,7 @@ class ScorerMetricsTest {
 
     private final FeatureSpec spec = FeatureSpec.seed();
     private final AppTopics topics = new AppTopics(new InMemorySchemaRegistryClient());
-    private final AtomicReference<String> version = new AtomicReference<>();
+    private final SwitchableFeed feed = new SwitchableFeed(v -> new ConstantPredictor(v, spec.hash()));
     private final List<String> calls = new ArrayList<>();
     private final List<long[]> timings = new ArrayList<>();
     private final ScorerMetrics metrics = new ScorerMetrics() {
@@ -69,21 +68,6 @@ class ScorerMetricsTest {
 
     @BeforeEach
     void start() {
-        ModelFeed feed = new ModelFeed() {
-            @Override
-            public String latestVersion() {
-                return version.get();
-            }
-
-            @Override
-            public ClickPredictor newPredictor() {
-                String v = version.get();
-                if ("broken".equals(v)) {
-                    throw new IllegalStateException("checkpoint unreadable");
-                }
-                return v == null ? null : new ConstantPredictor(v, spec.hash());
-            }
-        };
         Properties props = new StreamsSettings("scorer-metrics-test", KafkaConnection.plaintext("unused:9092"),
                 RegistryConnection.plain("http://unused"), stateDir,
                 "scorer", false, 100).toProperties(topics);
@@ -125,13 +109,13 @@ class ScorerMetricsTest {
 
     @Test
     void shouldTellEachModelSwapAndEachModelThatFailsToLoad() {
-        version.set("v1");
+        feed.announce("v1");
         request(1);
         request(2);
-        version.set("broken");
+        feed.announce(SwitchableFeed.BROKEN);
         request(3);
         request(4);
-        version.set("v2");
+        feed.announce("v2");
         request(5);
 
         assertThat(calls).containsExactly("serving v1", "answered avro", "answered avro",

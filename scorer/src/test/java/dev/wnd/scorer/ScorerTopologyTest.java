@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -35,7 +34,7 @@ class ScorerTopologyTest {
 
     private final FeatureSpec spec = FeatureSpec.seed();
     private final AppTopics topics = new AppTopics(new InMemorySchemaRegistryClient());
-    private final AtomicReference<String> version = new AtomicReference<>();
+    private final SwitchableFeed feed = new SwitchableFeed(FakePredictor::new);
     /** Model loads run at once, unless held: then they wait here until the test runs them. */
     private final List<Runnable> heldLoads = new ArrayList<>();
     private boolean holdLoads;
@@ -82,21 +81,6 @@ class ScorerTopologyTest {
 
     @BeforeEach
     void start() {
-        ModelFeed feed = new ModelFeed() {
-            @Override
-            public String latestVersion() {
-                return version.get();
-            }
-
-            @Override
-            public ClickPredictor newPredictor() {
-                String v = version.get();
-                if ("broken".equals(v)) {
-                    throw new IllegalStateException("checkpoint unreadable");
-                }
-                return v == null ? null : new FakePredictor(v);
-            }
-        };
         Properties props = new StreamsSettings("scorer-test", KafkaConnection.plaintext("unused:9092"),
                 RegistryConnection.plain("http://unused"), stateDir, "test", false, 100)
                 .toProperties(topics);
@@ -136,7 +120,7 @@ class ScorerTopologyTest {
 
     @Test
     void shouldRankEveryRequestedAdOnceBestFirstWithTheModelVersion() {
-        version.set("v1");
+        feed.announce("v1");
         Score s = score(5L, List.of(10L, 11L, 12L, 11L));
         assertThat(s.getDisplayId()).isEqualTo(5L);
         assertThat(s.getModelVersion()).isEqualTo("v1");
@@ -155,21 +139,21 @@ class ScorerTopologyTest {
 
     @Test
     void shouldSwapToANewModelVersionBetweenRequests() {
-        version.set("v1");
+        feed.announce("v1");
         assertThat(score(7L, List.of(10L)).getModelVersion()).isEqualTo("v1");
-        version.set("v2");
+        feed.announce("v2");
         assertThat(score(8L, List.of(10L)).getModelVersion()).isEqualTo("v2");
     }
 
     @Test
     void shouldAnswerAnEmptyCandidateListWithNoAds() {
-        version.set("v1");
+        feed.announce("v1");
         assertThat(score(9L, List.of()).getAds()).isEmpty();
     }
 
     @Test
     void shouldAnswerAJsonRequestInJsonWithEveryAdOnceBestFirst() {
-        version.set("v1");
+        feed.announce("v1");
         TestInputTopic<String, String> in = driver.createInputTopic(topics.scoreRequestsJson.name(),
                 topics.scoreRequestsJson.keySerde().serializer(), topics.scoreRequestsJson.valueSerde().serializer());
         TestOutputTopic<String, String> out = driver.createOutputTopic(topics.scoresJson.name(),
@@ -184,7 +168,7 @@ class ScorerTopologyTest {
 
     @Test
     void shouldDeadLetterAnUnparsableJsonRequestAndGoOn() {
-        version.set("v1");
+        feed.announce("v1");
         TestInputTopic<String, String> in = driver.createInputTopic(topics.scoreRequestsJson.name(),
                 topics.scoreRequestsJson.keySerde().serializer(), topics.scoreRequestsJson.valueSerde().serializer());
         TestOutputTopic<String, String> out = driver.createOutputTopic(topics.scoresJson.name(),
@@ -196,19 +180,19 @@ class ScorerTopologyTest {
 
     @Test
     void shouldKeepServingTheCurrentModelWhenANewOneCannotBeLoaded() {
-        version.set("v1");
+        feed.announce("v1");
         assertThat(score(10L, List.of(10L)).getModelVersion()).isEqualTo("v1");
-        version.set("broken");
+        feed.announce(SwitchableFeed.BROKEN);
         assertThat(score(11L, List.of(10L)).getModelVersion()).isEqualTo("v1");
         assertThat(score(12L, List.of(10L)).getModelVersion()).isEqualTo("v1");
     }
 
     @Test
     void shouldKeepAnsweringWithTheCurrentModelWhileTheNewOneLoads() {
-        version.set("v1");
+        feed.announce("v1");
         assertThat(score(13L, List.of(10L)).getModelVersion()).isEqualTo("v1");
         holdLoads = true;
-        version.set("v2");
+        feed.announce("v2");
         // The load of v2 has started but not finished: requests are answered at once, with v1.
         assertThat(score(14L, List.of(10L)).getModelVersion()).isEqualTo("v1");
         assertThat(score(15L, List.of(10L)).getModelVersion()).isEqualTo("v1");
@@ -219,15 +203,15 @@ class ScorerTopologyTest {
 
     @Test
     void shouldKeepServingTheCurrentModelWhenALoadInTheBackgroundFails() {
-        version.set("v1");
+        feed.announce("v1");
         assertThat(score(17L, List.of(10L)).getModelVersion()).isEqualTo("v1");
         holdLoads = true;
-        version.set("broken");
+        feed.announce(SwitchableFeed.BROKEN);
         assertThat(score(18L, List.of(10L)).getModelVersion()).isEqualTo("v1");
         heldLoads.remove(0).run();
         assertThat(score(19L, List.of(10L)).getModelVersion()).isEqualTo("v1");
         assertThat(heldLoads).as("a version that failed is not tried again").isEmpty();
-        version.set("v3");
+        feed.announce("v3");
         assertThat(score(20L, List.of(10L)).getModelVersion()).isEqualTo("v1");
         heldLoads.remove(0).run();
         assertThat(score(21L, List.of(10L)).getModelVersion()).isEqualTo("v3");
