@@ -104,15 +104,11 @@ class FeaturesRestartIT {
     @ParameterizedTest(name = "local state {0}")
     @EnumSource(LocalState.class)
     void shouldEmitEveryReferenceExampleExactlyOnceAcrossARestart(LocalState localState) throws Exception {
-        List<SpecificRecord> stream = SyntheticStream.withoutCrossTopicTies(
-                SyntheticStream.generate(3, SyntheticStream.Shape.small()));
-        List<Example> expected = new BatchReference(spec, SPLIT_SEED).run(stream);
-        int firstEvent = firstEventIndex(stream);
-        int cut = firstEvent + (stream.size() - firstEvent) / 2;
+        Halves stream = Halves.of(spec);
         Path stateDir = work.resolve("state");
 
         // The dimension rows and the first half of the events, consumed by a first instance, which then stops.
-        produce(stream.subList(0, cut));
+        produce(stream.first());
         runUntilConsumed(stateDir);
         int beforeRestart = readExamples().size();
         if (localState == LocalState.WIPED) {
@@ -120,18 +116,14 @@ class FeaturesRestartIT {
         }
 
         // The second half, consumed by a new instance of the same application.
-        produce(stream.subList(cut, stream.size()));
+        produce(stream.second());
         runUntilConsumed(stateDir);
         List<Example> actual = readExamples();
 
-        assertThat(expected).hasSizeGreaterThan(2_000);
+        assertThat(stream.expected()).hasSizeGreaterThan(2_000);
         assertThat(beforeRestart).as("Examples emitted before the restart")
-                .isPositive().isLessThan(expected.size());
-        assertThat(new ExampleComparison(spec).differencesByKey(expected, actual))
-                .as("Examples that are missing, duplicated or differ from the reference").isEmpty();
-        // One partition: the Examples also come in the reference's order, the order of the labels.
-        assertThat(actual).extracting(ExampleComparison::key)
-                .containsExactlyElementsOf(expected.stream().map(ExampleComparison::key).toList());
+                .isPositive().isLessThan(stream.expected().size());
+        assertEqualToReference(stream.expected(), actual);
     }
 
     /**
@@ -142,14 +134,10 @@ class FeaturesRestartIT {
      */
     @Test
     void shouldEmitEveryReferenceExampleExactlyOnceAfterAnInstanceIsKilled() throws Exception {
-        List<SpecificRecord> stream = SyntheticStream.withoutCrossTopicTies(
-                SyntheticStream.generate(3, SyntheticStream.Shape.small()));
-        List<Example> expected = new BatchReference(spec, SPLIT_SEED).run(stream);
-        int firstEvent = firstEventIndex(stream);
-        int cut = firstEvent + (stream.size() - firstEvent) / 2;
+        Halves stream = Halves.of(spec);
         Path stateDir = work.resolve("state");
 
-        produce(stream.subList(0, cut));
+        produce(stream.first());
         Path log = work.resolve("killed-instance.log");
         Process instance = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                 "-cp", System.getProperty("java.class.path"), FeaturesInstance.class.getName(),
@@ -167,13 +155,36 @@ class FeaturesRestartIT {
         }
         int beforeKill = readExamples().size();
 
-        produce(stream.subList(cut, stream.size()));
+        produce(stream.second());
         runUntilConsumed(stateDir);
         List<Example> actual = readExamples();
 
-        assertThat(beforeKill).as("Examples committed before the kill").isPositive().isLessThan(expected.size());
+        assertThat(beforeKill).as("Examples committed before the kill").isPositive()
+                .isLessThan(stream.expected().size());
+        assertEqualToReference(stream.expected(), actual);
+    }
+
+    /**
+     * The synthetic stream (no cross-topic timestamp ties) cut in two halves of its events, the dimension rows in the
+     * first, and the batch reference's Examples for the whole of it.
+     */
+    private record Halves(List<SpecificRecord> first, List<SpecificRecord> second, List<Example> expected) {
+
+        static Halves of(FeatureSpec spec) {
+            List<SpecificRecord> stream = SyntheticStream.withoutCrossTopicTies(
+                    SyntheticStream.generate(3, SyntheticStream.Shape.small()));
+            int firstEvent = firstEventIndex(stream);
+            int cut = firstEvent + (stream.size() - firstEvent) / 2;
+            return new Halves(stream.subList(0, cut), stream.subList(cut, stream.size()),
+                    new BatchReference(spec, SPLIT_SEED).run(stream));
+        }
+    }
+
+    /** Every reference Example once, with equal features; one partition, so also in the reference's order. */
+    private void assertEqualToReference(List<Example> expected, List<Example> actual) {
         assertThat(new ExampleComparison(spec).differencesByKey(expected, actual))
                 .as("Examples that are missing, duplicated or differ from the reference").isEmpty();
+        // One partition: the Examples also come in the reference's order, the order of the labels.
         assertThat(actual).extracting(ExampleComparison::key)
                 .containsExactlyElementsOf(expected.stream().map(ExampleComparison::key).toList());
     }
