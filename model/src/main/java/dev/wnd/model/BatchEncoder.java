@@ -49,10 +49,8 @@ final class BatchEncoder {
     }
 
     private final InputLayout layout;
-    private final int[] embeddingSeen;
-    private final int[] wideSeen;
-    private long[] embeddingIdScratch = new long[1024];
-    private int[] wideIdScratch = new int[1024];
+    private final RowInterner embeddingRows = new RowInterner();
+    private final RowInterner wideRows = new RowInterner();
     private long[][] cooRows = new long[0][];
     private long[][] cooCols = new long[0][];
     private float[][] cooValues = new float[0][];
@@ -61,10 +59,6 @@ final class BatchEncoder {
 
     BatchEncoder(InputLayout layout) {
         this.layout = layout;
-        this.embeddingSeen = new int[layout.embeddingRows];
-        this.wideSeen = new int[layout.wideRows];
-        Arrays.fill(embeddingSeen, -1);
-        Arrays.fill(wideSeen, -1);
     }
 
     Encoded encode(Batch batch, boolean requireLabels) {
@@ -102,8 +96,6 @@ final class BatchEncoder {
         int[] entries = new int[segments];
         float[] dense = new float[n * layout.denseWidth];
         int wideEntries = 0;
-        int embUnique = 0;
-        int wideUnique = 0;
 
         for (int r = 0; r < n; r++) {
             int catBase = r * slots;
@@ -118,17 +110,8 @@ final class BatchEncoder {
                     }
                     nonEmpty++;
                     int wideRow = layout.wideOffset[i] + b;
-                    int local = wideSeen[wideRow];
-                    if (local < 0) {
-                        local = wideUnique;
-                        wideSeen[wideRow] = local;
-                        if (wideUnique == wideIdScratch.length) {
-                            wideIdScratch = Arrays.copyOf(wideIdScratch, wideUnique * 2);
-                        }
-                        wideIdScratch[wideUnique++] = wideRow;
-                    }
                     wideRowScratch[wideEntries] = r;
-                    wideLocalScratch[wideEntries++] = local;
+                    wideLocalScratch[wideEntries++] = wideRows.intern(wideRow);
                     if (f.indicator()) {
                         dense[r * layout.denseWidth + layout.indicatorOffset[i] + b] += 1f;
                     }
@@ -151,18 +134,8 @@ final class BatchEncoder {
                     }
                     int rowBase = layout.embeddingRowOffset[i] + b * k;
                     for (int j = 0; j < k; j++) {
-                        int row = rowBase + j;
-                        int seen = embeddingSeen[row];
-                        if (seen < 0) {
-                            seen = embUnique;
-                            embeddingSeen[row] = seen;
-                            if (embUnique == embeddingIdScratch.length) {
-                                embeddingIdScratch = Arrays.copyOf(embeddingIdScratch, embUnique * 2);
-                            }
-                            embeddingIdScratch[embUnique++] = row;
-                        }
                         rows[e] = outRow + j;
-                        cols[e] = seen;
+                        cols[e] = embeddingRows.intern(rowBase + j);
                         values[e++] = weight;
                     }
                 }
@@ -170,14 +143,14 @@ final class BatchEncoder {
             }
             System.arraycopy(num, r * numerics, dense, r * layout.denseWidth + layout.indicatorWidth, numerics);
         }
-        long[] embIds = Arrays.copyOf(embeddingIdScratch, embUnique);
-        int[] wideIds = Arrays.copyOf(wideIdScratch, wideUnique);
-        for (long row : embIds) {
-            embeddingSeen[(int) row] = -1;
+        int[] embRows = embeddingRows.rows();
+        long[] embIds = new long[embRows.length];
+        for (int i = 0; i < embRows.length; i++) {
+            embIds[i] = embRows[i];
         }
-        for (int row : wideIds) {
-            wideSeen[row] = -1;
-        }
+        int[] wideIds = wideRows.rows();
+        embeddingRows.clear();
+        wideRows.clear();
         long[][] coo = new long[segments][];
         float[][] values = new float[segments][];
         for (int s = 0; s < segments; s++) {
@@ -206,6 +179,12 @@ final class BatchEncoder {
                 cooValues[s] = new float[needed];
             }
         }
+        int subSlots = 0;
+        for (int s = 0; s < segments; s++) {
+            subSlots += layout.segmentSubSlots[s];
+        }
+        embeddingRows.reserve((int) Math.min((long) n * subSlots, layout.embeddingRows));
+        wideRows.reserve((int) Math.min((long) n * layout.wideSlots, layout.wideRows));
         int wideNeeded = n * layout.wideSlots;
         if (wideRowScratch.length < wideNeeded) {
             wideRowScratch = new int[wideNeeded];
