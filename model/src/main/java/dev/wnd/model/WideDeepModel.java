@@ -56,6 +56,10 @@ final class WideDeepModel implements AutoCloseable {
     final NDArray embeddings;
     final float[] wide;
     final BatchEncoder encoder;
+    /** Per deep segment, the column slice of the dense input it takes (null for embedding segments). */
+    private final NDIndex[] denseSlices;
+    /** The numeric columns of the dense input. */
+    private final NDIndex numericSlice;
 
     /**
      * The leaves and the logits of one forward pass.
@@ -72,6 +76,11 @@ final class WideDeepModel implements AutoCloseable {
         this.spec = spec;
         this.config = config;
         this.layout = new InputLayout(spec);
+        // Built once: parsing an index string per forward pass cost a scorer request more than some of its ops.
+        this.denseSlices = layout.deepSegments.stream()
+                .map(piece -> piece[0] == 0 ? null : NDIndex.sliceAxis(1, piece[1], piece[2]))
+                .toArray(NDIndex[]::new);
+        this.numericSlice = NDIndex.sliceAxis(1, layout.indicatorWidth, layout.denseWidth);
         Device device = config.djlDevice();
         this.manager = NDManager.newBaseManager(device, "PyTorch");
         this.manager.setName("wide-deep-model");
@@ -247,13 +256,14 @@ final class WideDeepModel implements AutoCloseable {
         NDArray dense = layout.denseWidth > 0 ? scope.create(e.dense(), new Shape(n, layout.denseWidth)) : null;
         NDList pieces = new NDList();
         int segment = 0;
-        for (int[] piece : layout.deepSegments) {
+        for (int p = 0; p < denseSlices.length; p++) {
+            int[] piece = layout.deepSegments.get(p);
             if (piece[0] == 0) {
                 pieces.add(segmentMeans(scope, e, segment++, embeddingRows));
             } else if (piece[1] == 0 && piece[2] == layout.denseWidth) {
                 pieces.add(dense);
             } else {
-                pieces.add(dense.get(new NDIndex(":, " + piece[1] + ":" + piece[2])));
+                pieces.add(dense.get(denseSlices[p]));
             }
         }
         NDArray deep = pieces.size() == 1 ? pieces.get(0) : NDArrays.concat(pieces, 1);
@@ -271,7 +281,7 @@ final class WideDeepModel implements AutoCloseable {
         }
         NDList inputs = new NDList(deep, wideSum);
         if (spec.numericCount() > 0) {
-            inputs.add(dense.get(new NDIndex(":, " + layout.indicatorWidth + ":")));
+            inputs.add(dense.get(numericSlice));
         }
         NDArray logits = block.forward(new ParameterStore(scope, false), inputs, training).singletonOrThrow();
         return new Forward(logits, embeddingIds, embeddingRows, wideSum);
