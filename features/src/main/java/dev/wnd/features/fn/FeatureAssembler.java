@@ -240,11 +240,12 @@ public final class FeatureAssembler {
     private void item(Request r, long ad, int[] cat, float[] num) {
         FeatureState state = r.state;
         hashed(cat, adId, ad);
-        Estimate popAdEstimate = popularity(state, CtrFamily.AD, CtrKeys.ad(ad));
+        CtrCounts adCounts = state.ctr(CtrKeys.ad(ad));
+        Estimate popAdEstimate = popularity(CtrFamily.AD, adCounts);
         if (popAdEstimate != null) {
             number(num, popAd, popAdEstimate.value());
             number(num, popAdConf, popAdEstimate.confidence());
-            number(num, adViews, state.ctr(CtrKeys.ad(ad)).views());
+            number(num, adViews, adCounts.views());
         }
         PromotedContent promoted = state.ad(ad);
         if (promoted == null) {
@@ -255,11 +256,12 @@ public final class FeatureAssembler {
         hashed(cat, advertiser, promoted.getAdvertiserId());
         identity(cat, viewedDoc, r.user.hasViewed(adDocId) ? 1 : 0);
 
-        Estimate document = popularity(state, CtrFamily.AD_DOCUMENT, CtrKeys.adDocument(adDocId));
+        CtrCounts documentCounts = state.ctr(CtrKeys.adDocument(adDocId));
+        Estimate document = popularity(CtrFamily.AD_DOCUMENT, documentCounts);
         if (document != null) {
             number(num, popDocument, document.value());
             number(num, popDocumentConf, document.confidence());
-            number(num, docViews, state.ctr(CtrKeys.adDocument(adDocId)).views());
+            number(num, docViews, documentCounts.views());
         }
         Estimate adv = popularity(state, CtrFamily.ADVERTISER, CtrKeys.advertiser(promoted.getAdvertiserId()));
         if (adv != null) {
@@ -339,7 +341,11 @@ public final class FeatureAssembler {
 
     /** The seed's {@code get_popularity}: the key's CTR and confidence once it passed its view threshold. */
     private static Estimate popularity(FeatureState state, CtrFamily family, String key) {
-        CtrCounts c = state.ctr(key);
+        return popularity(family, state.ctr(key));
+    }
+
+    /** As {@link #popularity(FeatureState, CtrFamily, String)}, from the key's counts. */
+    private static Estimate popularity(CtrFamily family, CtrCounts c) {
         int min = family.minViewsExclusive();
         if (c.views() <= min) {
             return null;

@@ -61,11 +61,17 @@ public record DocAspects(long[] keys, double[] confidences) {
      * arrival order (the seed sorts by confidence with Python's stable sort, drops the rejected ids, then cuts).
      */
     public long[] top(int n, LongPredicate keep) {
-        Integer[] order = new Integer[keys.length];
+        // A stable insertion sort of the positions by confidence, most confident first: documents carry a handful
+        // of aspects, and this runs for every ad a scorer ranks (boxing positions for Arrays.sort showed up there).
+        int[] order = new int[keys.length];
         for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+            int j = i;
+            while (j > 0 && Double.compare(confidences[order[j - 1]], confidences[i]) < 0) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = i;
         }
-        Arrays.sort(order, (a, b) -> Double.compare(confidences[b], confidences[a]));
         long[] top = new long[Math.min(n, keys.length)];
         int taken = 0;
         for (int i = 0; i < order.length && taken < top.length; i++) {
