@@ -2,6 +2,7 @@ package dev.wnd.features.fn;
 
 import dev.wnd.features.spec.CategoricalFeature;
 import dev.wnd.features.spec.FeatureSpec;
+import dev.wnd.features.spec.NumericFeature;
 import dev.wnd.features.state.AspectKind;
 import dev.wnd.features.state.AspectProfile;
 import dev.wnd.features.state.CtrCounts;
@@ -58,6 +59,10 @@ public final class FeatureAssembler {
     private static final String[] SIM_NAMES = {"topics", "entities", "categories"};
 
     private final FeatureSpec spec;
+    /** The spec's features and slot offsets as arrays: read for every feature of every ad a scorer ranks. */
+    private final CategoricalFeature[] categorical;
+    private final NumericFeature[] numeric;
+    private final int[] slotOffsets;
     private final int docEventId;
     private final int docId;
     private final int docEventSource;
@@ -104,6 +109,12 @@ public final class FeatureAssembler {
     /** @param spec the feature space; every feature named by the seed must be in it */
     public FeatureAssembler(FeatureSpec spec) {
         this.spec = spec;
+        this.categorical = spec.categorical().toArray(CategoricalFeature[]::new);
+        this.numeric = spec.numeric().toArray(NumericFeature[]::new);
+        this.slotOffsets = new int[categorical.length];
+        for (int i = 0; i < categorical.length; i++) {
+            slotOffsets[i] = spec.slotOffset(i);
+        }
         docEventId = spec.categoricalIndex("doc_event_id");
         docId = spec.categoricalIndex("doc_id");
         docEventSource = spec.categoricalIndex("doc_event_source_id");
@@ -407,34 +418,34 @@ public final class FeatureAssembler {
     }
 
     private void multiHot(int[] cat, int feature, DocAspects aspects, LongPredicate keep) {
-        CategoricalFeature f = spec.categorical().get(feature);
+        CategoricalFeature f = categorical[feature];
         long[] top = aspects.top(f.slots(), keep);
-        int offset = spec.slotOffset(feature);
+        int offset = slotOffsets[feature];
         for (int i = 0; i < top.length; i++) {
             cat[offset + i] = FeatureFunctions.bucket(f.name(), top[i], f.buckets());
         }
     }
 
     private void hashed(int[] cat, int feature, long value) {
-        CategoricalFeature f = spec.categorical().get(feature);
-        cat[spec.slotOffset(feature)] = FeatureFunctions.bucket(f.name(), value, f.buckets());
+        CategoricalFeature f = categorical[feature];
+        cat[slotOffsets[feature]] = FeatureFunctions.bucket(f.name(), value, f.buckets());
     }
 
     private void hashedText(int[] cat, int feature, String value) {
         if (value != null && !value.isEmpty()) {
-            CategoricalFeature f = spec.categorical().get(feature);
-            cat[spec.slotOffset(feature)] = FeatureFunctions.bucket(f.name(), value, f.buckets());
+            CategoricalFeature f = categorical[feature];
+            cat[slotOffsets[feature]] = FeatureFunctions.bucket(f.name(), value, f.buckets());
         }
     }
 
     private void identity(int[] cat, int feature, int value) {
-        CategoricalFeature f = spec.categorical().get(feature);
+        CategoricalFeature f = categorical[feature];
         if (value >= 0 && value < f.buckets()) {
-            cat[spec.slotOffset(feature)] = value;
+            cat[slotOffsets[feature]] = value;
         }
     }
 
     private void number(float[] num, int feature, double raw) {
-        num[feature] = FeatureFunctions.transform(spec.numeric().get(feature), raw);
+        num[feature] = FeatureFunctions.transform(numeric[feature], raw);
     }
 }
