@@ -11,16 +11,20 @@ import dev.wnd.schemas.avro.AdScore;
 import dev.wnd.schemas.avro.Score;
 import dev.wnd.schemas.avro.ScoreRequest;
 import dev.wnd.schemas.topic.AppTopics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * The scoring topology: the same feature-state builders as the features topology, plus a processor that turns
  * each score request into feature vectors with the same {@link FeatureAssembler} and ranks the ads with the newest
  * model. A pure factory.
+ *
+ * <p><b>Batching.</b> Requests that queue up behind each other are scored in one forward pass, held in a
+ * change-logged task store until answered, so at-least-once holds across commits, rebalances and restarts (see
+ * {@link ScoreProcessor}); a request that arrives alone is scored at once.
  *
  * <p><b>Model swaps.</b> Each scoring processor owns one predictor, confined to its stream thread. When the feed
  * has a newer version, the processor asks a loader (an {@link Executor}) to build the new predictor and keeps
@@ -43,6 +51,14 @@ public final class ScorerTopology {
     /** Version reported while no model has been loaded yet; probabilities are then the uniform prior. */
     public static final String NO_MODEL = "none";
     private static final String SCORES_SINK = "scores-sink";
+    /** The task store of the requests a scoring processor holds for its next forward pass. */
+    static final String PENDING_STORE = "scorer-held-requests";
+    /** The one key of {@link #PENDING_STORE}. */
+    static final String HELD_KEY = "held";
+    /** At most this many candidate ads are scored in one forward pass. */
+    static final int MAX_BATCH_ADS = 128;
+    /** Held requests are scored at the latest this long after the first was held. */
+    static final Duration BACKSTOP = Duration.ofMillis(20);
     private static final String ANSWER_JSON = "answer-json";
 
     private ScorerTopology() {
@@ -59,7 +75,7 @@ public final class ScorerTopology {
      */
     public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models,
             ScorerMetrics metrics) {
-        return build(topics, assembler, models, metrics, daemonLoader());
+        return build(topics, assembler, models, metrics, threadPerLoad());
     }
 
     /** As {@link #build(AppTopics, FeatureAssembler, ModelFeed, ScorerMetrics, Executor)} without metrics. */
@@ -68,7 +84,7 @@ public final class ScorerTopology {
     }
 
     /** A loader that runs each model load on a fresh daemon thread (loads are rare: one per announced version). */
-    private static Executor daemonLoader() {
+    public static Executor threadPerLoad() {
         return task -> {
             Thread loader = new Thread(task, "model-loader");
             loader.setDaemon(true);
@@ -79,10 +95,21 @@ public final class ScorerTopology {
     /**
      * The topology, with {@code loader} running the loads of new models (a direct executor, {@code Runnable::run},
      * swaps at the request that noticed the new version, on the stream thread), telling {@code metrics} of every
-     * answer and model swap.
+     * answer and model swap. Requests are scored one forward pass each: see the next method for batching.
      */
     public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models,
             ScorerMetrics metrics, Executor loader) {
+        return build(topics, assembler, models, metrics, loader, new FetchedOffsets());
+    }
+
+    /**
+     * As {@link #build(AppTopics, FeatureAssembler, ModelFeed, ScorerMetrics, Executor)}, scoring the requests
+     * that queue up behind each other in one forward pass, as {@code fetched} tells (the Streams configuration must
+     * install {@link FetchedOffsets.Interceptor} on the main consumer with the same instance; see
+     * {@link ScoreProcessor}).
+     */
+    public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models,
+            ScorerMetrics metrics, Executor loader, FetchedOffsets fetched) {
         Topology topology = FeatureStateTopology.addTo(new Topology(), topics);
         topology.addSource("score-requests-source", topics.scoreRequests.keySerde().deserializer(),
                 topics.scoreRequests.valueSerde().deserializer(), topics.scoreRequests.name());
@@ -110,8 +137,11 @@ public final class ScorerTopology {
 
         // One scoring processor for both faces: one predictor per task, one load per new version.
         topology.addProcessor("score", () -> new ScoreProcessor(assembler, models, metrics, loader,
-                topics.scoreRequestsJson.name()), "score-requests-source", "parse-json");
+                topics.scoreRequestsJson.name(), fetched), "score-requests-source", "parse-json");
         topology.connectProcessorAndStateStores("score", FeatureStateTopology.READ_STORES);
+        // One key per task, rewritten while requests are held: the record cache passes one value per commit on.
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
+                Serdes.String(), PendingRequests.serde()).withCachingEnabled(), "score");
         topology.addSink(SCORES_SINK, topics.scores.name(), topics.scores.keySerde().serializer(),
                 topics.scores.valueSerde().serializer(), "score");
         topology.addProcessor(ANSWER_JSON, () -> new Processor<Long, Score, String, String>() {
@@ -135,6 +165,17 @@ public final class ScorerTopology {
     /**
      * Score requests of both faces → ranked probabilities, answered on the request's face. Owns one predictor,
      * confined to its stream thread.
+     *
+     * <p><b>Batching.</b> A request's features are assembled when it arrives (the state as of the request). When
+     * {@link FetchedOffsets} shows that more requests of its partition have been fetched already, the request is
+     * held; the requests held are scored in one forward pass at the newest fetched request, when they reach
+     * {@value #MAX_BATCH_ADS} ads, or at the latest {@link #BACKSTOP} later. A forward pass costs about the same for
+     * 1 row as for 28 (BENCHMARKS.md), so a scorer that falls behind catches up instead of queueing.
+     *
+     * <p><b>At least once.</b> Streams may commit while requests are held (at the end of a loop iteration, a
+     * rebalance, a shutdown), and the commit covers their offsets. So every change to the held requests is also
+     * written to the task's change-logged {@value #PENDING_STORE} store; the commit persists them with the offsets,
+     * and a task that starts with held requests in its store answers them first.
      */
     static final class ScoreProcessor implements Processor<String, ScoreRequest, Long, Score> {
         private static final Logger LOG = LoggerFactory.getLogger(ScoreProcessor.class);
@@ -143,8 +184,13 @@ public final class ScorerTopology {
         private final ScorerMetrics metrics;
         private final Executor loader;
         private final String jsonTopic;
+        private final FetchedOffsets fetched;
+        private final PendingRequests pending = new PendingRequests();
         private ProcessorContext<Long, Score> context;
         private FeatureState state;
+        private KeyValueStore<String, List<PendingRequests.Held>> heldStore;
+        private boolean heldStored;
+        private boolean restoreChecked;
         private ClickPredictor predictor;
         private String failedVersion;
         /** The load in progress, if any, and the version it was started for. */
@@ -152,18 +198,44 @@ public final class ScorerTopology {
         private String loadingVersion;
 
         ScoreProcessor(FeatureAssembler assembler, ModelFeed models, ScorerMetrics metrics, Executor loader,
-                String jsonTopic) {
+                String jsonTopic, FetchedOffsets fetched) {
             this.assembler = assembler;
             this.models = models;
             this.metrics = metrics;
             this.loader = loader;
             this.jsonTopic = jsonTopic;
+            this.fetched = fetched;
         }
 
         @Override
         public void init(ProcessorContext<Long, Score> context) {
             this.context = context;
             this.state = FeatureStateTopology.stateOf(context);
+            this.heldStore = context.getStateStore(PENDING_STORE);
+            context.schedule(BACKSTOP, PunctuationType.WALL_CLOCK_TIME, now -> {
+                takeRestored();
+                if (!pending.isEmpty()) {
+                    flush();
+                }
+            });
+        }
+
+        /**
+         * Once, before the task's first request or punctuation: takes the requests its store says were held when
+         * the task last stopped, to be answered first.
+         */
+        private void takeRestored() {
+            if (restoreChecked) {
+                return;
+            }
+            restoreChecked = true;
+            List<PendingRequests.Held> restored = heldStore.get(HELD_KEY);
+            if (restored != null && !restored.isEmpty()) {
+                restored.forEach(pending::add);
+                heldStored = true;
+                LOG.info("task {}: {} score requests were held when it last stopped; answering them first",
+                        context.taskId(), restored.size());
+            }
         }
 
         @Override
@@ -174,45 +246,114 @@ public final class ScorerTopology {
             if (request == null) {
                 return;
             }
-            refreshPredictor();
-            boolean json = context.recordMetadata().map(m -> jsonTopic.equals(m.topic())).orElse(false);
-            List<Long> ads = new ArrayList<>(new LinkedHashSet<>(request.getAdIds()));
-            float[] probabilities = predict(DisplayContext.of(request), ads);
-            List<AdScore> scored = new ArrayList<>(ads.size());
-            for (int i = 0; i < ads.size(); i++) {
-                scored.add(new AdScore(ads.get(i), (double) probabilities[i]));
-            }
-            scored.sort(Comparator.comparingDouble(AdScore::getProbability).reversed());
-            Score score = Score.newBuilder()
-                    .setDisplayId(request.getDisplayId())
-                    .setModelVersion(predictor == null ? NO_MODEL : predictor.modelVersion())
-                    .setSpecHash(assembler.spec().hash())
-                    .setAds(scored)
-                    .setReceivedMs(received)
-                    .setAnsweredMs(System.currentTimeMillis())
-                    .build();
-            context.forward(record.withKey(request.getDisplayId()).withValue(score), json ? ANSWER_JSON : SCORES_SINK);
-            metrics.answered(json ? ScorerMetrics.JSON : ScorerMetrics.AVRO, record.timestamp(), score.getAnsweredMs(),
-                    System.nanoTime() - start);
-        }
-
-        private float[] predict(DisplayContext ctx, List<Long> ads) {
-            float[] probabilities = new float[ads.size()];
-            if (predictor == null || ads.isEmpty()) {
-                java.util.Arrays.fill(probabilities, ads.isEmpty() ? 0f : 1f / ads.size());
-                return probabilities;
-            }
+            takeRestored();
+            var metadata = context.recordMetadata();
+            boolean json = metadata.map(m -> jsonTopic.equals(m.topic())).orElse(false);
+            List<Long> ads = PendingRequests.distinctAds(request);
             int slots = assembler.spec().categoricalSlots();
             int numerics = assembler.spec().numericCount();
             int[] cat = new int[ads.size() * slots];
             float[] num = new float[ads.size() * numerics];
-            List<FeatureVector> vectors = assembler.assemble(ctx, ads, state);
+            assemble(request, ads, cat, num);
+            pending.add(new PendingRequests.Held(record.key(), request, record.timestamp(), json, received, start,
+                    ads, cat, num));
+            boolean moreBehind = metadata.map(m -> fetched.moreFetchedAfter(m.topic(), m.partition(), m.offset()))
+                    .orElse(false);
+            if (moreBehind && pending.ads() < MAX_BATCH_ADS) {
+                heldStore.put(HELD_KEY, pending.held());
+                heldStored = true;
+                return;
+            }
+            flush();
+        }
+
+        private void assemble(ScoreRequest request, List<Long> ads, int[] cat, float[] num) {
+            if (ads.isEmpty()) {
+                return;
+            }
+            int slots = assembler.spec().categoricalSlots();
+            int numerics = assembler.spec().numericCount();
+            List<FeatureVector> vectors = assembler.assemble(DisplayContext.of(request), ads, state);
             for (int i = 0; i < ads.size(); i++) {
                 FeatureVector v = vectors.get(i);
                 System.arraycopy(v.categorical(), 0, cat, i * slots, slots);
                 System.arraycopy(v.numeric(), 0, num, i * numerics, numerics);
             }
-            return predictor.predict(new Batch(ads.size(), cat, num, null));
+        }
+
+        /** Scores every held request in one forward pass and answers each on its face. */
+        private void flush() {
+            refreshPredictor();
+            List<PendingRequests.Held> batch = new ArrayList<>(pending.held());
+            pending.clear();
+            if (heldStored) {
+                heldStore.delete(HELD_KEY);
+                heldStored = false;
+            }
+            int slots = assembler.spec().categoricalSlots();
+            int numerics = assembler.spec().numericCount();
+            int rows = 0;
+            for (int b = 0; b < batch.size(); b++) {
+                PendingRequests.Held h = batch.get(b);
+                if (h.categorical() == null) { // restored from the store: assemble now
+                    int[] cat = new int[h.ads().size() * slots];
+                    float[] num = new float[h.ads().size() * numerics];
+                    assemble(h.request(), h.ads(), cat, num);
+                    batch.set(b, new PendingRequests.Held(h.key(), h.request(), h.timestampMs(), h.json(),
+                            h.receivedMs(), h.arrivedNanos(), h.ads(), cat, num));
+                }
+                rows += h.ads().size();
+            }
+            float[] probabilities = predict(batch, rows);
+            int row = 0;
+            for (PendingRequests.Held h : batch) {
+                answer(h, probabilities, row);
+                row += h.ads().size();
+            }
+        }
+
+        /** The probabilities of every row of {@code batch}, in order; the uniform prior while no model is loaded. */
+        private float[] predict(List<PendingRequests.Held> batch, int rows) {
+            if (predictor == null || rows == 0) {
+                float[] prior = new float[rows];
+                int row = 0;
+                for (PendingRequests.Held h : batch) {
+                    java.util.Arrays.fill(prior, row, row + h.ads().size(), 1f / h.ads().size());
+                    row += h.ads().size();
+                }
+                return prior;
+            }
+            int slots = assembler.spec().categoricalSlots();
+            int numerics = assembler.spec().numericCount();
+            int[] cat = new int[rows * slots];
+            float[] num = new float[rows * numerics];
+            int row = 0;
+            for (PendingRequests.Held h : batch) {
+                System.arraycopy(h.categorical(), 0, cat, row * slots, h.categorical().length);
+                System.arraycopy(h.numeric(), 0, num, row * numerics, h.numeric().length);
+                row += h.ads().size();
+            }
+            return predictor.predict(new Batch(rows, cat, num, null));
+        }
+
+        private void answer(PendingRequests.Held h, float[] probabilities, int firstRow) {
+            List<AdScore> scored = new ArrayList<>(h.ads().size());
+            for (int i = 0; i < h.ads().size(); i++) {
+                scored.add(new AdScore(h.ads().get(i), (double) probabilities[firstRow + i]));
+            }
+            scored.sort(Comparator.comparingDouble(AdScore::getProbability).reversed());
+            Score score = Score.newBuilder()
+                    .setDisplayId(h.request().getDisplayId())
+                    .setModelVersion(predictor == null ? NO_MODEL : predictor.modelVersion())
+                    .setSpecHash(assembler.spec().hash())
+                    .setAds(scored)
+                    .setReceivedMs(h.receivedMs())
+                    .setAnsweredMs(System.currentTimeMillis())
+                    .build();
+            context.forward(new Record<>(h.request().getDisplayId(), score, h.timestampMs()),
+                    h.json() ? ANSWER_JSON : SCORES_SINK);
+            metrics.answered(h.json() ? ScorerMetrics.JSON : ScorerMetrics.AVRO, h.timestampMs(),
+                    score.getAnsweredMs(), System.nanoTime() - h.arrivedNanos());
         }
 
         private void refreshPredictor() {

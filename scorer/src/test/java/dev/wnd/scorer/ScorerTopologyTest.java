@@ -21,10 +21,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Executor;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,10 @@ class ScorerTopologyTest {
     /** Model loads run at once, unless held: then they wait here until the test runs them. */
     private final List<Runnable> heldLoads = new ArrayList<>();
     private boolean holdLoads;
+    /** What the consumers "fetched": empty, so every request is scored at once, unless a test says otherwise. */
+    private FetchedOffsets fetched = new FetchedOffsets();
+    /** Rows of every forward pass the fake model made, in order. */
+    private final List<Integer> passes = new ArrayList<>();
     private TopologyTestDriver driver;
     private TestInputTopic<String, ScoreRequest> requests;
     private TestOutputTopic<Long, Score> scores;
@@ -56,6 +62,7 @@ class ScorerTopologyTest {
 
         @Override
         public float[] predict(Batch batch) {
+            passes.add(batch.size());
             float[] p = new float[batch.size()];
             int slots = spec.categoricalSlots();
             for (int i = 0; i < p.length; i++) {
@@ -81,6 +88,13 @@ class ScorerTopologyTest {
 
     @BeforeEach
     void start() {
+        startDriver();
+        driver.createInputTopic(topics.promotedContent.name(), topics.promotedContent.keySerde().serializer(),
+                topics.promotedContent.valueSerde().serializer())
+                .pipeInput(10L, new PromotedContent(10L, 500L, 7L, 3L), FeatureFunctions.EPOCH_BASE_MS - 1);
+    }
+
+    private void startDriver() {
         Properties props = new StreamsSettings("scorer-test", KafkaConnection.plaintext("unused:9092"),
                 RegistryConnection.plain("http://unused"), stateDir, "test", false, 100)
                 .toProperties(topics);
@@ -93,14 +107,12 @@ class ScorerTopologyTest {
                 task.run();
             }
         };
-        driver = new TopologyTestDriver(ScorerTopology.build(topics, new FeatureAssembler(spec), feed, loader), props);
+        driver = new TopologyTestDriver(ScorerTopology.build(topics, new FeatureAssembler(spec), feed,
+                ScorerMetrics.NONE, loader, fetched), props);
         requests = driver.createInputTopic(topics.scoreRequests.name(), topics.scoreRequests.keySerde().serializer(),
                 topics.scoreRequests.valueSerde().serializer());
         scores = driver.createOutputTopic(topics.scores.name(), topics.scores.keySerde().deserializer(),
                 topics.scores.valueSerde().deserializer());
-        driver.createInputTopic(topics.promotedContent.name(), topics.promotedContent.keySerde().serializer(),
-                topics.promotedContent.valueSerde().serializer())
-                .pipeInput(10L, new PromotedContent(10L, 500L, 7L, 3L), FeatureFunctions.EPOCH_BASE_MS - 1);
     }
 
     @AfterEach
@@ -109,9 +121,18 @@ class ScorerTopologyTest {
     }
 
     private Score score(long display, List<Long> ads) {
+        send(display, ads);
+        return scores.readValue();
+    }
+
+    private void send(long display, List<Long> ads) {
         requests.pipeInput("u1", new ScoreRequest(display, "u1", 900L, 1_000L, 2, "SG>00", ads),
                 FeatureFunctions.EPOCH_BASE_MS + 1_000L);
-        return scores.readValue();
+    }
+
+    /** Pretends the consumer has fetched the request topic up to {@code offset} (the driver numbers from 0). */
+    private void fetchedUpTo(long offset) {
+        fetched.fetched(new TopicPartition(topics.scoreRequests.name(), 0), offset);
     }
 
     private static List<Long> ranked(Score s) {
@@ -215,5 +236,81 @@ class ScorerTopologyTest {
         assertThat(score(20L, List.of(10L)).getModelVersion()).isEqualTo("v1");
         heldLoads.remove(0).run();
         assertThat(score(21L, List.of(10L)).getModelVersion()).isEqualTo("v3");
+    }
+
+    @Test
+    void shouldScoreRequestsThatWaitBehindEachOtherInOneForwardPass() {
+        feed.announce("v1");
+        fetchedUpTo(2);
+
+        send(30L, List.of(10L, 11L));
+        send(31L, List.of(12L));
+        assertThat(scores.isEmpty()).as("held: two more requests were fetched behind the first").isTrue();
+        send(32L, List.of(10L, 13L, 10L));
+
+        assertThat(scores.readValuesToList()).extracting(Score::getDisplayId).containsExactly(30L, 31L, 32L);
+        assertThat(passes).containsExactly(5);
+    }
+
+    @Test
+    void shouldScoreAHeldRequestWithinTheBackstopWhenNoMoreArrive() {
+        feed.announce("v1");
+        fetchedUpTo(5);
+        send(40L, List.of(10L, 11L));
+        assertThat(scores.isEmpty()).isTrue();
+
+        driver.advanceWallClockTime(ScorerTopology.BACKSTOP);
+
+        assertThat(scores.readValue().getDisplayId()).isEqualTo(40L);
+    }
+
+    @Test
+    void shouldKeepHeldRequestsInTheTaskStoreUntilTheyAreAnswered() {
+        feed.announce("v1");
+        fetchedUpTo(5);
+        send(50L, List.of(10L, 11L));
+        send(51L, List.of(12L));
+        KeyValueStore<String, List<PendingRequests.Held>> store = driver.getKeyValueStore(ScorerTopology.PENDING_STORE);
+
+        // What a commit now would persist with the offsets of both requests:
+        assertThat(store.get(ScorerTopology.HELD_KEY)).extracting(h -> h.request().getDisplayId())
+                .containsExactly(50L, 51L);
+        driver.advanceWallClockTime(ScorerTopology.BACKSTOP);
+
+        assertThat(scores.readValuesToList()).extracting(Score::getDisplayId).containsExactly(50L, 51L);
+        assertThat(store.get(ScorerTopology.HELD_KEY)).isNull();
+    }
+
+    @Test
+    void shouldAnswerTheRequestsItsStoreHeldWhenTheTaskStartsAgain() {
+        feed.announce("v1");
+        ScoreRequest held = new ScoreRequest(52L, "u1", 900L, 1_000L, 2, "SG>00", List.of(10L, 11L));
+        // A restarted task finds in its store what the last commit before the stop persisted:
+        driver.<String, List<PendingRequests.Held>>getKeyValueStore(ScorerTopology.PENDING_STORE).put(ScorerTopology.HELD_KEY,
+                List.of(new PendingRequests.Held("u1", held, FeatureFunctions.EPOCH_BASE_MS + 1_000L, false, 1L, 0L,
+                        PendingRequests.distinctAds(held), null, null)));
+
+        send(53L, List.of(12L));
+
+        assertThat(scores.readValuesToList()).extracting(Score::getDisplayId).containsExactly(52L, 53L);
+        assertThat(passes).as("the restored request is scored with the new one").containsExactly(3);
+    }
+
+    @Test
+    void shouldKeepHeldRequestsThroughTheirStoreEncoding() {
+        ScoreRequest request = new ScoreRequest(60L, "u9", 900L, 1_000L, null, null, List.of(3L, 4L, 3L));
+        List<PendingRequests.Held> held = List.of(new PendingRequests.Held("u9", request, 77L, true, 88L, 0L,
+                PendingRequests.distinctAds(request), new int[0], new float[0]),
+                new PendingRequests.Held(null, request, 1L, false, 2L, 0L, List.of(3L, 4L), null, null));
+
+        List<PendingRequests.Held> back = PendingRequests.decode(PendingRequests.encode(held));
+
+        assertThat(back).extracting(PendingRequests.Held::key).containsExactly("u9", null);
+        assertThat(back).extracting(PendingRequests.Held::request).containsOnly(request);
+        assertThat(back).extracting(PendingRequests.Held::json).containsExactly(true, false);
+        assertThat(back).extracting(PendingRequests.Held::timestampMs).containsExactly(77L, 1L);
+        assertThat(back).extracting(PendingRequests.Held::receivedMs).containsExactly(88L, 2L);
+        assertThat(back.get(0).ads()).containsExactly(3L, 4L);
+        assertThat(back.get(0).categorical()).as("features are assembled again when scored").isNull();
     }
 }
