@@ -1,5 +1,6 @@
 package dev.wnd.app;
 
+import dev.wnd.features.fn.FeatureAssembler;
 import dev.wnd.features.fn.FeatureFunctions;
 import dev.wnd.features.spec.FeatureSpec;
 import dev.wnd.ingest.generate.DataGenerator;
@@ -9,16 +10,19 @@ import dev.wnd.model.ModelConfig;
 import dev.wnd.schemas.avro.Score;
 import dev.wnd.schemas.avro.ScoreRequest;
 import dev.wnd.scorer.CheckpointModelFeed;
+import dev.wnd.scorer.ScorerMetrics;
+import dev.wnd.scorer.ScorerTopology;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,14 +42,23 @@ import picocli.CommandLine.Option;
                 + "measure from request produced to answer consumed: p50/p99 latency and throughput.")
 final class BenchScorerCommand implements Callable<Integer> {
 
+    /** Display id of the first request sent; request {@code i} has {@code FIRST_DISPLAY_ID + i}. */
+    private static final long FIRST_DISPLAY_ID = 2_000_000_000L;
+
     @Option(names = "--rate", defaultValue = "1000", description = "Requests (displays) per second (default: ${DEFAULT-VALUE}).")
     int rate;
 
     @Option(names = "--seconds", defaultValue = "20", description = "Length of the timed load (default: ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--warmup-seconds", defaultValue = "5", description = "Untimed load first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-seconds", defaultValue = "60", description = "Untimed load first (default: ${DEFAULT-VALUE}: "
+            + "the JIT compiler takes most of a core for the first 30-40 s, and the timed part should see the scorer "
+            + "as it runs for hours).")
     int warmupSeconds;
+
+    @Option(names = "--one-pass-per-request", description = "Score every request in its own forward pass, as the "
+            + "scorer did before it batched the requests that queue up (for comparisons).")
+    boolean onePassPerRequest;
 
     @Option(names = "--displays", defaultValue = "5000", description = "Generated displays behind the state (default: ${DEFAULT-VALUE}).")
     long displays;
@@ -76,13 +89,18 @@ final class BenchScorerCommand implements Callable<Integer> {
             List<ScoreRequest> templates = readRequests(cluster, replayed);
             try (CheckpointModelFeed feed = new CheckpointModelFeed(FeatureSpec.seed(), modelDir, cluster.topics(),
                     cluster.kafka())) {
-                KafkaStreams scorer = Stages.startScorer(cluster, workDir.resolve("state"), feed, true);
+                ProcessingTimes processing = new ProcessingTimes();
+                KafkaStreams scorer = onePassPerRequest
+                        ? Stages.startScorer(cluster, workDir.resolve("state"), true, ScorerTopology.build(
+                                cluster.topics(), new FeatureAssembler(FeatureSpec.seed()), feed, processing,
+                                ScorerTopology.threadPerLoad()))
+                        : Stages.startScorer(cluster, workDir.resolve("state"), feed, true, processing);
                 try (Admin admin = cluster.admin()) {
                     Stages.await("the scorer to catch up with the replayed state", Duration.ofMinutes(10),
                             () -> Stages.caughtUp(admin, Stages.SCORER_APP_ID,
                                     List.of(cluster.topics().scoreRequests.name(), cluster.topics().labels.name())));
                 }
-                Map<String, Object> result = load(cluster, templates);
+                Map<String, Object> result = load(cluster, templates, processing);
                 scorer.close();
                 BenchCommand.report(result, json);
             }
@@ -90,16 +108,21 @@ final class BenchScorerCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, Object> load(Cluster cluster, List<ScoreRequest> templates) throws Exception {
+    private Map<String, Object> load(Cluster cluster, List<ScoreRequest> templates, ProcessingTimes processing)
+            throws Exception {
         Properties pp = cluster.kafka().properties();
         pp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         pp.put(ProducerConfig.ACKS_CONFIG, "1");
         Properties cp = cluster.kafka().properties();
         cp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
-        Map<Long, Long> sentAt = new ConcurrentHashMap<>();
-        List<Long> latenciesMicros = new ArrayList<>();
-        long firstTimed = 2_000_000_000L + (long) warmupSeconds * rate;
         long total = (long) (warmupSeconds + seconds) * rate;
+        long firstTimed = (long) warmupSeconds * rate;
+        // Primitive arrays indexed by request number, not maps of boxed longs: the bench shares the JVM with the
+        // scorer, and 20,000 live boxes per run surviving young collections lengthened the scorer's GC pauses.
+        AtomicLongArray sentNanos = new AtomicLongArray((int) total);
+        long[] latenciesMicros = new long[(int) total];
+        int[] timedAnswered = new int[1];
+        boolean[] answered = new boolean[(int) total];
         Random random = new Random(7);
         try (KafkaProducer<String, ScoreRequest> producer = new KafkaProducer<>(pp,
                 cluster.topics().scoreRequests.keySerde().serializer(),
@@ -116,13 +139,12 @@ final class BenchScorerCommand implements Callable<Integer> {
                 while (received < total && !Thread.currentThread().isInterrupted()) {
                     for (ConsumerRecord<Long, Score> r : consumer.poll(Duration.ofMillis(5))) {
                         long now = System.nanoTime();
-                        Long sent = sentAt.remove(r.value().getDisplayId());
-                        if (sent != null) {
+                        long n = r.value().getDisplayId() - FIRST_DISPLAY_ID;
+                        if (n >= 0 && n < total && !answered[(int) n] && sentNanos.get((int) n) != 0) {
+                            answered[(int) n] = true;
                             received++;
-                            if (r.value().getDisplayId() >= firstTimed) {
-                                synchronized (latenciesMicros) {
-                                    latenciesMicros.add((now - sent) / 1_000);
-                                }
+                            if (n >= firstTimed) {
+                                latenciesMicros[timedAnswered[0]++] = (now - sentNanos.get((int) n)) / 1_000;
                             }
                         }
                     }
@@ -141,39 +163,79 @@ final class BenchScorerCommand implements Callable<Integer> {
                 }
                 if (i == (long) warmupSeconds * rate) {
                     timedStart = System.nanoTime();
+                    processing.start();
                 }
                 ScoreRequest t = templates.get(random.nextInt(templates.size()));
-                long displayId = 2_000_000_000L + i;
+                long displayId = FIRST_DISPLAY_ID + i;
                 List<Long> ads = new ArrayList<>(t.getAdIds());
                 while (ads.size() < 12 && ads.size() < 2 + random.nextInt(11)) {
                     ads.add(templates.get(random.nextInt(templates.size())).getAdIds().get(0));
                 }
                 ScoreRequest request = ScoreRequest.newBuilder(t).setDisplayId(displayId).setAdIds(ads).build();
-                sentAt.put(displayId, System.nanoTime());
+                sentNanos.set((int) i, System.nanoTime());
                 producer.send(cluster.topics().scoreRequests.record(t.getUuid(), request,
                         FeatureFunctions.EPOCH_BASE_MS + t.getTimestamp()));
             }
             producer.flush();
             reader.join(30_000);
             reader.interrupt();
+            reader.join();
             double timedSeconds = (System.nanoTime() - timedStart) / 1e9;
-            long[] sorted;
-            synchronized (latenciesMicros) {
-                sorted = latenciesMicros.stream().mapToLong(Long::longValue).sorted().toArray();
+            long[] sorted = Arrays.copyOf(latenciesMicros, timedAnswered[0]);
+            Arrays.sort(sorted);
+            long lost = 0;
+            for (boolean a : answered) {
+                lost += a ? 0 : 1;
             }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("target_displays_per_s", rate);
             out.put("answered_displays_per_s", sorted.length / timedSeconds);
             out.put("answered", sorted.length);
             out.put("sent_timed", (long) seconds * rate);
-            out.put("lost", sentAt.size());
+            out.put("lost", lost);
             out.put("p50_ms", percentile(sorted, 0.50) / 1000.0);
             out.put("p99_ms", percentile(sorted, 0.99) / 1000.0);
             out.put("max_ms", sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1000.0);
+            long[] inside = processing.sorted();
+            out.put("scorer_processing_p50_ms", percentile(inside, 0.50) / 1e6);
+            out.put("scorer_processing_p99_ms", percentile(inside, 0.99) / 1e6);
             out.put("ads_per_request", "2..12");
+            out.put("batching", !onePassPerRequest);
             out.put("deep_hidden_units", model.toConfig(ModelConfig.defaults()).deepHiddenUnits());
             out.put("cores", Runtime.getRuntime().availableProcessors());
             return out;
+        }
+    }
+
+    /**
+     * The scorer's own time per request (features and model, inside its processor), from the timed part of the load
+     * on: the rest of a request's latency is Kafka's (produce, fetch, commit) and queueing.
+     */
+    private static final class ProcessingTimes implements ScorerMetrics {
+        private long[] nanos = new long[1 << 16];
+        private int size;
+        private volatile boolean started;
+
+        void start() {
+            started = true;
+        }
+
+        @Override
+        public void answered(String face, long requestTimestampMs, long answeredMs, long processingNanos) {
+            if (started) {
+                synchronized (this) {
+                    if (size == nanos.length) {
+                        nanos = Arrays.copyOf(nanos, size * 2);
+                    }
+                    nanos[size++] = processingNanos;
+                }
+            }
+        }
+
+        synchronized long[] sorted() {
+            long[] sorted = Arrays.copyOf(nanos, size);
+            Arrays.sort(sorted);
+            return sorted;
         }
     }
 
