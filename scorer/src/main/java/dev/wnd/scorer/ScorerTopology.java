@@ -304,11 +304,43 @@ public final class ScorerTopology {
                 }
                 rows += h.ads().size();
             }
-            float[] probabilities = predict(batch, rows);
+            float[] probabilities;
+            try {
+                probabilities = predict(batch, rows);
+            } catch (RuntimeException e) {
+                if (batch.size() == 1) {
+                    throw e; // the processing exception handler dead-letters the request with the reason
+                }
+                scoreOneByOne(batch, e);
+                return;
+            }
             int row = 0;
             for (PendingRequests.Held h : batch) {
                 answer(h, probabilities, row);
                 row += h.ads().size();
+            }
+        }
+
+        /**
+         * After a batch failed: scores each request alone, so that one bad request does not take the others down.
+         * The ones that fail alone are logged and then reported in one exception, which the processing exception
+         * handler dead-letters (under the record at hand) with their display ids and the reason.
+         */
+        private void scoreOneByOne(List<PendingRequests.Held> batch, RuntimeException batchFailure) {
+            List<Long> failed = new ArrayList<>();
+            RuntimeException first = null;
+            for (PendingRequests.Held h : batch) {
+                try {
+                    answer(h, predict(List.of(h), h.ads().size()), 0);
+                } catch (RuntimeException e) {
+                    LOG.error("cannot score display {}: {}", h.request().getDisplayId(), e.toString());
+                    failed.add(h.request().getDisplayId());
+                    first = first == null ? e : first;
+                }
+            }
+            if (first != null) {
+                throw new IllegalStateException("cannot score displays " + failed + " (of a batch of " + batch.size()
+                        + " that failed with " + batchFailure + "): " + first.getMessage(), first);
             }
         }
 

@@ -9,6 +9,7 @@ import dev.wnd.features.topology.StreamsSettings;
 import dev.wnd.model.Batch;
 import dev.wnd.model.ClickPredictor;
 import dev.wnd.schemas.avro.AdScore;
+import dev.wnd.schemas.avro.DeadLetter;
 import dev.wnd.schemas.avro.PromotedContent;
 import dev.wnd.schemas.avro.Score;
 import dev.wnd.schemas.avro.ScoreRequest;
@@ -40,6 +41,7 @@ class ScorerTopologyTest {
     /** Model loads run at once, unless held: then they wait here until the test runs them. */
     private final List<Runnable> heldLoads = new ArrayList<>();
     private boolean holdLoads;
+    private static final long POISON_AD = 666L;
     /** What the consumers "fetched": empty, so every request is scored at once, unless a test says otherwise. */
     private FetchedOffsets fetched = new FetchedOffsets();
     /** Rows of every forward pass the fake model made, in order. */
@@ -55,6 +57,8 @@ class ScorerTopologyTest {
     private final class FakePredictor implements ClickPredictor {
         private final String v;
         private final int adSlot = spec.slotOffset(spec.categoricalIndex("ad_id"));
+        /** The model fails on any batch holding ad {@link #POISON_AD}. */
+        private final int poisonBucket = FeatureFunctions.bucket("ad_id", POISON_AD, 250_000);
 
         FakePredictor(String v) {
             this.v = v;
@@ -66,6 +70,9 @@ class ScorerTopologyTest {
             float[] p = new float[batch.size()];
             int slots = spec.categoricalSlots();
             for (int i = 0; i < p.length; i++) {
+                if (batch.categorical()[i * slots + adSlot] == poisonBucket) {
+                    throw new IllegalArgumentException("row " + i + " cannot be scored");
+                }
                 p[i] = batch.categorical()[i * slots + adSlot] / 250_000f;
             }
             return p;
@@ -312,5 +319,21 @@ class ScorerTopologyTest {
         assertThat(back).extracting(PendingRequests.Held::receivedMs).containsExactly(88L, 2L);
         assertThat(back.get(0).ads()).containsExactly(3L, 4L);
         assertThat(back.get(0).categorical()).as("features are assembled again when scored").isNull();
+    }
+
+    @Test
+    void shouldAnswerTheOtherRequestsOfABatchThatOneRequestMadeFailAndDeadLetterThatOne() {
+        feed.announce("v1");
+        TestOutputTopic<String, DeadLetter> deadLetters = driver.createOutputTopic(topics.deadLetters.name(),
+                topics.deadLetters.keySerde().deserializer(), topics.deadLetters.valueSerde().deserializer());
+        fetchedUpTo(2);
+
+        send(70L, List.of(10L));
+        send(71L, List.of(POISON_AD));
+        send(72L, List.of(11L));
+
+        assertThat(scores.readValuesToList()).extracting(Score::getDisplayId).containsExactly(70L, 72L);
+        assertThat(deadLetters.readValuesToList()).singleElement()
+                .satisfies(d -> assertThat(d.getReason()).contains("cannot score displays [71]"));
     }
 }
