@@ -79,7 +79,7 @@ final class Stages {
     }
 
     /**
-     * @param live serve requests as they come (no waiting for other inputs, no batching of answers' sends); false for a
+     * @param live serve requests as they come (no waiting for other inputs, answers sent without linger); false for a
      *     backfill, where requests must wait until the state inputs have caught up with their timestamps
      */
     static KafkaStreams startScorer(Cluster cluster, Path stateDir, ModelFeed feed, boolean live) {

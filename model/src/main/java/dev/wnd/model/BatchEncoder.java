@@ -51,6 +51,8 @@ final class BatchEncoder {
     private final InputLayout layout;
     private final RowInterner embeddingRows = new RowInterner();
     private final RowInterner wideRows = new RowInterner();
+    /** Embedding sub-rows one batch row can touch at most: bounds a batch's distinct embedding rows. */
+    private final int subSlotsPerRow;
     private long[][] cooRows = new long[0][];
     private long[][] cooCols = new long[0][];
     private float[][] cooValues = new float[0][];
@@ -59,6 +61,7 @@ final class BatchEncoder {
 
     BatchEncoder(InputLayout layout) {
         this.layout = layout;
+        this.subSlotsPerRow = java.util.stream.IntStream.of(layout.segmentSubSlots).sum();
     }
 
     Encoded encode(Batch batch, boolean requireLabels) {
@@ -179,11 +182,7 @@ final class BatchEncoder {
                 cooValues[s] = new float[needed];
             }
         }
-        int subSlots = 0;
-        for (int s = 0; s < segments; s++) {
-            subSlots += layout.segmentSubSlots[s];
-        }
-        embeddingRows.reserve((int) Math.min((long) n * subSlots, layout.embeddingRows));
+        embeddingRows.reserve((int) Math.min((long) n * subSlotsPerRow, layout.embeddingRows));
         wideRows.reserve((int) Math.min((long) n * layout.wideSlots, layout.wideRows));
         int wideNeeded = n * layout.wideSlots;
         if (wideRowScratch.length < wideNeeded) {

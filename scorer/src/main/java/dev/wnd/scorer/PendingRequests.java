@@ -1,5 +1,6 @@
 package dev.wnd.scorer;
 
+import dev.wnd.features.fn.FeatureVector;
 import dev.wnd.schemas.avro.ScoreRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -23,12 +24,17 @@ import org.apache.kafka.common.serialization.Serdes;
 final class PendingRequests {
 
     /**
-     * One held request: where it came from and when, with its distinct ads and their feature rows as assembled on
-     * arrival ({@code categorical} and {@code numeric} are null for a request restored from the store: its
-     * features are assembled when it is scored).
+     * One held request: where it came from and when, with its distinct ads and their feature vectors as assembled
+     * on arrival ({@code vectors} is null for a request restored from the store: its features are assembled when
+     * it is scored).
      */
     record Held(String key, ScoreRequest request, long timestampMs, boolean json, long receivedMs,
-            long arrivedNanos, List<Long> ads, int[] categorical, float[] numeric) {
+            long arrivedNanos, List<Long> ads, List<FeatureVector> vectors) {
+
+        /** This request with its feature vectors. */
+        Held withVectors(List<FeatureVector> assembled) {
+            return new Held(key, request, timestampMs, json, receivedMs, arrivedNanos, ads, assembled);
+        }
     }
 
     private final List<Held> held = new ArrayList<>();
@@ -110,7 +116,7 @@ final class PendingRequests {
                 in.readFully(avro);
                 ScoreRequest request = ScoreRequest.fromByteBuffer(ByteBuffer.wrap(avro));
                 list.add(new Held(hasKey ? key : null, request, timestamp, json, received, System.nanoTime(),
-                        distinctAds(request), null, null));
+                        distinctAds(request), null));
             }
             return list;
         } catch (IOException e) {

@@ -250,13 +250,8 @@ public final class ScorerTopology {
             var metadata = context.recordMetadata();
             boolean json = metadata.map(m -> jsonTopic.equals(m.topic())).orElse(false);
             List<Long> ads = PendingRequests.distinctAds(request);
-            int slots = assembler.spec().categoricalSlots();
-            int numerics = assembler.spec().numericCount();
-            int[] cat = new int[ads.size() * slots];
-            float[] num = new float[ads.size() * numerics];
-            assemble(request, ads, cat, num);
             pending.add(new PendingRequests.Held(record.key(), request, record.timestamp(), json, received, start,
-                    ads, cat, num));
+                    ads, assemble(request, ads)));
             boolean moreBehind = metadata.map(m -> fetched.moreFetchedAfter(m.topic(), m.partition(), m.offset()))
                     .orElse(false);
             if (moreBehind && pending.ads() < MAX_BATCH_ADS) {
@@ -267,18 +262,9 @@ public final class ScorerTopology {
             flush();
         }
 
-        private void assemble(ScoreRequest request, List<Long> ads, int[] cat, float[] num) {
-            if (ads.isEmpty()) {
-                return;
-            }
-            int slots = assembler.spec().categoricalSlots();
-            int numerics = assembler.spec().numericCount();
-            List<FeatureVector> vectors = assembler.assemble(DisplayContext.of(request), ads, state);
-            for (int i = 0; i < ads.size(); i++) {
-                FeatureVector v = vectors.get(i);
-                System.arraycopy(v.categorical(), 0, cat, i * slots, slots);
-                System.arraycopy(v.numeric(), 0, num, i * numerics, numerics);
-            }
+        /** The feature vectors of {@code ads} for {@code request}, from the state as it is now. */
+        private List<FeatureVector> assemble(ScoreRequest request, List<Long> ads) {
+            return ads.isEmpty() ? List.of() : assembler.assemble(DisplayContext.of(request), ads, state);
         }
 
         /** Scores every held request in one forward pass and answers each on its face. */
@@ -290,17 +276,11 @@ public final class ScorerTopology {
                 heldStore.delete(HELD_KEY);
                 heldStored = false;
             }
-            int slots = assembler.spec().categoricalSlots();
-            int numerics = assembler.spec().numericCount();
             int rows = 0;
             for (int b = 0; b < batch.size(); b++) {
                 PendingRequests.Held h = batch.get(b);
-                if (h.categorical() == null) { // restored from the store: assemble now
-                    int[] cat = new int[h.ads().size() * slots];
-                    float[] num = new float[h.ads().size() * numerics];
-                    assemble(h.request(), h.ads(), cat, num);
-                    batch.set(b, new PendingRequests.Held(h.key(), h.request(), h.timestampMs(), h.json(),
-                            h.receivedMs(), h.arrivedNanos(), h.ads(), cat, num));
+                if (h.vectors() == null) { // restored from the store: assemble now
+                    batch.set(b, h.withVectors(assemble(h.request(), h.ads())));
                 }
                 rows += h.ads().size();
             }
@@ -361,9 +341,11 @@ public final class ScorerTopology {
             float[] num = new float[rows * numerics];
             int row = 0;
             for (PendingRequests.Held h : batch) {
-                System.arraycopy(h.categorical(), 0, cat, row * slots, h.categorical().length);
-                System.arraycopy(h.numeric(), 0, num, row * numerics, h.numeric().length);
-                row += h.ads().size();
+                for (FeatureVector v : h.vectors()) {
+                    System.arraycopy(v.categorical(), 0, cat, row * slots, slots);
+                    System.arraycopy(v.numeric(), 0, num, row * numerics, numerics);
+                    row++;
+                }
             }
             return predictor.predict(new Batch(rows, cat, num, null));
         }

@@ -295,7 +295,7 @@ class ScorerTopologyTest {
         // A restarted task finds in its store what the last commit before the stop persisted:
         driver.<String, List<PendingRequests.Held>>getKeyValueStore(ScorerTopology.PENDING_STORE).put(ScorerTopology.HELD_KEY,
                 List.of(new PendingRequests.Held("u1", held, FeatureFunctions.EPOCH_BASE_MS + 1_000L, false, 1L, 0L,
-                        PendingRequests.distinctAds(held), null, null)));
+                        PendingRequests.distinctAds(held), null)));
 
         send(53L, List.of(12L));
 
@@ -307,8 +307,8 @@ class ScorerTopologyTest {
     void shouldKeepHeldRequestsThroughTheirStoreEncoding() {
         ScoreRequest request = new ScoreRequest(60L, "u9", 900L, 1_000L, null, null, List.of(3L, 4L, 3L));
         List<PendingRequests.Held> held = List.of(new PendingRequests.Held("u9", request, 77L, true, 88L, 0L,
-                PendingRequests.distinctAds(request), new int[0], new float[0]),
-                new PendingRequests.Held(null, request, 1L, false, 2L, 0L, List.of(3L, 4L), null, null));
+                PendingRequests.distinctAds(request), List.of()),
+                new PendingRequests.Held(null, request, 1L, false, 2L, 0L, List.of(3L, 4L), null));
 
         List<PendingRequests.Held> back = PendingRequests.decode(PendingRequests.encode(held));
 
@@ -318,7 +318,7 @@ class ScorerTopologyTest {
         assertThat(back).extracting(PendingRequests.Held::timestampMs).containsExactly(77L, 1L);
         assertThat(back).extracting(PendingRequests.Held::receivedMs).containsExactly(88L, 2L);
         assertThat(back.get(0).ads()).containsExactly(3L, 4L);
-        assertThat(back.get(0).categorical()).as("features are assembled again when scored").isNull();
+        assertThat(back.get(0).vectors()).as("features are assembled again when scored").isNull();
     }
 
     @Test
