@@ -12,6 +12,8 @@ import dev.wnd.schemas.avro.ScoreRequest;
 import dev.wnd.scorer.CheckpointModelFeed;
 import dev.wnd.scorer.ScorerMetrics;
 import dev.wnd.scorer.ScorerTopology;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,6 +123,9 @@ final class BenchScorerCommand implements Callable<Integer> {
         // scorer, and 20,000 live boxes per run surviving young collections lengthened the scorer's GC pauses.
         AtomicLongArray sentNanos = new AtomicLongArray((int) total);
         long[] latenciesMicros = new long[(int) total];
+        // Per timed answer, the wall-clock milliseconds of its three hops (see TailBreakdown).
+        long[] sentMillis = new long[(int) total];
+        int[][] hops = new int[3][(int) total];
         int[] timedAnswered = new int[1];
         boolean[] answered = new boolean[(int) total];
         Random random = new Random(7);
@@ -139,12 +144,17 @@ final class BenchScorerCommand implements Callable<Integer> {
                 while (received < total && !Thread.currentThread().isInterrupted()) {
                     for (ConsumerRecord<Long, Score> r : consumer.poll(Duration.ofMillis(5))) {
                         long now = System.nanoTime();
+                        long nowMillis = System.currentTimeMillis();
                         long n = r.value().getDisplayId() - FIRST_DISPLAY_ID;
                         if (n >= 0 && n < total && !answered[(int) n] && sentNanos.get((int) n) != 0) {
                             answered[(int) n] = true;
                             received++;
                             if (n >= firstTimed) {
-                                latenciesMicros[timedAnswered[0]++] = (now - sentNanos.get((int) n)) / 1_000;
+                                int k = timedAnswered[0]++;
+                                latenciesMicros[k] = (now - sentNanos.get((int) n)) / 1_000;
+                                hops[0][k] = (int) (r.value().getReceivedMs() - sentMillis[(int) n]);
+                                hops[1][k] = (int) (r.value().getAnsweredMs() - r.value().getReceivedMs());
+                                hops[2][k] = (int) (nowMillis - r.value().getAnsweredMs());
                             }
                         }
                     }
@@ -153,6 +163,7 @@ final class BenchScorerCommand implements Callable<Integer> {
             reader.start();
             long start = System.nanoTime();
             long timedStart = 0;
+            GcTotals gcAtStart = GcTotals.now();
             long intervalNanos = 1_000_000_000L / rate;
             for (long i = 0; i < total; i++) {
                 long due = start + i * intervalNanos;
@@ -162,6 +173,7 @@ final class BenchScorerCommand implements Callable<Integer> {
                     java.util.concurrent.locks.LockSupport.parkNanos(wait);
                 }
                 if (i == (long) warmupSeconds * rate) {
+                    gcAtStart = GcTotals.now();
                     timedStart = System.nanoTime();
                     processing.start();
                 }
@@ -172,6 +184,7 @@ final class BenchScorerCommand implements Callable<Integer> {
                     ads.add(templates.get(random.nextInt(templates.size())).getAdIds().get(0));
                 }
                 ScoreRequest request = ScoreRequest.newBuilder(t).setDisplayId(displayId).setAdIds(ads).build();
+                sentMillis[(int) i] = System.currentTimeMillis();
                 sentNanos.set((int) i, System.nanoTime());
                 producer.send(cluster.topics().scoreRequests.record(t.getUuid(), request,
                         FeatureFunctions.EPOCH_BASE_MS + t.getTimestamp()));
@@ -181,8 +194,11 @@ final class BenchScorerCommand implements Callable<Integer> {
             reader.interrupt();
             reader.join();
             double timedSeconds = (System.nanoTime() - timedStart) / 1e9;
+            GcTotals gc = GcTotals.now().minus(gcAtStart);
             long[] sorted = Arrays.copyOf(latenciesMicros, timedAnswered[0]);
             Arrays.sort(sorted);
+            Map<String, Object> tail = tailBreakdown(latenciesMicros, hops, timedAnswered[0],
+                    percentile(sorted, 0.99));
             long lost = 0;
             for (boolean a : answered) {
                 lost += a ? 0 : 1;
@@ -199,6 +215,10 @@ final class BenchScorerCommand implements Callable<Integer> {
             long[] inside = processing.sorted();
             out.put("scorer_processing_p50_ms", percentile(inside, 0.50) / 1e6);
             out.put("scorer_processing_p99_ms", percentile(inside, 0.99) / 1e6);
+            out.put("tail_breakdown_ms", tail);
+            // The whole JVM's collections (broker, registry, client and scorer share it), over the timed part.
+            out.put("gc_collections", gc.count());
+            out.put("gc_time_ms", gc.millis());
             out.put("ads_per_request", "2..12");
             out.put("batching", !onePassPerRequest);
             out.put("deep_hidden_units", model.toConfig(ModelConfig.defaults()).deepHiddenUnits());
@@ -259,6 +279,50 @@ final class BenchScorerCommand implements Callable<Integer> {
             throw new IllegalStateException("the generated data set has no test displays to use as requests");
         }
         return requests;
+    }
+
+    /**
+     * Where the slowest 1% of answers spent their time: the mean, over the answers at or above the p99 latency, of
+     * each hop in wall-clock milliseconds (the Score's {@code received_ms} and {@code answered_ms} against the
+     * client's clock, so each hop is exact to about 1 ms): {@code to_scorer} from the send until the scorer read
+     * the request (producer, broker, the scorer's fetch and queue), {@code in_scorer} from then until it produced
+     * the answer (held for a batch, features, model), {@code to_client} from then until the client read it.
+     */
+    static Map<String, Object> tailBreakdown(long[] latenciesMicros, int[][] hops, int count, double p99Micros) {
+        double[] sums = new double[hops.length];
+        int tail = 0;
+        for (int k = 0; k < count; k++) {
+            if (latenciesMicros[k] >= p99Micros) {
+                tail++;
+                for (int h = 0; h < hops.length; h++) {
+                    sums[h] += hops[h][k];
+                }
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("answers", tail);
+        String[] names = {"to_scorer", "in_scorer", "to_client"};
+        for (int h = 0; h < hops.length; h++) {
+            out.put(names[h], tail == 0 ? Double.NaN : Math.round(sums[h] / tail * 10) / 10.0);
+        }
+        return out;
+    }
+
+    /** Collections and their accumulated time (stop-the-world for G1's young and mixed pauses) of this JVM. */
+    private record GcTotals(long count, long millis) {
+        static GcTotals now() {
+            long count = 0;
+            long millis = 0;
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                count += Math.max(0, gc.getCollectionCount());
+                millis += Math.max(0, gc.getCollectionTime());
+            }
+            return new GcTotals(count, millis);
+        }
+
+        GcTotals minus(GcTotals earlier) {
+            return new GcTotals(count - earlier.count, millis - earlier.millis);
+        }
     }
 
     private static double percentile(long[] sorted, double q) {

@@ -7,7 +7,7 @@ import dev.wnd.features.topology.DeadLetterListener;
  * and the models the feed accepts or refuses. The scorer names no metrics library; the application maps these
  * calls onto its meters.
  *
- * <p>Threading: {@link #answered} and {@link #serving} are called on the stream threads (concurrently when there
+ * <p>Threading: {@link #answered}, {@link #scoredTogether} and {@link #serving} are called on the stream threads (concurrently when there
  * are several), the model calls also on the feed's follower thread, so implementations must be thread-safe and
  * quick: they run on the scoring path.
  */
@@ -37,6 +37,13 @@ public interface ScorerMetrics extends DeadLetterListener {
      * @param processingNanos time spent inside the scorer on this request (features, model), in nanoseconds
      */
     default void answered(String face, long requestTimestampMs, long answeredMs, long processingNanos) {
+    }
+
+    /**
+     * One forward pass scored {@code requests} requests together ({@code rows} ads in all): more than one when
+     * requests queued up behind each other (see {@link ScorerTopology}).
+     */
+    default void scoredTogether(int requests, int rows) {
     }
 
     /** A stream thread has swapped its predictor and now answers with {@code version}. */

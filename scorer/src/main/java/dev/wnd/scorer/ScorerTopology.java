@@ -294,6 +294,7 @@ public final class ScorerTopology {
                 scoreOneByOne(batch, e);
                 return;
             }
+            metrics.scoredTogether(batch.size(), rows);
             int row = 0;
             for (PendingRequests.Held h : batch) {
                 answer(h, probabilities, row);

@@ -2,6 +2,7 @@ package dev.wnd.app.metrics;
 
 import dev.wnd.scorer.ScorerMetrics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  *       default CreateTime); replayed requests carry their event time, so their latency is their age. A negative
  *       latency (clocks apart) is not recorded;</li>
  *   <li>{@value #PROCESSING}: the time spent inside the scorer per request (features, model, serialization);</li>
+ *   <li>{@value #BATCH} (no face): requests scored together per forward pass, with buckets at 1, 2, 4, ... 64;</li>
  *   <li>{@value #SWAPS} (a stream thread swapped in a new model), {@value #ACCEPTED} and {@value #REFUSALS}
  *       ({@code cause="feature-spec"|"unloadable"}), the model in use ({@link ModelVersionMeters}), and dead
  *       letters.</li>
@@ -29,11 +31,13 @@ public final class ScorerMeters implements ScorerMetrics {
     public static final String SCORES = "wnd.scores";
     public static final String LATENCY = "wnd.score.latency";
     public static final String PROCESSING = "wnd.score.processing";
+    public static final String BATCH = "wnd.score.batch.requests";
     public static final String SWAPS = "wnd.model.swaps";
     public static final String ACCEPTED = "wnd.model.accepted";
     public static final String REFUSALS = "wnd.model.refusals";
 
     private final Map<String, Face> faces;
+    private final DistributionSummary batch;
     private final Counter swaps;
     private final Counter accepted;
     private final Map<String, Counter> refusals;
@@ -45,6 +49,9 @@ public final class ScorerMeters implements ScorerMetrics {
 
     public ScorerMeters(MeterRegistry registry) {
         faces = Map.of(AVRO, face(registry, AVRO), JSON, face(registry, JSON));
+        batch = DistributionSummary.builder(BATCH)
+                .description("Requests scored together in one forward pass (more than 1 when requests queue up)")
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).register(registry);
         swaps = Counter.builder(SWAPS).description("Predictor swaps by the stream threads (hot reloads)")
                 .register(registry);
         accepted = Counter.builder(ACCEPTED).description("Models accepted by the model feed").register(registry);
@@ -89,6 +96,11 @@ public final class ScorerMeters implements ScorerMetrics {
             f.latency().record(latencyMs, TimeUnit.MILLISECONDS);
         }
         f.processing().record(processingNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void scoredTogether(int requests, int rows) {
+        batch.record(requests);
     }
 
     @Override

@@ -59,6 +59,21 @@ class ScorerMetersTest {
     }
 
     @Test
+    void shouldShowHowManyRequestsEachForwardPassScored() {
+        meters.scoredTogether(1, 12);
+        meters.scoredTogether(3, 20);
+        meters.scoredTogether(5, 31);
+
+        var batch = registry.get(ScorerMeters.BATCH).summary();
+        assertThat(batch.count()).isEqualTo(3);
+        assertThat(batch.totalAmount()).isEqualTo(9);
+        String scrape = registry.scrape();
+        assertThat(scrape).contains("wnd_score_batch_requests_bucket{le=\"1.0\"} 1");
+        assertThat(scrape).contains("wnd_score_batch_requests_bucket{le=\"4.0\"} 2");
+        assertThat(scrape).contains("wnd_score_batch_requests_sum 9.0");
+    }
+
+    @Test
     void shouldNotRecordALatencyFromARequestStampedInTheFuture() {
         meters.answered(ScorerMetrics.AVRO, 20_000, 19_000, 250_000);
 
