@@ -273,7 +273,7 @@ public final class ScorerTopology {
             List<PendingRequests.Held> batch = new ArrayList<>(pending.held());
             pending.clear();
             if (heldStored) {
-                heldStore.delete(HELD_KEY);
+                heldStore.put(HELD_KEY, null); // a tombstone; delete() would decode the old value
                 heldStored = false;
             }
             int rows = 0;

@@ -2,12 +2,10 @@ package dev.wnd.features.state;
 
 import dev.wnd.features.fn.FeatureVector;
 import dev.wnd.schemas.avro.DocumentMeta;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -226,7 +224,7 @@ public final class StateSerdes {
         }
     }
 
-    private static void writeVarLong(DataOutputStream out, long value) throws IOException {
+    private static void writeVarLong(StateBytes.Out out, long value) {
         if (value < 0) {
             throw new IllegalArgumentException("varints here are non-negative, got " + value);
         }
@@ -237,7 +235,7 @@ public final class StateSerdes {
         out.writeByte((int) value);
     }
 
-    private static long readVarLong(DataInputStream in) throws IOException {
+    private static long readVarLong(StateBytes.In in) throws IOException {
         long value = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             int b = in.readUnsignedByte();
@@ -250,26 +248,29 @@ public final class StateSerdes {
     }
 
     private interface Writer {
-        void write(DataOutputStream out) throws IOException;
+        void write(StateBytes.Out out) throws IOException;
     }
 
     private interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
+        T read(StateBytes.In in) throws IOException;
     }
 
     private static byte[] write(Writer writer) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        StateBytes.Out out = new StateBytes.Out(64);
+        try {
             writer.write(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        return out.toByteArray();
     }
 
     private static <T> T read(byte[] bytes, Reader<T> reader) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            return reader.read(in);
+        try {
+            return reader.read(new StateBytes.In(bytes));
+        } catch (BufferUnderflowException e) {
+            throw new UncheckedIOException("truncated state value", new EOFException("value of " + bytes.length
+                    + " bytes ends early"));
         } catch (IOException e) {
             throw new UncheckedIOException("truncated state value", e);
         }

@@ -233,7 +233,7 @@ public final class FeatureStateTopology {
             }
             DisplayFacts display = facts.get(label.getDisplayId());
             if (display != null) {
-                facts.delete(label.getDisplayId());
+                facts.put(label.getDisplayId(), null); // a tombstone; delete() would decode the old value
             }
             String country = display == null ? null : display.country();
             boolean hasCountry = country != null && !country.isEmpty();

@@ -182,7 +182,8 @@ public final class FeaturesTopology {
                 context.forward(record.withKey((Object) label.getDisplayId()).withValue((Object) example),
                         EXAMPLES_SINK);
             }
-            pending.delete(label.getDisplayId());
+            // A tombstone: delete() would decode the old value again only to return it.
+            pending.put(label.getDisplayId(), null);
             metrics.examplesEmitted(display.validation(), display.ads().size());
         }
 
