@@ -62,7 +62,8 @@ public final class FeatureStateTopology {
     public static final String[] READ_STORES = {StoreNames.USERS, StoreNames.CTR};
 
     /**
-     * Deserialized values kept per task in front of the user store ({@link ObjectCachingKeyValueStore}): a user
+     * Deserialized values kept per task in front of the user store ({@link ObjectCachingKeyValueStore}, which is
+     * its write-back cache, so the store beneath has no Streams record cache of its own): a user
      * state is up to a few KB, so at most about 100 MB.
      */
     static final int USER_OBJECTS = 20_000;
@@ -94,8 +95,8 @@ public final class FeatureStateTopology {
                 topics.pageViews.valueSerde().deserializer(), topics.pageViews.name());
         topology.addProcessor("user-state", UserStateProcessor::new, "page-views-source");
         topology.addStateStore(ObjectCachingKeyValueStore.builder(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.USERS), Serdes.String(), StateSerdes.userState())
-                .withCachingEnabled(), USER_OBJECTS), "user-state");
+                Stores.persistentKeyValueStore(StoreNames.USERS), Serdes.String(), StateSerdes.userState()),
+                USER_OBJECTS), "user-state");
 
         topology.addSource(DISPLAYS_SOURCE, topics.displays.keySerde().deserializer(),
                 topics.displays.valueSerde().deserializer(), topics.displays.name());
@@ -105,11 +106,11 @@ public final class FeatureStateTopology {
                 topics.labels.valueSerde().deserializer(), topics.labels.name());
         topology.addProcessor("ctr-state", CtrStateProcessor::new, LABELS_SOURCE);
         topology.addStateStore(ObjectCachingKeyValueStore.builder(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.CTR), Serdes.String(), StateSerdes.ctrCounts())
-                .withCachingEnabled(), CTR_OBJECTS), "ctr-state");
+                Stores.persistentKeyValueStore(StoreNames.CTR), Serdes.String(), StateSerdes.ctrCounts()),
+                CTR_OBJECTS), "ctr-state");
         topology.addStateStore(ObjectCachingKeyValueStore.builder(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.CTR_ADS), Serdes.String(), Serdes.Long())
-                .withCachingEnabled(), CTR_OBJECTS), "ctr-state");
+                Stores.persistentKeyValueStore(StoreNames.CTR_ADS), Serdes.String(), Serdes.Long()),
+                CTR_OBJECTS), "ctr-state");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.DISPLAY_FACTS),
                 Serdes.Long(), StateSerdes.displayFacts()).withCachingEnabled(), "display-facts", "ctr-state");
         return topology;

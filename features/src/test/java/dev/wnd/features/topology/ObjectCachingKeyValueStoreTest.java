@@ -14,8 +14,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The object cache in front of a task store: writes go through at once, reads are served from memory, and what
- * the store beneath learns behind the cache's back (a restore) is seen after the next initialization.
+ * The object cache in front of a task store: changes are written back when Streams flushes the caches before a
+ * commit (or when a changed key leaves the cache), dropped when an aborted task's cache is cleared; reads are served
+ * from memory, and what the store beneath learns behind the cache's back (a restore) is seen after the next
+ * initialization.
  */
 class ObjectCachingKeyValueStoreTest {
 
@@ -32,18 +34,61 @@ class ObjectCachingKeyValueStoreTest {
     }
 
     @Test
-    void shouldWriteEveryPutAndDeleteThroughToTheStoreBeneath() {
-        cached.put("ad:1", 5L);
-        cached.put("ad:2", 7L);
-        cached.put("ad:1", 6L);
-        cached.delete("ad:2");
-        assertThat(cached.putIfAbsent("ad:3", 1L)).isNull();
-        assertThat(cached.putIfAbsent("ad:3", 2L)).isEqualTo(1L);
+    void shouldWriteEachChangedKeyOnceWhenStreamsFlushesTheCacheBeforeACommit() {
+        CountingPuts counting = new CountingPuts(beneath);
+        ObjectCachingKeyValueStore<String, Long> layered = new ObjectCachingKeyValueStore<>(counting, 10);
+        layered.init(context.getStateStoreContext(), layered);
+        layered.put("ad:1", 5L);
+        layered.put("ad:2", 7L);
+        layered.put("ad:1", 6L);
+        layered.delete("ad:2");
+        assertThat(layered.putIfAbsent("ad:3", 1L)).isNull();
+        assertThat(layered.putIfAbsent("ad:3", 2L)).isEqualTo(1L);
+
+        assertThat(contents(beneath)).as("nothing written before the commit").isEmpty();
+        assertThat(layered.get("ad:1")).isEqualTo(6L);
+        assertThat(layered.get("ad:2")).isNull();
+        assertThat(layered.get("ad:3")).isEqualTo(1L);
+
+        layered.flushCache();
 
         assertThat(contents(beneath)).containsExactly(KeyValue.pair("ad:1", 6L), KeyValue.pair("ad:3", 1L));
-        assertThat(cached.get("ad:1")).isEqualTo(6L);
+        assertThat(counting.puts).as("one write per changed key, the delete as a tombstone")
+                .containsExactlyInAnyOrder("ad:1=6", "ad:2=null", "ad:3=1");
+        layered.flushCache();
+        assertThat(counting.puts).as("nothing left to write").hasSize(3);
+    }
+
+    @Test
+    void shouldWriteBackAChangedKeyBeforeItLeavesTheCache() {
+        cached.put("ad:1", 1L);
+        cached.put("ad:2", 2L);
+        cached.put("ad:3", 3L);                      // capacity 2: "ad:1" leaves, written back first
+
+        assertThat(contents(beneath)).containsExactly(KeyValue.pair("ad:1", 1L));
+        assertThat(cached.get("ad:1")).isEqualTo(1L);
+    }
+
+    @Test
+    void shouldDropUnwrittenChangesWhenTheTransactionIsAbortedAndTheCacheCleared() {
+        cached.put("ad:1", 1L);
+        cached.flushCache();
+        cached.put("ad:1", 2L);
+        cached.put("ad:2", 5L);
+
+        cached.clearCache();                         // Streams: task corrupted, its transaction aborted
+
+        assertThat(contents(beneath)).containsExactly(KeyValue.pair("ad:1", 1L));
+        assertThat(cached.get("ad:1")).isEqualTo(1L);
         assertThat(cached.get("ad:2")).isNull();
-        assertThat(cached.get("ad:3")).isEqualTo(1L);
+    }
+
+    @Test
+    void shouldShowUnwrittenChangesToIteratingReads() {
+        cached.put("ad:1", 1L);
+
+        assertThat(contents(cached)).containsExactly(KeyValue.pair("ad:1", 1L));
+        assertThat(cached.approximateNumEntries()).isEqualTo(1);
     }
 
     @Test
@@ -87,6 +132,21 @@ class ObjectCachingKeyValueStoreTest {
         assertThat(hooks.calls).containsExactly("flushCache", "clearCache");
         beneath.put("ad:1", 2L);
         assertThat(layered.get("ad:1")).as("a cleared cache reads the store again").isEqualTo(2L);
+    }
+
+    /** A store beneath that records every put it receives. */
+    private static final class CountingPuts extends ForwardingKeyValueStore<String, Long> {
+        final List<String> puts = new ArrayList<>();
+
+        CountingPuts(KeyValueStore<String, Long> store) {
+            super(store);
+        }
+
+        @Override
+        public void put(String key, Long value) {
+            puts.add(key + "=" + value);
+            super.put(key, value);
+        }
     }
 
     /** A store beneath that records the record-cache hooks it receives. */
