@@ -65,13 +65,14 @@ public final class StageMetrics implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StageMetrics.class);
 
     /**
-     * For JMX: a percentile histogram (dozens of buckets, which JMX would show as one MBean each) becomes p50 and
-     * p99 computed in the process. Prometheus keeps the buckets, which it can aggregate across instances.
+     * For JMX: a percentile histogram or fixed buckets (dozens of buckets, which JMX would show as one MBean each)
+     * become p50 and p99 computed in the process. Prometheus keeps the buckets, which it can aggregate across instances.
      */
     private static final MeterFilter HISTOGRAMS_AS_PERCENTILES = new MeterFilter() {
         @Override
         public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-            if (!Boolean.TRUE.equals(config.isPercentileHistogram())) {
+            double[] buckets = config.getServiceLevelObjectiveBoundaries();
+            if (!Boolean.TRUE.equals(config.isPercentileHistogram()) && (buckets == null || buckets.length == 0)) {
                 return config;
             }
             return DistributionStatisticConfig.builder().percentilesHistogram(false).serviceLevelObjectives()
