@@ -48,8 +48,14 @@ import org.slf4j.LoggerFactory;
  * {@code ad_views}, {@code doc_views}) is computed from about 1/N of the labels and differs between tasks. Making
  * them global means repartitioning labels by CTR key and reading the counts back from every task, i.e. a global
  * table fed by a counts topic; its updates then reach displays asynchronously, so exact point-in-time equality
- * with the reference would be lost. Until that is built, run the features (and scorer) applications on
- * single-partition input topics: {@link InputPartitions#requireExact} refuses to start on anything else.
+ * with the reference would be lost. An exact design, not built: each task sends every CTR update (a label with its
+ * display's facts) to all partitions of an internal topic, together with its own stream time as a watermark
+ * ("every update before this time has been sent"); each task keeps the full CTR counts and holds its own records
+ * (page views, displays, labels) in a time-ordered store until the smallest watermark of all tasks has passed
+ * them, then applies updates and records in event-time order. The CTR work is then done once per task, the rest
+ * (users, features, Examples) scales out, and an idle task must still advance its watermark. Until that is built,
+ * run the features (and scorer) applications on single-partition input topics:
+ * {@link InputPartitions#requireExact} refuses to start on anything else.
  */
 public final class FeaturesTopology {
 
