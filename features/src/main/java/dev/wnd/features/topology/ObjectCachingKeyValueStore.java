@@ -1,8 +1,8 @@
 package dev.wnd.features.topology;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -39,7 +39,9 @@ import org.apache.kafka.streams.state.StoreBuilder;
  *
  * <p>Reads are served from the cache, absent keys included; iterating queries ({@code range}, {@code all}, ...)
  * write back first and then read the store beneath. The cache is emptied when the store is (re)initialized or
- * closed, so a task that restores or revives its state starts cold.
+ * closed, so a task that restores or revives its state starts cold. Eviction is CLOCK (second chance): a read
+ * sets a key's bit, and the hand, looking for a key to replace, clears set bits and replaces the first key
+ * without one. An approximate LRU whose hits write one boolean, where an access-ordered map relinks its entries.
  *
  * <p>Confined to the stream thread of its task, like every task store (no interactive queries on these stores).
  * Values must be immutable: callers get the cached instance.
@@ -53,9 +55,30 @@ final class ObjectCachingKeyValueStore<K, V> extends ForwardingKeyValueStore<K, 
     /** The record context of an update made where there is none to keep. */
     private static final Object NO_CONTEXT = new Object();
 
-    private final Map<K, Object> values;
-    /** Changed keys not yet written to the store beneath, with the record context of their last update. */
-    private final Map<K, Object> dirty = new HashMap<>();
+    /** One cached key. */
+    private static final class Slot<K> {
+        final K key;
+        /** The value, or {@link #ABSENT}. */
+        Object value;
+        /** Read since the hand last passed. */
+        boolean referenced;
+        /** The record context of the last update not yet written back; null when clean. */
+        Object dirtyContext;
+
+        Slot(K key, Object value) {
+            this.key = key;
+            this.value = value;
+        }
+    }
+
+    private final int capacity;
+    private final Map<K, Slot<K>> slots;
+    /** The clock: every cached slot once, grown up to {@code capacity}. */
+    private Object[] ring;
+    private int used;
+    private int hand;
+    /** Slots changed since the last write-back; an evicted one is written back at once and left here clean. */
+    private final List<Slot<K>> dirty = new ArrayList<>();
     private InternalProcessorContext<?, ?> internal;
 
     ObjectCachingKeyValueStore(KeyValueStore<K, V> store, int capacity) {
@@ -63,19 +86,9 @@ final class ObjectCachingKeyValueStore<K, V> extends ForwardingKeyValueStore<K, 
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
         }
-        this.values = new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<K, Object> eldest) {
-                if (size() <= capacity) {
-                    return false;
-                }
-                Object context = dirty.remove(eldest.getKey());
-                if (context != null) {
-                    writeBack(eldest.getKey(), eldest.getValue(), context);
-                }
-                return true;
-            }
-        };
+        this.capacity = capacity;
+        this.slots = new HashMap<>(Math.min(capacity, 1 << 16));
+        this.ring = new Object[Math.min(capacity, 1 << 10)];
     }
 
     /** A builder of this layer over the store {@code inner} builds, keeping at most {@code capacity} values. */
@@ -86,19 +99,29 @@ final class ObjectCachingKeyValueStore<K, V> extends ForwardingKeyValueStore<K, 
     @Override
     @SuppressWarnings("unchecked")
     public V get(K key) {
-        Object cached = values.get(key);
-        if (cached != null) {
-            return cached == ABSENT ? null : (V) cached;
+        Slot<K> slot = slots.get(key);
+        if (slot != null) {
+            slot.referenced = true;
+            return slot.value == ABSENT ? null : (V) slot.value;
         }
         V value = store.get(key);
-        values.put(key, value == null ? ABSENT : value);
+        insert(key, value == null ? ABSENT : value);
         return value;
     }
 
     @Override
     public void put(K key, V value) {
-        dirty.put(key, currentContext());
-        values.put(key, value == null ? ABSENT : value);
+        Object cached = value == null ? ABSENT : value;
+        Slot<K> slot = slots.get(key);
+        if (slot == null) {
+            slot = insert(key, cached);
+        } else {
+            slot.value = cached;
+        }
+        if (slot.dirtyContext == null) {
+            dirty.add(slot);
+        }
+        slot.dirtyContext = currentContext();
     }
 
     @Override
@@ -192,8 +215,40 @@ final class ObjectCachingKeyValueStore<K, V> extends ForwardingKeyValueStore<K, 
     }
 
     private void forget() {
-        values.clear();
+        slots.clear();
+        Arrays.fill(ring, null);
+        used = 0;
+        hand = 0;
         dirty.clear();
+    }
+
+    /** Caches a key not cached yet, replacing the first slot the hand finds unread if the cache is full. */
+    @SuppressWarnings("unchecked")
+    private Slot<K> insert(K key, Object cached) {
+        Slot<K> slot = new Slot<>(key, cached);
+        if (used < capacity) {
+            if (used == ring.length) {
+                ring = Arrays.copyOf(ring, (int) Math.min(capacity, 2L * ring.length));
+            }
+            ring[used++] = slot;
+        } else {
+            Slot<K> victim = (Slot<K>) ring[hand];
+            while (victim.referenced) {
+                victim.referenced = false;
+                hand = (hand + 1) % capacity;
+                victim = (Slot<K>) ring[hand];
+            }
+            slots.remove(victim.key);
+            if (victim.dirtyContext != null) {
+                Object context = victim.dirtyContext;
+                victim.dirtyContext = null;
+                writeBack(victim.key, victim.value, context);
+            }
+            ring[hand] = slot;
+            hand = (hand + 1) % capacity;
+        }
+        slots.put(key, slot);
+        return slot;
     }
 
     private Object currentContext() {
@@ -205,15 +260,14 @@ final class ObjectCachingKeyValueStore<K, V> extends ForwardingKeyValueStore<K, 
         if (dirty.isEmpty()) {
             return;
         }
-        List<Map.Entry<K, Object>> changes = new ArrayList<>(dirty.entrySet());
-        dirty.clear();
-        for (Map.Entry<K, Object> change : changes) {
-            Object cached = values.get(change.getKey());
-            if (cached == null) { // a changed key leaves the cache only through removeEldestEntry, written back
-                throw new IllegalStateException("changed key " + change.getKey() + " is no longer cached");
+        for (Slot<K> slot : dirty) { // writing to the store beneath never comes back to this layer
+            if (slot.dirtyContext != null) {
+                Object context = slot.dirtyContext;
+                slot.dirtyContext = null;
+                writeBack(slot.key, slot.value, context);
             }
-            writeBack(change.getKey(), cached, change.getValue());
         }
+        dirty.clear();
     }
 
     /** Writes {@code cached} (a value or {@link #ABSENT}) to the store beneath under the update's record context. */

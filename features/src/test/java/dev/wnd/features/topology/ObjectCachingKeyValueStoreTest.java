@@ -107,16 +107,29 @@ class ObjectCachingKeyValueStoreTest {
     }
 
     @Test
-    void shouldForgetTheLeastRecentlyUsedKeyBeyondItsCapacity() {
+    void shouldForgetAKeyNotReadSinceTheClockHandPassedBeyondItsCapacity() {
         cached.put("ad:1", 1L);
         cached.put("ad:2", 2L);
         cached.get("ad:1");
-        cached.put("ad:3", 3L);                      // capacity 2: "ad:2" is least recently used and leaves
+        cached.put("ad:3", 3L);                      // capacity 2: "ad:1" was read, gets a second chance; "ad:2" leaves
 
         beneath.put("ad:1", 10L);
         beneath.put("ad:2", 20L);
         assertThat(cached.get("ad:1")).as("kept").isEqualTo(1L);
         assertThat(cached.get("ad:2")).as("forgotten, read again").isEqualTo(20L);
+    }
+
+    @Test
+    void shouldKeepKeysThatAreReadAgainWhileOthersComeAndGo() {
+        ObjectCachingKeyValueStore<String, Long> three = new ObjectCachingKeyValueStore<>(beneath, 3);
+        three.init(context.getStateStoreContext(), three);
+        beneath.put("hot", 1L);
+        for (int i = 0; i < 20; i++) {
+            assertThat(three.get("hot")).isEqualTo(1L);
+            three.get("cold:" + i);                  // absent keys, cached as absent, one after the other
+        }
+        beneath.put("hot", 2L);
+        assertThat(three.get("hot")).as("never evicted, so still the cached value").isEqualTo(1L);
     }
 
     @Test
