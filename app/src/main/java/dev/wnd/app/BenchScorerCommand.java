@@ -123,7 +123,7 @@ final class BenchScorerCommand implements Callable<Integer> {
         // scorer, and 20,000 live boxes per run surviving young collections lengthened the scorer's GC pauses.
         AtomicLongArray sentNanos = new AtomicLongArray((int) total);
         long[] latenciesMicros = new long[(int) total];
-        // Per timed answer, the wall-clock milliseconds of its three hops (see TailBreakdown).
+        // Per timed answer, the wall-clock milliseconds of its three hops (see tailBreakdown).
         long[] sentMillis = new long[(int) total];
         int[][] hops = new int[3][(int) total];
         int[] timedAnswered = new int[1];
@@ -172,7 +172,7 @@ final class BenchScorerCommand implements Callable<Integer> {
                     // park, not spin: on a 2-core machine a spinning load generator would take a core from the scorer
                     java.util.concurrent.locks.LockSupport.parkNanos(wait);
                 }
-                if (i == (long) warmupSeconds * rate) {
+                if (i == firstTimed) {
                     gcAtStart = GcTotals.now();
                     timedStart = System.nanoTime();
                     processing.start();
