@@ -5,6 +5,7 @@ import dev.wnd.features.fn.FeatureAssembler;
 import dev.wnd.features.fn.FeatureVector;
 import dev.wnd.features.state.FeatureState;
 import dev.wnd.features.topology.FeatureStateTopology;
+import dev.wnd.features.topology.ObjectCachingKeyValueStore;
 import dev.wnd.model.Batch;
 import dev.wnd.model.ClickPredictor;
 import dev.wnd.schemas.avro.AdScore;
@@ -139,9 +140,10 @@ public final class ScorerTopology {
         topology.addProcessor("score", () -> new ScoreProcessor(assembler, models, metrics, loader,
                 topics.scoreRequestsJson.name(), fetched), "score-requests-source", "parse-json");
         topology.connectProcessorAndStateStores("score", FeatureStateTopology.READ_STORES);
-        // One key per task, rewritten while requests are held: the record cache passes one value per commit on.
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
-                Serdes.String(), PendingRequests.serde()).withCachingEnabled(), "score");
+        // One key per task, rewritten with every held request: written back (encoded once) at each commit, not at
+        // every rewrite, which would encode the whole held list again for each request added to it.
+        topology.addStateStore(ObjectCachingKeyValueStore.builder(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(PENDING_STORE), Serdes.String(), PendingRequests.serde()), 1), "score");
         topology.addSink(SCORES_SINK, topics.scores.name(), topics.scores.keySerde().serializer(),
                 topics.scores.valueSerde().serializer(), "score");
         topology.addProcessor(ANSWER_JSON, () -> new Processor<Long, Score, String, String>() {
@@ -255,7 +257,7 @@ public final class ScorerTopology {
             boolean moreBehind = metadata.map(m -> fetched.moreFetchedAfter(m.topic(), m.partition(), m.offset()))
                     .orElse(false);
             if (moreBehind && pending.ads() < MAX_BATCH_ADS) {
-                heldStore.put(HELD_KEY, pending.held());
+                heldStore.put(HELD_KEY, List.copyOf(pending.held())); // values of the store stay immutable
                 heldStored = true;
                 return;
             }

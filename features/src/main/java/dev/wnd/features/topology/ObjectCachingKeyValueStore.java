@@ -49,7 +49,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * @param <K> key type (with value equality)
  * @param <V> value type, immutable
  */
-final class ObjectCachingKeyValueStore<K, V> extends ForwardingKeyValueStore<K, V> {
+public final class ObjectCachingKeyValueStore<K, V> extends ForwardingKeyValueStore<K, V> {
 
     private static final Object ABSENT = new Object();
     /** The record context of an update made where there is none to keep. */
@@ -91,8 +91,11 @@ final class ObjectCachingKeyValueStore<K, V> extends ForwardingKeyValueStore<K, 
         this.ring = new Object[Math.min(capacity, 1 << 10)];
     }
 
-    /** A builder of this layer over the store {@code inner} builds, keeping at most {@code capacity} values. */
-    static <K, V> StoreBuilder<KeyValueStore<K, V>> builder(StoreBuilder<KeyValueStore<K, V>> inner, int capacity) {
+    /**
+     * A builder of this layer over the store {@code inner} builds, keeping at most {@code capacity} values. Build
+     * {@code inner} without Streams' record cache: this layer is the cache.
+     */
+    public static <K, V> StoreBuilder<KeyValueStore<K, V>> builder(StoreBuilder<KeyValueStore<K, V>> inner, int capacity) {
         return ForwardingKeyValueStore.builder(inner, store -> new ObjectCachingKeyValueStore<>(store, capacity));
     }
 
