@@ -6,6 +6,7 @@ import dev.wnd.features.topology.DeadLetterHandler;
 import dev.wnd.features.topology.FeaturesMetrics;
 import dev.wnd.features.topology.FeaturesTopology;
 import dev.wnd.features.topology.InputPartitions;
+import dev.wnd.features.topology.StatePartitioning;
 import dev.wnd.features.topology.StreamsSettings;
 import dev.wnd.scorer.FetchedOffsets;
 import dev.wnd.scorer.ModelFeed;
@@ -61,20 +62,24 @@ final class Stages {
     }
 
     /**
-     * Starts the features application after checking that its inputs let it compute exact features
-     * ({@link InputPartitions#requireExact}).
+     * Starts the features application after checking that its event topics are co-partitioned and, with several
+     * partitions, creating its CTR updates topic ({@link InputPartitions#prepare}); it runs one stream thread per
+     * partition, up to the machine's cores.
      */
     static KafkaStreams startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce,
             long commitIntervalMs, FeaturesMetrics metrics) {
+        StatePartitioning partitioning;
         try (Admin admin = cluster.admin()) {
-            InputPartitions.requireExact(admin, cluster.topics());
+            partitioning = InputPartitions.prepare(admin, cluster.topics(), FEATURES_APP_ID);
         }
         FeatureAssembler assembler = new FeatureAssembler(FeatureSpec.seed());
-        Topology topology = FeaturesTopology.build(cluster.topics(), assembler, splitSeed, metrics);
+        Topology topology = FeaturesTopology.build(cluster.topics(), assembler, splitSeed, metrics, partitioning);
         StreamsSettings settings = new StreamsSettings(FEATURES_APP_ID, cluster.kafka(), cluster.registry(),
                 stateDir.resolve("features"), "features", exactlyOnce, commitIntervalMs);
         Properties props = settings.toProperties();
         props.put(DeadLetterHandler.LISTENER_CONFIG, metrics);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+                Math.min(partitioning.partitions(), Runtime.getRuntime().availableProcessors()));
         return start(topology, settings.applicationId(), props);
     }
 

@@ -28,6 +28,7 @@ public final class StateSerdes {
     private static final byte ASPECTS_V1 = 1;
     private static final byte META_V1 = 1;
     private static final byte FACTS_V1 = 1;
+    private static final byte BROADCAST_V1 = 1;
 
     private StateSerdes() {
     }
@@ -175,6 +176,72 @@ public final class StateSerdes {
             long page = in.readLong();
             return new DisplayFacts(page, in.readBoolean() ? in.readUTF() : null);
         }));
+    }
+
+    /** {@link CtrBroadcast}, format 1: the CTR updates topic's values (and the sequencer's held updates). */
+    public static Serde<CtrBroadcast> ctrBroadcast() {
+        return Serdes.serdeFrom((topic, b) -> b == null ? null : write(out -> {
+            out.writeByte(BROADCAST_V1);
+            out.writeInt(b.source());
+            out.writeLong(b.sequence());
+            out.writeLong(b.watermark());
+            out.writeLong(b.streamTime());
+            out.writeLong(b.orderTime());
+            CtrUpdate u = b.update();
+            out.writeByte(u == null ? 0 : u.facts() == null ? 1 : 2);
+            if (u != null) {
+                out.writeLong(u.displayId());
+                writeLongs(out, u.adIds());
+                writeLongs(out, u.clickedAdIds());
+                if (u.facts() != null) {
+                    out.writeLong(u.facts().pageDocumentId());
+                    out.writeBoolean(u.facts().country() != null);
+                    if (u.facts().country() != null) {
+                        out.writeUTF(u.facts().country());
+                    }
+                }
+            }
+        }), (topic, bytes) -> bytes == null ? null : read(bytes, in -> {
+            expect(in.readByte(), BROADCAST_V1, "CTR broadcast");
+            int source = in.readInt();
+            long sequence = in.readLong();
+            long watermark = in.readLong();
+            long streamTime = in.readLong();
+            long orderTime = in.readLong();
+            int kind = in.readUnsignedByte();
+            if (kind > 2) {
+                throw new IOException("unknown CTR broadcast kind " + kind);
+            }
+            CtrUpdate update = null;
+            if (kind > 0) {
+                long displayId = in.readLong();
+                List<Long> ads = readLongs(in);
+                List<Long> clicked = readLongs(in);
+                DisplayFacts facts = null;
+                if (kind == 2) {
+                    long page = in.readLong();
+                    facts = new DisplayFacts(page, in.readBoolean() ? in.readUTF() : null);
+                }
+                update = new CtrUpdate(displayId, ads, clicked, facts);
+            }
+            return new CtrBroadcast(source, sequence, watermark, streamTime, orderTime, update);
+        }));
+    }
+
+    private static void writeLongs(StateBytes.Out out, List<Long> values) {
+        writeVarLong(out, values.size());
+        for (long v : values) {
+            out.writeLong(v);
+        }
+    }
+
+    private static List<Long> readLongs(StateBytes.In in) throws IOException {
+        int n = (int) readVarLong(in);
+        List<Long> values = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            values.add(in.readLong());
+        }
+        return values;
     }
 
     /** {@link PendingDisplay}, format 1. */

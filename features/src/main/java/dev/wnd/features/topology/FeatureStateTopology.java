@@ -4,6 +4,8 @@ import dev.wnd.features.fn.FeatureFunctions;
 import dev.wnd.features.state.AspectKind;
 import dev.wnd.features.state.CtrCounts;
 import dev.wnd.features.state.CtrKeys;
+import dev.wnd.features.state.CtrBroadcast;
+import dev.wnd.features.state.CtrUpdate;
 import dev.wnd.features.state.DisplayFacts;
 import dev.wnd.features.state.DocAspects;
 import dev.wnd.features.state.FeatureState;
@@ -23,11 +25,16 @@ import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -54,12 +61,14 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class FeatureStateTopology {
 
-    /** Source node of the labels topic; processors that also need labels attach to it. */
+    /** The node labels come from, in processing order; processors that also need labels attach to it. */
     public static final String LABELS_SOURCE = "labels-source";
-    /** Source node of the displays topic; processors that also need displays attach to it. */
+    /** The node displays come from, in processing order; processors that also need displays attach to it. */
     public static final String DISPLAYS_SOURCE = "displays-source";
     /** Processors that read the feature state must be connected to these stores. */
     public static final String[] READ_STORES = {StoreNames.USERS, StoreNames.CTR};
+    private static final String CTR_STATE = "ctr-state";
+    private static final String SEQUENCER = "event-sequencer";
 
     /**
      * Deserialized values kept per task in front of the user store ({@link ObjectCachingKeyValueStore}, which is
@@ -73,8 +82,18 @@ public final class FeatureStateTopology {
     private FeatureStateTopology() {
     }
 
-    /** Adds the state builders to {@code topology}; returns the topology for chaining. */
+    /** Adds the state builders for one partition per event topic to {@code topology}; returns it for chaining. */
     public static Topology addTo(Topology topology, AppTopics topics) {
+        return addTo(topology, topics, StatePartitioning.single());
+    }
+
+    /**
+     * Adds the state builders to {@code topology}; returns the topology for chaining. With several partitions the
+     * events pass an {@link EventSequencer} first, which exchanges CTR updates with the other tasks through
+     * {@link StatePartitioning#updatesTopic()} and releases the events in event-time order; the nodes
+     * {@link #DISPLAYS_SOURCE} and {@link #LABELS_SOURCE} then pass on what it releases.
+     */
+    public static Topology addTo(Topology topology, AppTopics topics, StatePartitioning partitioning) {
         addGlobal(topology, StoreNames.ADS, topics.promotedContent,
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ADS),
                         topics.promotedContent.keySerde(), topics.promotedContent.valueSerde()),
@@ -93,27 +112,111 @@ public final class FeatureStateTopology {
 
         topology.addSource("page-views-source", topics.pageViews.keySerde().deserializer(),
                 topics.pageViews.valueSerde().deserializer(), topics.pageViews.name());
-        topology.addProcessor("user-state", UserStateProcessor::new, "page-views-source");
+        String[] factsUsers;
+        if (partitioning.broadcasts()) {
+            addSequencer(topology, topics, partitioning);
+            topology.addProcessor("user-state", UserStateProcessor::new, SEQUENCER);
+            topology.addProcessor(CTR_STATE, CtrStateProcessor::new, SEQUENCER);
+            factsUsers = new String[] {SEQUENCER};
+        } else {
+            topology.addProcessor("user-state", UserStateProcessor::new, "page-views-source");
+            topology.addSource(DISPLAYS_SOURCE, topics.displays.keySerde().deserializer(),
+                    topics.displays.valueSerde().deserializer(), topics.displays.name());
+            topology.addProcessor("display-facts", DisplayFactsProcessor::new, DISPLAYS_SOURCE);
+            topology.addSource(LABELS_SOURCE, topics.labels.keySerde().deserializer(),
+                    topics.labels.valueSerde().deserializer(), topics.labels.name());
+            topology.addProcessor("label-facts", LabelFactsProcessor::new, LABELS_SOURCE);
+            topology.addProcessor(CTR_STATE, CtrStateProcessor::new, "label-facts");
+            factsUsers = new String[] {"display-facts", "label-facts"};
+        }
         topology.addStateStore(ObjectCachingKeyValueStore.builder(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.USERS), Serdes.String(), StateSerdes.userState()),
                 USER_OBJECTS), "user-state");
-
-        topology.addSource(DISPLAYS_SOURCE, topics.displays.keySerde().deserializer(),
-                topics.displays.valueSerde().deserializer(), topics.displays.name());
-        topology.addProcessor("display-facts", DisplayFactsProcessor::new, DISPLAYS_SOURCE);
-
-        topology.addSource(LABELS_SOURCE, topics.labels.keySerde().deserializer(),
-                topics.labels.valueSerde().deserializer(), topics.labels.name());
-        topology.addProcessor("ctr-state", CtrStateProcessor::new, LABELS_SOURCE);
         topology.addStateStore(ObjectCachingKeyValueStore.builder(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.CTR), Serdes.String(), StateSerdes.ctrCounts()),
-                CTR_OBJECTS), "ctr-state");
+                CTR_OBJECTS), CTR_STATE);
         topology.addStateStore(ObjectCachingKeyValueStore.builder(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.CTR_ADS), Serdes.String(), Serdes.Long()),
-                CTR_OBJECTS), "ctr-state");
+                CTR_OBJECTS), CTR_STATE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.DISPLAY_FACTS),
-                Serdes.Long(), StateSerdes.displayFacts()).withCachingEnabled(), "display-facts", "ctr-state");
+                Serdes.Long(), StateSerdes.displayFacts()).withCachingEnabled(), factsUsers);
         return topology;
+    }
+
+    /**
+     * The sequencer in front of the state: the event sources and this application's partition of the CTR updates
+     * topic feed it; it feeds the user and CTR state, and {@link #DISPLAYS_SOURCE} and {@link #LABELS_SOURCE} pass on
+     * the displays and labels it releases.
+     */
+    private static void addSequencer(Topology topology, AppTopics topics, StatePartitioning partitioning) {
+        topology.addSource("displays-input", topics.displays.keySerde().deserializer(),
+                topics.displays.valueSerde().deserializer(), topics.displays.name());
+        topology.addSource("labels-input", topics.labels.keySerde().deserializer(),
+                topics.labels.valueSerde().deserializer(), topics.labels.name());
+        topology.addSource("ctr-updates-source", Serdes.Integer().deserializer(),
+                StateSerdes.ctrBroadcast().deserializer(), partitioning.updatesTopic());
+        EventSequencer.Routes routes = new EventSequencer.Routes("user-state", DISPLAYS_SOURCE, LABELS_SOURCE,
+                CTR_STATE, "ctr-updates-sink", "sequencer-dead-letters", topics.pageViews.name(),
+                topics.displays.name(), topics.labels.name(), partitioning.updatesTopic());
+        topology.addProcessor(SEQUENCER, () -> new EventSequencer(partitioning, routes), "page-views-source",
+                "displays-input", "labels-input", "ctr-updates-source");
+        topology.addProcessor(DISPLAYS_SOURCE, PassOn::new, SEQUENCER);
+        topology.addProcessor(LABELS_SOURCE, PassOn::new, SEQUENCER);
+        // Every partition gets every update: each task keeps the CTR counts of all labels.
+        topology.addSink(routes.updatesSink(), partitioning.updatesTopic(), Serdes.Integer().serializer(),
+                StateSerdes.ctrBroadcast().serializer(), new EveryPartition(), SEQUENCER);
+        topology.addSink(routes.deadLettersSink(), topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
+                topics.deadLetters.valueSerde().serializer(), SEQUENCER);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SEQUENCER_HELD),
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), SEQUENCER);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SEQUENCER_MARKS),
+                Serdes.Integer(), Serdes.Long()).withCachingEnabled(), SEQUENCER);
+    }
+
+    /** Sends a record to every partition of its topic. */
+    private static final class EveryPartition implements StreamPartitioner<Integer, CtrBroadcast> {
+
+        @Override
+        public Optional<Set<Integer>> partitions(String topic, Integer key, CtrBroadcast value, Headers headers,
+                int partitions) {
+            return Optional.of(IntStream.range(0, partitions).boxed().collect(Collectors.toSet()));
+        }
+
+        @Override
+        @SuppressWarnings("removal")
+        public Optional<Set<Integer>> partitions(String topic, Integer key, CtrBroadcast value, int partitions) {
+            return partitions(topic, key, value, null, partitions);
+        }
+    }
+
+    /** Passes every record on to its children: the named node that displays or labels come from. */
+    private static final class PassOn implements Processor<Object, Object, Object, Object> {
+        private ProcessorContext<Object, Object> context;
+
+        @Override
+        public void init(ProcessorContext<Object, Object> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(Record<Object, Object> record) {
+            context.forward(record);
+        }
+    }
+
+    /** Remembers a display's facts until its labels come. */
+    static void rememberFacts(KeyValueStore<Long, DisplayFacts> facts, Display display) {
+        facts.put(display.getDisplayId(),
+                new DisplayFacts(display.getDocumentId(), FeatureFunctions.country(display.getGeoLocation())));
+    }
+
+    /** A label's CTR update, with its display's facts (then forgotten: a display is labelled once). */
+    static CtrUpdate joinFacts(KeyValueStore<Long, DisplayFacts> facts, Label label) {
+        DisplayFacts display = facts.get(label.getDisplayId());
+        if (display != null) {
+            facts.put(label.getDisplayId(), null); // a tombstone; delete() would decode the old value
+        }
+        return new CtrUpdate(label.getDisplayId(), label.getAdIds(), label.getClickedAdIds(), display);
     }
 
     /** A read-only feature view for a processor connected to {@link #READ_STORES}. */
@@ -197,8 +300,26 @@ public final class FeatureStateTopology {
         public void process(Record<String, Display> record) {
             Display display = record.value();
             if (display != null) {
-                facts.put(display.getDisplayId(),
-                        new DisplayFacts(display.getDocumentId(), FeatureFunctions.country(display.getGeoLocation())));
+                rememberFacts(facts, display);
+            }
+        }
+    }
+
+    /** Label → its CTR update, joined with its display's facts. */
+    static final class LabelFactsProcessor implements Processor<String, Label, String, CtrUpdate> {
+        private ProcessorContext<String, CtrUpdate> context;
+        private KeyValueStore<Long, DisplayFacts> facts;
+
+        @Override
+        public void init(ProcessorContext<String, CtrUpdate> context) {
+            this.context = context;
+            facts = context.getStateStore(StoreNames.DISPLAY_FACTS);
+        }
+
+        @Override
+        public void process(Record<String, Label> record) {
+            if (record.value() != null) {
+                context.forward(record.withValue(joinFacts(facts, record.value())));
             }
         }
     }
@@ -212,35 +333,30 @@ public final class FeatureStateTopology {
      * (the replay writes dimension rows first); an ad whose document rows came later would not be counted as a
      * distinct ad of the keys they add. The markers grow with distinct (ad, country) and (ad, page) pairs.
      */
-    static final class CtrStateProcessor implements Processor<String, Label, Void, Void> {
+    static final class CtrStateProcessor implements Processor<Object, CtrUpdate, Void, Void> {
         private KeyValueStore<String, CtrCounts> ctr;
         private KeyValueStore<String, Long> seen;
-        private KeyValueStore<Long, DisplayFacts> facts;
         private FeatureState state;
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
             ctr = context.getStateStore(StoreNames.CTR);
             seen = context.getStateStore(StoreNames.CTR_ADS);
-            facts = context.getStateStore(StoreNames.DISPLAY_FACTS);
             state = new StoreFeatureState(context, false);
         }
 
         @Override
-        public void process(Record<String, Label> record) {
-            Label label = record.value();
+        public void process(Record<Object, CtrUpdate> record) {
+            CtrUpdate label = record.value();
             if (label == null) {
                 return;
             }
-            DisplayFacts display = facts.get(label.getDisplayId());
-            if (display != null) {
-                facts.put(label.getDisplayId(), null); // a tombstone; delete() would decode the old value
-            }
+            DisplayFacts display = label.facts();
             String country = display == null ? null : display.country();
             boolean hasCountry = country != null && !country.isEmpty();
-            Set<Long> clicked = new HashSet<>(label.getClickedAdIds());
-            Set<Long> ads = new LinkedHashSet<>(label.getAdIds());
-            ads.addAll(label.getClickedAdIds());
+            Set<Long> clicked = new HashSet<>(label.clickedAdIds());
+            Set<Long> ads = new LinkedHashSet<>(label.adIds());
+            ads.addAll(label.clickedAdIds());
             for (long ad : ads) {
                 boolean click = clicked.contains(ad);
                 CtrCounts adCounts = counts(CtrKeys.ad(ad));

@@ -25,8 +25,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The features topology: every display's features are computed when the display arrives, from the state as of
@@ -59,7 +57,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FeaturesTopology {
 
-    private static final Logger LOG = LoggerFactory.getLogger(FeaturesTopology.class);
     static final String EXAMPLES_SINK = "examples-sink";
     static final String DEAD_LETTERS_SINK = "dead-letters-sink";
 
@@ -82,7 +79,16 @@ public final class FeaturesTopology {
      */
     public static Topology build(AppTopics topics, FeatureAssembler assembler, long splitSeed,
             FeaturesMetrics metrics) {
-        Topology topology = FeatureStateTopology.addTo(new Topology(), topics);
+        return build(topics, assembler, splitSeed, metrics, StatePartitioning.single());
+    }
+
+    /**
+     * As {@link #build(AppTopics, FeatureAssembler, long, FeaturesMetrics)}, on event topics of
+     * {@code partitioning}'s partition count (with several, the tasks exchange CTR updates; see the class doc).
+     */
+    public static Topology build(AppTopics topics, FeatureAssembler assembler, long splitSeed,
+            FeaturesMetrics metrics, StatePartitioning partitioning) {
+        Topology topology = FeatureStateTopology.addTo(new Topology(), topics, partitioning);
         topology.addProcessor("display-features", () -> new DisplayFeatures(assembler, splitSeed),
                 FeatureStateTopology.DISPLAYS_SOURCE);
         topology.addProcessor("label-examples", () -> new LabelExamples(assembler.spec().hash(), metrics),
@@ -113,10 +119,6 @@ public final class FeaturesTopology {
         public void init(ProcessorContext<Void, Void> context) {
             state = FeatureStateTopology.stateOf(context);
             pending = context.getStateStore(StoreNames.PENDING);
-            if (context.taskId().partition() > 0) {
-                LOG.warn("task {} exists, so the inputs have several partitions: CTR features count only this "
-                        + "task's labels (see FeaturesTopology's javadoc)", context.taskId());
-            }
         }
 
         @Override

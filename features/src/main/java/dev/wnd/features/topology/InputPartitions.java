@@ -1,6 +1,7 @@
 package dev.wnd.features.topology;
 
 import dev.wnd.schemas.topic.AppTopics;
+import dev.wnd.schemas.topic.TopicDeclaration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,13 +10,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * The guard against the features topology's known limitation (see {@link FeaturesTopology}): its CTR counts are
- * kept per uuid partition, so with more than one partition on its event inputs every task would count only its
- * own users' labels and every CTR feature would silently differ from the reference. A features application checks
- * its inputs before it starts and refuses to run on such topics.
+ * What a features application checks and prepares before it starts: its event topics must be co-partitioned (one
+ * partition count for page views, displays and labels, all keyed by uuid, so that a user's events meet in one
+ * task), and with several partitions its CTR updates topic must exist with as many partitions
+ * ({@link StatePartitioning}).
  */
 public final class InputPartitions {
 
@@ -28,50 +30,75 @@ public final class InputPartitions {
     }
 
     /**
-     * Why the features topology cannot run exactly on topics with these partition counts, or empty when it can.
+     * The partition count the event topics share: 1 when none exists yet.
      *
      * @param partitionsByTopic partition count of each event topic that exists
+     * @throws IllegalStateException naming the topics and their counts when they differ
      */
-    public static Optional<String> problem(Map<String, Integer> partitionsByTopic) {
-        Map<String, Integer> several = new LinkedHashMap<>();
-        partitionsByTopic.forEach((topic, partitions) -> {
-            if (partitions > 1) {
-                several.put(topic, partitions);
-            }
-        });
-        if (several.isEmpty()) {
-            return Optional.empty();
+    public static int sharedCount(Map<String, Integer> partitionsByTopic) {
+        if (partitionsByTopic.values().stream().distinct().count() > 1) {
+            throw new IllegalStateException("the event topics must have one partition count, so that each user's page "
+                    + "views, displays and labels meet in one task, but they have " + partitionsByTopic
+                    + ". Recreate them with one count (wnd ... --partitions N).");
         }
-        return Optional.of("the features topology is exact with one partition per event topic only, but "
-                + several + " have more: its CTR state is kept per uuid partition, so each task would count only "
-                + "its own users' labels and every CTR feature (pop_*, ad_views, doc_views) would be wrong. "
-                + "Recreate these topics with one partition (see FeaturesTopology's javadoc).");
+        return partitionsByTopic.values().stream().findFirst().orElse(1);
     }
 
     /**
-     * Throws when the event topics that exist have more than one partition; topics not created yet pass.
+     * Checks the event topics and, with several partitions, creates the application's CTR updates topic (kept
+     * forever, as the event topics) when it does not exist yet.
      *
-     * @throws IllegalStateException naming the topics and why, when the topology would compute wrong features
+     * @return how the application must spread its state
+     * @throws IllegalStateException when the event topics differ in partition count, or the updates topic exists
+     *     with another one
      */
-    public static void requireExact(Admin admin, AppTopics topics) {
+    public static StatePartitioning prepare(Admin admin, AppTopics topics, String applicationId) {
+        int partitions = sharedCount(describe(admin, eventTopics(topics)));
+        StatePartitioning partitioning = StatePartitioning.broadcast(partitions,
+                StatePartitioning.updatesTopicOf(applicationId));
+        if (partitioning.broadcasts()) {
+            String updates = partitioning.updatesTopic();
+            Integer existing = describe(admin, List.of(updates)).get(updates);
+            if (existing == null) {
+                try {
+                    admin.createTopics(List.of(TopicDeclaration.events(updates, partitions).newTopic(Optional.empty())))
+                            .all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create the CTR updates topic " + updates, e.getCause());
+                    }
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("timed out creating the CTR updates topic " + updates, e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while creating " + updates, e);
+                }
+            } else if (existing != partitions) {
+                throw new IllegalStateException("the CTR updates topic " + updates + " has " + existing
+                        + " partitions but the event topics have " + partitions + "; delete it (it is rebuilt from the "
+                        + "events only with a new application state) or recreate the event topics");
+            }
+        }
+        return partitioning;
+    }
+
+    private static Map<String, Integer> describe(Admin admin, List<String> names) {
         Map<String, Integer> partitions = new LinkedHashMap<>();
-        admin.describeTopics(eventTopics(topics)).topicNameValues().forEach((name, future) -> {
+        admin.describeTopics(names).topicNameValues().forEach((name, future) -> {
             try {
                 partitions.put(name, future.get(30, TimeUnit.SECONDS).partitions().size());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw new IllegalStateException("cannot describe the input topic " + name, e.getCause());
+                    throw new IllegalStateException("cannot describe the topic " + name, e.getCause());
                 }
-                // Not created yet: Streams will wait for it or fail on its own.
+                // Not created yet.
             } catch (TimeoutException e) {
-                throw new IllegalStateException("timed out describing the input topic " + name, e);
+                throw new IllegalStateException("timed out describing the topic " + name, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while describing the input topics", e);
+                throw new IllegalStateException("interrupted while describing the topics", e);
             }
         });
-        problem(partitions).ifPresent(p -> {
-            throw new IllegalStateException(p);
-        });
+        return partitions;
     }
 }

@@ -69,4 +69,28 @@ class StateSerdesTest {
                 new FeatureVector(new int[] {1, -1}, new float[] {0.5f}))));
         assertThat(roundTrip(StateSerdes.pendingDisplay(), p)).isEqualTo(p);
     }
+
+    @Test
+    void shouldRoundTripCtrBroadcastsWithAndWithoutUpdatesOrFacts() {
+        CtrBroadcast full = new CtrBroadcast(2, 41L, 1_000L, 1_200L, 1_100L,
+                new CtrUpdate(7L, List.of(3L, 4L, 5L), List.of(4L), new DisplayFacts(99L, "US")));
+        CtrBroadcast noCountry = new CtrBroadcast(0, 0L, -5L, -5L, -5L,
+                new CtrUpdate(8L, List.of(3L), List.of(), new DisplayFacts(98L, null)));
+        CtrBroadcast noFacts = new CtrBroadcast(1, 2L, 10L, 9L, 10L, new CtrUpdate(9L, List.of(), List.of(), null));
+        CtrBroadcast watermarkOnly = new CtrBroadcast(1, 3L, 11L, Long.MIN_VALUE, 11L, null);
+
+        for (CtrBroadcast b : List.of(full, noCountry, noFacts, watermarkOnly)) {
+            assertThat(roundTrip(StateSerdes.ctrBroadcast(), b)).isEqualTo(b);
+        }
+    }
+
+    @Test
+    void shouldRefuseATruncatedCtrBroadcastSayingSo() {
+        byte[] bytes = StateSerdes.ctrBroadcast().serializer().serialize("t", new CtrBroadcast(2, 41L, 1_000L,
+                1_200L, 1_100L, new CtrUpdate(7L, List.of(3L, 4L), List.of(4L), new DisplayFacts(99L, "US"))));
+        byte[] cut = java.util.Arrays.copyOf(bytes, bytes.length - 3);
+
+        assertThatThrownBy(() -> StateSerdes.ctrBroadcast().deserializer().deserialize("t", cut))
+                .hasMessageContaining("truncated state value");
+    }
 }

@@ -2,6 +2,8 @@ package dev.wnd.features.topology;
 
 import dev.wnd.features.fn.FeatureAssembler;
 import dev.wnd.features.spec.FeatureSpec;
+import dev.wnd.features.state.CtrBroadcast;
+import dev.wnd.features.state.StateSerdes;
 import dev.wnd.schemas.avro.DeadLetter;
 import dev.wnd.schemas.avro.Example;
 import dev.wnd.schemas.kafka.KafkaConnection;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -32,15 +35,27 @@ final class FeaturesDriver implements AutoCloseable {
     final AppTopics topics = new AppTopics(new InMemorySchemaRegistryClient());
     private final TopologyTestDriver driver;
     private final TestOutputTopic<Long, Example> examples;
+    private final StatePartitioning partitioning;
 
     FeaturesDriver(FeatureSpec spec, Path stateDir) {
+        this(spec, stateDir, StatePartitioning.single());
+    }
+
+    /**
+     * The driver's one task is partition 0 of {@code partitioning}; with several partitions the test plays the other
+     * tasks by piping their {@link CtrBroadcast}s ({@link #pipeBroadcast}), and the task's own broadcasts come back to
+     * it through the driver as through the broker.
+     */
+    FeaturesDriver(FeatureSpec spec, Path stateDir, StatePartitioning partitioning) {
         this.spec = spec;
+        this.partitioning = partitioning;
         Properties props = new StreamsSettings("features-test", KafkaConnection.plaintext("unused:9092"),
                 RegistryConnection.plain("http://unused"), stateDir, "test",
                 false, 100).toProperties(topics);
         // The driver pipes one record at a time: never wait for the other inputs to have data.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
-        driver = new TopologyTestDriver(FeaturesTopology.build(topics, new FeatureAssembler(spec), SPLIT_SEED), props);
+        driver = new TopologyTestDriver(FeaturesTopology.build(topics, new FeatureAssembler(spec), SPLIT_SEED,
+                FeaturesMetrics.NONE, partitioning), props);
         examples = driver.createOutputTopic(topics.examples.name(), topics.examples.keySerde().deserializer(),
                 topics.examples.valueSerde().deserializer());
     }
@@ -56,6 +71,24 @@ final class FeaturesDriver implements AutoCloseable {
 
     void pipeAll(List<? extends SpecificRecord> records) {
         records.forEach(this::pipe);
+    }
+
+    /** Pipes another task's CTR broadcast into this task's partition of the updates topic. */
+    void pipeBroadcast(CtrBroadcast broadcast) {
+        driver.createInputTopic(partitioning.updatesTopic(), Serdes.Integer().serializer(),
+                StateSerdes.ctrBroadcast().serializer()).pipeInput(broadcast.source(), broadcast,
+                        Math.max(0, broadcast.watermark()));
+    }
+
+    /** The CTR broadcasts this task sent since the last call. */
+    List<CtrBroadcast> broadcasts() {
+        return driver.createOutputTopic(partitioning.updatesTopic(), Serdes.Integer().deserializer(),
+                StateSerdes.ctrBroadcast().deserializer()).readValuesToList();
+    }
+
+    /** Moves the driver's wall clock on, running the wall-clock punctuations due. */
+    void advanceWallClock(java.time.Duration by) {
+        driver.advanceWallClockTime(by);
     }
 
     /** The Examples emitted since the last call. */
