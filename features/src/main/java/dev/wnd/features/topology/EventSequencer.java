@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
  * event it receives later (as with Streams' own {@code max.task.idle.ms}) is ordered at the watermark rather than at
  * its own time, the one case in which the result can differ from the reference.
  *
+ * <p>As they arrive ({@link StatePartitioning#inEventTimeOrder()} false, the scorer): nothing is held; events go on at
+ * once and every task's updates are counted when they come, so answers use the state as fetched so far.
+ *
  * <p>Exactly-once: the held events, the watermarks and the display facts are change-logged stores, and the
  * updates are sent in the task's transaction, so a restarted task resumes where its last commit left it.
  */
@@ -116,6 +119,10 @@ final class EventSequencer implements Processor<Object, Object, Object, Object> 
         watermark = mark(OWN_WATERMARK, Long.MIN_VALUE);
         sentWatermark = mark(SENT_WATERMARK, Long.MIN_VALUE);
         lastInputWallMs = context.currentSystemTimeMs();
+        if (!partitioning.inEventTimeOrder()) {
+            LOG.info("task {}: events and CTR updates of all {} partitions applied as they arrive", context.taskId(), n);
+            return;
+        }
         context.schedule(partitioning.watermarkInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
         LOG.info("task {}: events held until all {} partitions' watermarks pass them; watermarks {}", context.taskId(),
                 n, Arrays.toString(watermarks));
@@ -133,12 +140,38 @@ final class EventSequencer implements Processor<Object, Object, Object, Object> 
             return;
         }
         long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
-        if (value instanceof CtrBroadcast b) {
+        if (!partitioning.inEventTimeOrder()) {
+            passOn(value, record.timestamp());
+        } else if (value instanceof CtrBroadcast b) {
             received(b, offset);
+            release();
         } else {
             local(value, record.timestamp(), offset);
+            release();
         }
-        release();
+    }
+
+    /** As they arrive: labels are still sent to every task, and every update is counted when it comes. */
+    private void passOn(Object value, long time) {
+        if (value instanceof CtrBroadcast b) {
+            if (b.update() != null) {
+                context.forward(new Record<Object, Object>(b.update().displayId(), b.update(), time),
+                        routes.ctrUpdates());
+            }
+        } else if (value instanceof PageView view) {
+            context.forward(new Record<Object, Object>(view.getUuid(), view, time), routes.pageViews());
+        } else if (value instanceof Display display) {
+            FeatureStateTopology.rememberFacts(facts, display);
+            context.forward(new Record<Object, Object>(display.getUuid(), display, time), routes.displays());
+        } else if (value instanceof Label label) {
+            streamTime = Math.max(streamTime, time);
+            send(new CtrBroadcast(self, nextSequence(), streamTime, streamTime, time,
+                    FeatureStateTopology.joinFacts(facts, label)));
+            context.forward(new Record<Object, Object>(label.getUuid(), label, time), routes.labels());
+        } else {
+            throw new IllegalArgumentException("the sequencer takes page views, displays, labels and CTR broadcasts, "
+                    + "not " + value.getClass().getName());
+        }
     }
 
     /** An event of this task's users: held at its time (or, when late, at the watermark already announced). */
@@ -244,10 +277,6 @@ final class EventSequencer implements Processor<Object, Object, Object, Object> 
                 .putInt(source ^ Integer.MIN_VALUE).putLong(seq ^ Long.MIN_VALUE).array());
     }
 
-    private static long orderOf(Bytes key) {
-        return ByteBuffer.wrap(key.get()).getLong(0) ^ Long.MIN_VALUE;
-    }
-
     /** The smallest watermark of all tasks, or {@link Long#MIN_VALUE} while one is unknown. */
     private long complete() {
         long min = Long.MAX_VALUE;
@@ -267,15 +296,16 @@ final class EventSequencer implements Processor<Object, Object, Object, Object> 
         if (before == Long.MIN_VALUE || before <= releasedBefore) {
             return;
         }
+        // From the last release on: what lies before it is gone, and a scan from the start would step over every
+        // tombstone it left in RocksDB.
+        Bytes from = releasedBefore == Long.MIN_VALUE ? null
+                : key(releasedBefore, (byte) 0, Integer.MIN_VALUE, Long.MIN_VALUE);
+        Bytes to = key(before - 1, Byte.MAX_VALUE, Integer.MAX_VALUE, Long.MAX_VALUE);
         while (true) {
-            List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>(Math.min(RELEASE_CHUNK, 64));
-            try (KeyValueIterator<Bytes, byte[]> it = held.all()) {
+            List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>(64);
+            try (KeyValueIterator<Bytes, byte[]> it = held.range(from, to)) {
                 while (it.hasNext() && batch.size() < RELEASE_CHUNK) {
-                    KeyValue<Bytes, byte[]> next = it.next();
-                    if (orderOf(next.key) >= before) {
-                        break;
-                    }
-                    batch.add(next);
+                    batch.add(it.next());
                 }
             }
             for (KeyValue<Bytes, byte[]> entry : batch) {
@@ -285,6 +315,7 @@ final class EventSequencer implements Processor<Object, Object, Object, Object> 
             if (batch.size() < RELEASE_CHUNK) {
                 break;
             }
+            from = batch.get(batch.size() - 1).key;
         }
         releasedBefore = before;
     }
