@@ -8,6 +8,7 @@ import dev.wnd.features.topology.FeaturesTopology;
 import dev.wnd.features.topology.InputPartitions;
 import dev.wnd.features.topology.StatePartitioning;
 import dev.wnd.features.topology.StreamsSettings;
+import dev.wnd.schemas.topic.AppTopics;
 import dev.wnd.scorer.FetchedOffsets;
 import dev.wnd.scorer.ModelFeed;
 import dev.wnd.scorer.ScorerMetrics;
@@ -91,21 +92,42 @@ final class Stages {
         return startScorer(cluster, stateDir, feed, live, ScorerMetrics.NONE);
     }
 
-    /** As {@link #startScorer(Cluster, Path, ModelFeed, boolean)}, telling {@code metrics} of answers and swaps. */
+    /**
+     * As {@link #startScorer(Cluster, Path, ModelFeed, boolean)}, telling {@code metrics} of answers and swaps. With
+     * several partitions the scorer's tasks exchange CTR updates through its own topic, created here
+     * ({@link InputPartitions#prepare}).
+     */
     static KafkaStreams startScorer(Cluster cluster, Path stateDir, ModelFeed feed, boolean live,
             ScorerMetrics metrics) {
+        StatePartitioning partitioning = scorerPartitioning(cluster);
         FetchedOffsets fetched = new FetchedOffsets();
         Topology topology = ScorerTopology.build(cluster.topics(), new FeatureAssembler(FeatureSpec.seed()), feed,
-                metrics, ScorerTopology.threadPerLoad(), fetched);
+                metrics, ScorerTopology.threadPerLoad(), fetched, partitioning);
         return startScorer(cluster, stateDir, live, topology, metrics, fetched);
     }
 
     /**
      * As {@link #startScorer(Cluster, Path, ModelFeed, boolean)}, running the given scorer topology (one forward
-     * pass per request: it was built without the consumers' {@link FetchedOffsets}).
+     * pass per request: it was built without the consumers' {@link FetchedOffsets}), which was built for one
+     * partition.
+     *
+     * @throws IllegalStateException when the inputs have several partitions
      */
     static KafkaStreams startScorer(Cluster cluster, Path stateDir, boolean live, Topology topology) {
+        if (scorerPartitioning(cluster).broadcasts()) {
+            throw new IllegalStateException("this scorer topology was built for one partition per input topic");
+        }
         return startScorer(cluster, stateDir, live, topology, ScorerMetrics.NONE, null);
+    }
+
+    private static StatePartitioning scorerPartitioning(Cluster cluster) {
+        AppTopics topics = cluster.topics();
+        List<String> coPartitioned = new ArrayList<>(InputPartitions.eventTopics(topics));
+        coPartitioned.add(topics.scoreRequests.name());
+        coPartitioned.add(topics.scoreRequestsJson.name());
+        try (Admin admin = cluster.admin()) {
+            return InputPartitions.prepare(admin, coPartitioned, SCORER_APP_ID);
+        }
     }
 
     private static KafkaStreams startScorer(Cluster cluster, Path stateDir, boolean live, Topology topology,

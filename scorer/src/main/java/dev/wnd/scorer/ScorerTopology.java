@@ -6,6 +6,7 @@ import dev.wnd.features.fn.FeatureVector;
 import dev.wnd.features.state.FeatureState;
 import dev.wnd.features.topology.FeatureStateTopology;
 import dev.wnd.features.topology.ObjectCachingKeyValueStore;
+import dev.wnd.features.topology.StatePartitioning;
 import dev.wnd.model.Batch;
 import dev.wnd.model.ClickPredictor;
 import dev.wnd.schemas.avro.AdScore;
@@ -111,7 +112,18 @@ public final class ScorerTopology {
      */
     public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models,
             ScorerMetrics metrics, Executor loader, FetchedOffsets fetched) {
-        Topology topology = FeatureStateTopology.addTo(new Topology(), topics);
+        return build(topics, assembler, models, metrics, loader, fetched, StatePartitioning.single());
+    }
+
+    /**
+     * As {@link #build(AppTopics, FeatureAssembler, ModelFeed, ScorerMetrics, Executor, FetchedOffsets)}, on inputs of
+     * {@code partitioning}'s partition count. With several, requests must be keyed by uuid (the user's state lives in
+     * the task of the user's partition) and every task counts every label's CTR update as it arrives
+     * ({@link StatePartitioning#asArrived()}: answers are live, not held for the other tasks).
+     */
+    public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models,
+            ScorerMetrics metrics, Executor loader, FetchedOffsets fetched, StatePartitioning partitioning) {
+        Topology topology = FeatureStateTopology.addTo(new Topology(), topics, partitioning.asArrived());
         topology.addSource("score-requests-source", topics.scoreRequests.keySerde().deserializer(),
                 topics.scoreRequests.valueSerde().deserializer(), topics.scoreRequests.name());
 

@@ -38,7 +38,7 @@ public final class InputPartitions {
     public static int sharedCount(Map<String, Integer> partitionsByTopic) {
         if (partitionsByTopic.values().stream().distinct().count() > 1) {
             throw new IllegalStateException("the event topics must have one partition count, so that each user's page "
-                    + "views, displays and labels meet in one task, but they have " + partitionsByTopic
+                    + "views, displays, labels (and score requests) meet in one task, but they have " + partitionsByTopic
                     + ". Recreate them with one count (wnd ... --partitions N).");
         }
         return partitionsByTopic.values().stream().findFirst().orElse(1);
@@ -53,7 +53,17 @@ public final class InputPartitions {
      *     with another one
      */
     public static StatePartitioning prepare(Admin admin, AppTopics topics, String applicationId) {
-        int partitions = sharedCount(describe(admin, eventTopics(topics)));
+        return prepare(admin, eventTopics(topics), applicationId);
+    }
+
+    /**
+     * As {@link #prepare(Admin, AppTopics, String)}, for an application whose other inputs keyed by uuid (the
+     * scorer's requests) must be co-partitioned with the event topics too.
+     *
+     * @param coPartitioned the event topics and those other inputs
+     */
+    public static StatePartitioning prepare(Admin admin, List<String> coPartitioned, String applicationId) {
+        int partitions = sharedCount(describe(admin, coPartitioned));
         StatePartitioning partitioning = StatePartitioning.broadcast(partitions,
                 StatePartitioning.updatesTopicOf(applicationId));
         if (partitioning.broadcasts()) {

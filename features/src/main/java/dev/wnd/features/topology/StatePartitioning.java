@@ -15,12 +15,15 @@ import java.util.Objects;
  *
  * @param partitions partitions of each event topic (page views, displays, labels) and of {@code updatesTopic}
  * @param updatesTopic the application's own CTR updates topic; null with one partition
+ * @param inEventTimeOrder whether a task holds its events until every task has passed them (the features: exact,
+ *     point in time), or applies every event and update as it arrives (the scorer: answers now, from the state as
+ *     fetched so far)
  * @param watermarkInterval how often (wall clock) a task tells the others how far it has come
  * @param idleAfter a task whose inputs brought nothing for this long (wall clock) declares its stream time complete,
  *     so the others need not wait for it; an event it receives later is ordered at its watermark, not its own time
  */
-public record StatePartitioning(int partitions, String updatesTopic, Duration watermarkInterval,
-        Duration idleAfter) {
+public record StatePartitioning(int partitions, String updatesTopic, boolean inEventTimeOrder,
+        Duration watermarkInterval, Duration idleAfter) {
 
     /** The watermark interval of {@link #broadcast(int, String)}. */
     public static final Duration WATERMARK_INTERVAL = Duration.ofMillis(50);
@@ -49,7 +52,7 @@ public record StatePartitioning(int partitions, String updatesTopic, Duration wa
 
     /** One partition per event topic: nothing is sent between tasks. */
     public static StatePartitioning single() {
-        return new StatePartitioning(1, null, WATERMARK_INTERVAL, IDLE_AFTER);
+        return new StatePartitioning(1, null, true, WATERMARK_INTERVAL, IDLE_AFTER);
     }
 
     /**
@@ -58,7 +61,12 @@ public record StatePartitioning(int partitions, String updatesTopic, Duration wa
      */
     public static StatePartitioning broadcast(int partitions, String updatesTopic) {
         return partitions == 1 ? single()
-                : new StatePartitioning(partitions, updatesTopic, WATERMARK_INTERVAL, IDLE_AFTER);
+                : new StatePartitioning(partitions, updatesTopic, true, WATERMARK_INTERVAL, IDLE_AFTER);
+    }
+
+    /** This partitioning, applying events and CTR updates as they arrive rather than in event-time order. */
+    public StatePartitioning asArrived() {
+        return new StatePartitioning(partitions, updatesTopic, false, watermarkInterval, idleAfter);
     }
 
     /** The CTR updates topic of application {@code applicationId}. */
