@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -53,6 +54,11 @@ final class BenchFeaturesCommand implements Callable<Integer> {
             description = "Commit interval of the features application (default: the application's, 200).")
     Long commitIntervalMs;
 
+    @Option(names = "--partitions", defaultValue = "1", paramLabel = "N",
+            description = "Partitions of every topic; with more than one the features run a stream thread per "
+                    + "partition (up to the cores) and their tasks exchange CTR updates (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON.")
     Path json;
 
@@ -61,6 +67,7 @@ final class BenchFeaturesCommand implements Callable<Integer> {
         Workspace.reset(workDir);
         GeneratorSummary data = DataGenerator.generate(GeneratorConfig.defaults(displays, seed), workDir.resolve("data"));
         ClusterOptions options = Workspace.embedded(workDir);
+        options.partitions = partitions;
         try (Cluster cluster = Cluster.open(options, true)) {
             cluster.ensureTopics();
             ReplaySummary replay = IngestCommand.replay(cluster, workDir.resolve("data"), 0, Duration.ofHours(1));
@@ -77,6 +84,14 @@ final class BenchFeaturesCommand implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             double appCpuSeconds = cpuSecondsOfThreadsNamed(Stages.FEATURES_APP_ID);
+            Double lastExampleSeconds = null;
+            if (partitions > 1) {
+                // Consumed is not yet emitted: each task holds its last events until every task has passed them,
+                // and at the end of the input that takes an idle period.
+                Stages.await("the features tasks to release every held event", Duration.ofMinutes(10),
+                        () -> heldEvents(features) == 0);
+                lastExampleSeconds = (System.nanoTime() - t0) / 1e9;
+            }
             Map<String, Object> stateSizes = stateSizes(features);
             features.close();
             long stateBytes = directorySize(workDir.resolve("state"));
@@ -90,6 +105,10 @@ final class BenchFeaturesCommand implements Callable<Integer> {
             out.put("input_records_per_app_cpu_s", inputs / appCpuSeconds);
             out.put("processing_guarantee", atLeastOnce ? "at_least_once" : "exactly_once_v2");
             out.put("commit_interval_ms", commitMs);
+            out.put("partitions", partitions);
+            if (lastExampleSeconds != null) {
+                out.put("seconds_to_last_example", lastExampleSeconds);
+            }
             out.put("displays", data.trainDisplays());
             out.put("state_bytes_on_disk", stateBytes);
             out.putAll(stateSizes);
@@ -125,6 +144,20 @@ final class BenchFeaturesCommand implements Callable<Integer> {
         out.put("ads_with_labels", ads);
         out.put("ctr_bytes_per_ad", ads == 0 ? 0 : ctr[1] / ads);
         return out;
+    }
+
+    /** Events and CTR updates the tasks still hold for event-time order (several partitions only). */
+    private static long heldEvents(KafkaStreams streams) {
+        ReadOnlyKeyValueStore<Bytes, byte[]> held = streams.store(StoreQueryParameters.fromNameAndType(
+                StoreNames.SEQUENCER_HELD, QueryableStoreTypes.<Bytes, byte[]>keyValueStore()));
+        long n = 0;
+        try (KeyValueIterator<Bytes, byte[]> it = held.all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
     }
 
     private static <V> long[] sizes(KafkaStreams streams, String store, Serde<V> serde) {

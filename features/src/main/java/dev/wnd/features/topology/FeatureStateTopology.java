@@ -56,8 +56,8 @@ import org.apache.kafka.streams.state.Stores;
  *       ({@link StoreNames#DISPLAY_FACTS}).</li>
  * </ul>
  * Dimension rows are expected before the events that use them (the replay writes them first); a global store
- * follows its topic as rows arrive. User and CTR state are per task: see {@link FeaturesTopology} for why that is
- * correct with single-partition inputs only.
+ * follows its topic as rows arrive. User state is per task (per uuid partition); CTR state is per task too, but with
+ * several partitions every task counts every task's labels ({@link StatePartitioning}, {@link EventSequencer}).
  */
 public final class FeatureStateTopology {
 
@@ -325,7 +325,7 @@ public final class FeatureStateTopology {
     }
 
     /**
-     * Released label → CTR counts of every key of every ad of the display. Distinct-ad counts use markers in
+     * A released label's CTR update → CTR counts of every key of every ad of the display. Distinct-ad counts use markers in
      * {@link StoreNames#CTR_ADS}: the keys an ad maps to are fixed by dimension data, so an ad is new to all its
      * ad-side keys at once ({@code a:<ad>}), to its per-country keys per country ({@code c:<ad>:<country>}) and to
      * its (page, ad document) key per page ({@code p:<ad>:<page>}); one marker replaces one per (key, ad).

@@ -40,20 +40,16 @@ import org.apache.kafka.streams.state.Stores;
  * time) with one partition per input topic, the Examples equal those of
  * {@link dev.wnd.features.reference.BatchReference} exactly.
  *
- * <p><b>Limitation: correct with one partition only.</b> Page views, displays and labels are keyed (and
- * partitioned) by uuid, so each task sees only its users. That is right for user state, but the CTR counts are
- * global statistics: with N partitions each task counts only the labels of its own users, so every CTR (and
- * {@code ad_views}, {@code doc_views}) is computed from about 1/N of the labels and differs between tasks. Making
- * them global means repartitioning labels by CTR key and reading the counts back from every task, i.e. a global
- * table fed by a counts topic; its updates then reach displays asynchronously, so exact point-in-time equality
- * with the reference would be lost. An exact design, not built: each task sends every CTR update (a label with its
- * display's facts) to all partitions of an internal topic, together with its own stream time as a watermark
- * ("every update before this time has been sent"); each task keeps the full CTR counts and holds its own records
- * (page views, displays, labels) in a time-ordered store until the smallest watermark of all tasks has passed
- * them, then applies updates and records in event-time order. The CTR work is then done once per task, the rest
- * (users, features, Examples) scales out, and an idle task must still advance its watermark. Until that is built,
- * run the features (and scorer) applications on single-partition input topics:
- * {@link InputPartitions#requireExact} refuses to start on anything else.
+ * <p><b>Several partitions.</b> Page views, displays and labels are keyed (and partitioned) by uuid, so each task
+ * sees only its users: right for user state, but the CTR counts are global statistics. With several partitions
+ * ({@link StatePartitioning}) each task therefore sends every label's CTR update to every partition of the
+ * application's CTR updates topic, with its watermark, and holds its own events until every task's watermark has
+ * passed them ({@link EventSequencer}); then it applies updates and events in event-time order, labels before page
+ * views before displays at equal times, as the reference does. Every task counts every label (the CTR work is done
+ * once per task; the users, features and Examples scale out), and the Examples equal the reference's
+ * ({@code FeaturesPartitionsIT}). The price is latency: an event waits until the slowest task has passed its time,
+ * and at the end of the input until an idle period ({@link StatePartitioning#idleAfter()}) has passed.
+ * {@link InputPartitions#prepare} checks that the event topics are co-partitioned and creates the updates topic.
  */
 public final class FeaturesTopology {
 

@@ -26,7 +26,7 @@ class EventSequencerTest {
 
     private static final long BASE = FeaturesDriver.BASE;
     private static final String US = "US>NY>501";
-    private static final StatePartitioning TWO = new StatePartitioning(2, "features-test-ctr-updates",
+    private static final StatePartitioning TWO = new StatePartitioning(2, "features-test-ctr-updates", true,
             Duration.ofMillis(50), Duration.ofSeconds(5));
 
     private final FeatureSpec spec = FeatureSpec.seed();

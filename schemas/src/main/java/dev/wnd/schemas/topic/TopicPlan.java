@@ -23,7 +23,8 @@ import java.util.Set;
  *   <li>{@code promoted-content} and {@code documents-meta} are tables keyed by their id and compacted; the other
  *       document tables hold several rows per document and are logs; so are the events;</li>
  *   <li>the application topics get the partition count given to {@link #forApp} ({@code --partitions}, default
- *       {@value #DEFAULT_PARTITIONS}; the features topology is exact with one partition only);</li>
+ *       {@value #DEFAULT_PARTITIONS}; with more, the features and scorer applications create their own CTR
+ *       updates topics with as many partitions);</li>
  *   <li>{@value #REPLAY_POSITION} and {@value #SCHEMAS} are compacted single-partition topics (one record per key,
  *       read to the end at start).</li>
  * </ul>
