@@ -17,7 +17,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * One features instance as {@link FeaturesRestartIT} runs it, in a JVM of its own so that the test can kill it with
  * SIGKILL: no close, no commit, an open transaction left behind. Runs until killed.
  *
- * <p>Arguments: bootstrap servers, registry URL, state directory, application id, split seed.
+ * <p>Arguments: bootstrap servers, registry URL, state directory, application id, split seed, and optionally the
+ * partition count of the event topics (default 1; with more, the CTR updates topic must exist and the instance runs
+ * two stream threads).
  */
 final class FeaturesInstance {
 
@@ -47,10 +49,15 @@ final class FeaturesInstance {
         Path stateDir = Path.of(args[2]);
         String applicationId = args[3];
         long splitSeed = Long.parseLong(args[4]);
+        int partitions = args.length > 5 ? Integer.parseInt(args[5]) : 1;
         AppTopics topics = new AppTopics(new HttpSchemaRegistryClient(registryUrl));
-        KafkaStreams streams = new KafkaStreams(
-                FeaturesTopology.build(topics, new FeatureAssembler(FeatureSpec.seed()), splitSeed),
-                properties(applicationId, bootstrap, registryUrl, stateDir));
+        Properties props = properties(applicationId, bootstrap, registryUrl, stateDir);
+        if (partitions > 1) {
+            props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
+        }
+        KafkaStreams streams = new KafkaStreams(FeaturesTopology.build(topics, new FeatureAssembler(FeatureSpec.seed()),
+                splitSeed, FeaturesMetrics.NONE, StatePartitioning.broadcast(partitions,
+                        StatePartitioning.updatesTopicOf(applicationId))), props);
         streams.start();
         new CountDownLatch(1).await();
     }

@@ -107,12 +107,7 @@ class FeaturesPartitionsIT {
     void shouldEmitEveryReferenceExampleExactlyOnceAcrossARestartFromTheChangelogs() throws Exception {
         List<SpecificRecord> stream = stream();
         List<Example> expected = new BatchReference(spec, SPLIT_SEED).run(stream);
-        int firstEvent = 0;
-        while (!(stream.get(firstEvent) instanceof PageView || stream.get(firstEvent) instanceof Display
-                || stream.get(firstEvent) instanceof Label)) {
-            firstEvent++;
-        }
-        int cut = firstEvent + (stream.size() - firstEvent) / 2;
+        int cut = cut(stream);
         produce(stream.subList(0, cut));
 
         List<Example> actual = new ArrayList<>();
@@ -126,6 +121,61 @@ class FeaturesPartitionsIT {
 
         assertThat(new ExampleComparison(spec).differencesByKey(expected, actual))
                 .as("Examples that are missing, duplicated or differ from the reference").isEmpty();
+    }
+
+    /**
+     * SIGKILL mid-stream (an instance in a JVM of its own): no close, no commit, a transaction left open, held events
+     * and updates in flight between the tasks. The next instance must fence it, abort what it left, restore its state
+     * and end with exactly the reference's Examples, each once.
+     */
+    @Test
+    void shouldEmitEveryReferenceExampleExactlyOnceAfterAnInstanceIsKilled() throws Exception {
+        List<SpecificRecord> stream = stream();
+        List<Example> expected = new BatchReference(spec, SPLIT_SEED).run(stream);
+        int cut = cut(stream);
+        produce(stream.subList(0, cut));
+        Path stateDir = work.resolve("state");
+        Properties admin = new Properties();
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, runtime.bootstrapServers());
+        try (Admin a = Admin.create(admin)) {
+            InputPartitions.prepare(a, topics, APPLICATION_ID);
+        }
+
+        List<Example> actual = new ArrayList<>();
+        try (KafkaConsumer<Long, Example> examples = examplesConsumer()) {
+            Path log = work.resolve("killed-instance.log");
+            Process instance = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                    "-cp", System.getProperty("java.class.path"), FeaturesInstance.class.getName(),
+                    runtime.bootstrapServers(), runtime.registryUrl(), stateDir.toString(), APPLICATION_ID,
+                    Long.toString(SPLIT_SEED), Integer.toString(PARTITIONS)).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            try {
+                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                    assertThat(instance.isAlive()).as("the instance to be killed died by itself; its log: %s", log)
+                            .isTrue();
+                    examples.poll(Duration.ofMillis(100)).forEach(r -> actual.add(r.value()));
+                    return !actual.isEmpty();
+                });
+            } finally {
+                instance.destroyForcibly(); // SIGKILL on Linux
+                instance.waitFor();
+            }
+            produce(stream.subList(cut, stream.size()));
+            run(stateDir, examples, actual, expected.size());
+        }
+
+        assertThat(new ExampleComparison(spec).differencesByKey(expected, actual))
+                .as("Examples that are missing, duplicated or differ from the reference").isEmpty();
+    }
+
+    /** Where the events of {@code stream} are cut in two halves, the dimension rows in the first. */
+    private static int cut(List<SpecificRecord> stream) {
+        int firstEvent = 0;
+        while (!(stream.get(firstEvent) instanceof PageView || stream.get(firstEvent) instanceof Display
+                || stream.get(firstEvent) instanceof Label)) {
+            firstEvent++;
+        }
+        return firstEvent + (stream.size() - firstEvent) / 2;
     }
 
     private static List<SpecificRecord> stream() {
