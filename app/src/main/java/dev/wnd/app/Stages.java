@@ -2,6 +2,7 @@ package dev.wnd.app;
 
 import dev.wnd.features.fn.FeatureAssembler;
 import dev.wnd.features.spec.FeatureSpec;
+import dev.wnd.features.topology.ConsumedRecordsPurger;
 import dev.wnd.features.topology.DeadLetterHandler;
 import dev.wnd.features.topology.FeaturesMetrics;
 import dev.wnd.features.topology.FeaturesTopology;
@@ -81,7 +82,7 @@ final class Stages {
         props.put(DeadLetterHandler.LISTENER_CONFIG, metrics);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG,
                 Math.min(partitioning.partitions(), Runtime.getRuntime().availableProcessors()));
-        return start(topology, settings.applicationId(), props);
+        return purgingUpdates(cluster, partitioning, FEATURES_APP_ID, start(topology, settings.applicationId(), props));
     }
 
     /**
@@ -103,7 +104,20 @@ final class Stages {
         FetchedOffsets fetched = new FetchedOffsets();
         Topology topology = ScorerTopology.build(cluster.topics(), new FeatureAssembler(FeatureSpec.seed()), feed,
                 metrics, ScorerTopology.threadPerLoad(), fetched, partitioning);
-        return startScorer(cluster, stateDir, live, topology, metrics, fetched);
+        return purgingUpdates(cluster, partitioning, SCORER_APP_ID,
+                startScorer(cluster, stateDir, live, topology, metrics, fetched));
+    }
+
+    /** With several partitions, deletes what the application has consumed of its CTR updates topic, while it runs. */
+    private static KafkaStreams purgingUpdates(Cluster cluster, StatePartitioning partitioning, String applicationId,
+            KafkaStreams streams) {
+        if (partitioning.broadcasts()) {
+            ConsumedRecordsPurger.start(cluster.admin(), applicationId, partitioning.updatesTopic(),
+                    Duration.ofSeconds(30), () -> streams.state() != KafkaStreams.State.NOT_RUNNING
+                            && streams.state() != KafkaStreams.State.ERROR
+                            && streams.state() != KafkaStreams.State.PENDING_SHUTDOWN);
+        }
+        return streams;
     }
 
     /**

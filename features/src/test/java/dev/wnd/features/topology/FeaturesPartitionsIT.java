@@ -97,6 +97,28 @@ class FeaturesPartitionsIT {
         assertThat(expected).hasSizeGreaterThan(2_000);
         assertThat(new ExampleComparison(spec).differencesByKey(expected, actual))
                 .as("Examples that are missing, duplicated or differ from the reference").isEmpty();
+        assertConsumedUpdatesCanBePurged();
+    }
+
+    /** What the tasks consumed of their CTR updates topic is deleted, up to their committed offsets. */
+    private void assertConsumedUpdatesCanBePurged() throws Exception {
+        String updates = StatePartitioning.updatesTopicOf(APPLICATION_ID);
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, runtime.bootstrapServers());
+        Map<TopicPartition, Long> purged;
+        try (ConsumedRecordsPurger purger = ConsumedRecordsPurger.of(Admin.create(p), APPLICATION_ID, updates)) {
+            purged = purger.purgeOnce();
+        }
+        assertThat(purged).as("partitions purged").hasSize(PARTITIONS).allSatisfy((tp, offset) ->
+                assertThat(offset).isPositive());
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, runtime.bootstrapServers());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            assertThat(consumer.beginningOffsets(purged.keySet())).as("the first offset left in each partition")
+                    .isEqualTo(purged);
+        }
     }
 
     /**
