@@ -32,12 +32,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -282,20 +278,7 @@ class FeaturesPartitionsIT {
         return consumer;
     }
 
-    /** Produces the records in order with the default partitioner, as the replay would. */
-    private void produce(List<SpecificRecord> records) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, runtime.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            for (SpecificRecord r : records) {
-                InputRecord<?, ?> in = InputRecord.of(topics, r);
-                producer.send(new ProducerRecord<>(in.topic().name(), null, in.timestamp(), in.keyBytes(),
-                        in.valueBytes()));
-            }
-            producer.flush();
-        }
+    private void produce(List<SpecificRecord> records) {
+        InputRecord.produce(runtime.bootstrapServers(), topics, records);
     }
 }

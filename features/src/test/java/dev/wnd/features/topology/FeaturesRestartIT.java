@@ -35,11 +35,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -237,21 +233,8 @@ class FeaturesRestartIT {
         }
     }
 
-    /** Produces the records in order, as the replay would (non-transactional inputs). */
-    private void produce(List<SpecificRecord> records) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, runtime.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            for (SpecificRecord r : records) {
-                InputRecord<?, ?> in = InputRecord.of(topics, r);
-                producer.send(new ProducerRecord<>(in.topic().name(), null, in.timestamp(), in.keyBytes(),
-                        in.valueBytes()));
-            }
-            producer.flush();
-        }
+    private void produce(List<SpecificRecord> records) {
+        InputRecord.produce(runtime.bootstrapServers(), topics, records);
     }
 
     /** Every Example committed to the examples topic, in offset order. */

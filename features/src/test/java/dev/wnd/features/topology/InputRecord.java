@@ -11,7 +11,13 @@ import dev.wnd.schemas.avro.PageView;
 import dev.wnd.schemas.avro.PromotedContent;
 import dev.wnd.schemas.topic.AppTopics;
 import dev.wnd.schemas.topic.Topic;
+import java.util.List;
+import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Where one record of a test stream goes as the replay would write it: its input topic, key and Kafka timestamp.
@@ -59,5 +65,25 @@ record InputRecord<K, V>(Topic<K, V> topic, K key, V value, long timestamp) {
     /** The value in bytes, as the topic's serde writes it. */
     byte[] valueBytes() {
         return topic.valueSerde().serializer().serialize(topic.name(), value);
+    }
+
+    /**
+     * Produces {@code records} in order to the broker at {@code bootstrap}, routed as {@link #of} says, with the
+     * default partitioner (by key bytes), as the replay would (non-transactional inputs).
+     */
+    static void produce(String bootstrap, AppTopics topics, List<SpecificRecord> records) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (SpecificRecord r : records) {
+                InputRecord<?, ?> in = of(topics, r);
+                producer.send(new ProducerRecord<>(in.topic().name(), null, in.timestamp(), in.keyBytes(),
+                        in.valueBytes()));
+            }
+            producer.flush();
+        }
     }
 }
