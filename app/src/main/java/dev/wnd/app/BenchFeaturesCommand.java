@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -89,7 +88,7 @@ final class BenchFeaturesCommand implements Callable<Integer> {
                 // Consumed is not yet emitted: each task holds its last events until every task has passed them,
                 // and at the end of the input that takes an idle period.
                 Stages.await("the features tasks to release every held event", Duration.ofMinutes(10),
-                        () -> heldEvents(features) == 0);
+                        () -> Stages.heldEvents(features) == 0);
                 lastExampleSeconds = (System.nanoTime() - t0) / 1e9;
             }
             Map<String, Object> stateSizes = stateSizes(features);
@@ -144,20 +143,6 @@ final class BenchFeaturesCommand implements Callable<Integer> {
         out.put("ads_with_labels", ads);
         out.put("ctr_bytes_per_ad", ads == 0 ? 0 : ctr[1] / ads);
         return out;
-    }
-
-    /** Events and CTR updates the tasks still hold for event-time order (several partitions only). */
-    private static long heldEvents(KafkaStreams streams) {
-        ReadOnlyKeyValueStore<Bytes, byte[]> held = streams.store(StoreQueryParameters.fromNameAndType(
-                StoreNames.SEQUENCER_HELD, QueryableStoreTypes.<Bytes, byte[]>keyValueStore()));
-        long n = 0;
-        try (KeyValueIterator<Bytes, byte[]> it = held.all()) {
-            while (it.hasNext()) {
-                it.next();
-                n++;
-            }
-        }
-        return n;
     }
 
     private static <V> long[] sizes(KafkaStreams streams, String store, Serde<V> serde) {

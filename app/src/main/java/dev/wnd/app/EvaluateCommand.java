@@ -169,16 +169,13 @@ final class EvaluateCommand implements Callable<Integer> {
     private void drainFeatures(Cluster c) {
         KafkaStreams features = Stages.startFeatures(c, cluster.workDir.resolve("state"), splitSeed, true);
         try (Admin admin = c.admin()) {
-            List<String> inputs = List.of(c.topics().pageViews.name(), c.topics().displays.name(),
-                    c.topics().labels.name());
             Stages.await("the features topology to drain the replayed topics", timeout, () -> {
                 KafkaStreams.State state = features.state();
                 if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
                         || state == KafkaStreams.State.NOT_RUNNING) {
                     throw new IllegalStateException("the features topology stopped (" + state + "); see the log");
                 }
-                return state == KafkaStreams.State.RUNNING
-                        && Stages.caughtUp(admin, Stages.FEATURES_APP_ID, inputs);
+                return Stages.featuresDrained(admin, features, c.topics());
             });
         } finally {
             features.close();

@@ -125,10 +125,7 @@ final class Pipeline {
                         epochs),
                         cluster.topics(), model,
                         new OnlineMetrics(5_000))) {
-            List<String> inputs = List.of(cluster.topics().pageViews.name(), cluster.topics().displays.name(),
-                    cluster.topics().labels.name());
-            return learner.run(() -> features.state() == KafkaStreams.State.RUNNING
-                    && Stages.caughtUp(admin, Stages.FEATURES_APP_ID, inputs));
+            return learner.run(() -> Stages.featuresDrained(admin, features, cluster.topics()));
         } finally {
             features.close();
         }

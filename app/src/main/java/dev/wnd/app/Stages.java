@@ -8,6 +8,7 @@ import dev.wnd.features.topology.FeaturesMetrics;
 import dev.wnd.features.topology.FeaturesTopology;
 import dev.wnd.features.topology.InputPartitions;
 import dev.wnd.features.topology.StatePartitioning;
+import dev.wnd.features.topology.StoreNames;
 import dev.wnd.features.topology.StreamsSettings;
 import dev.wnd.schemas.topic.AppTopics;
 import dev.wnd.scorer.FetchedOffsets;
@@ -32,7 +33,14 @@ import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.UnknownStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.Topology;
 
 /** Starting the Streams stages and watching their progress; shared by the stage commands and the demo. */
@@ -210,6 +218,50 @@ final class Stages {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /**
+     * Whether the features application has turned every event into what it emits, and committed it: it has committed
+     * the end of its event topics and, with several partitions, of its CTR updates topic, and its tasks hold no event
+     * any more. (With several partitions the tasks release their last events only after an idle period, in a later
+     * transaction than the one that committed the end of the inputs.)
+     */
+    static boolean featuresDrained(Admin admin, KafkaStreams features, AppTopics topics) {
+        if (features.state() != KafkaStreams.State.RUNNING) {
+            return false;
+        }
+        long held = heldEvents(features);
+        List<String> inputs = new ArrayList<>(InputPartitions.eventTopics(topics));
+        if (held >= 0) {
+            inputs.add(StatePartitioning.updatesTopicOf(FEATURES_APP_ID));
+        }
+        return held <= 0 && caughtUp(admin, FEATURES_APP_ID, inputs) && heldEvents(features) <= 0;
+    }
+
+    /**
+     * Events and CTR updates the application's tasks hold for event-time order; -1 when it runs on one partition
+     * (no sequencer).
+     */
+    static long heldEvents(KafkaStreams streams) {
+        ReadOnlyKeyValueStore<Bytes, byte[]> held;
+        try {
+            held = streams.store(StoreQueryParameters.fromNameAndType(StoreNames.SEQUENCER_HELD,
+                    QueryableStoreTypes.<Bytes, byte[]>keyValueStore()));
+        } catch (UnknownStateStoreException e) {
+            return -1;
+        } catch (InvalidStateStoreException e) {
+            return Long.MAX_VALUE; // migrating or restoring: not drained
+        }
+        long n = 0;
+        try (KeyValueIterator<Bytes, byte[]> it = held.all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        } catch (InvalidStateStoreException e) {
+            return Long.MAX_VALUE;
+        }
+        return n;
     }
 
     /** Waits until {@code condition} holds, polling every 500 ms, or fails after {@code timeout}. */

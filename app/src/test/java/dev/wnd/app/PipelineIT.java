@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,11 +22,13 @@ class PipelineIT {
     @TempDir
     Path work;
 
-    @Test
-    void shouldTurnRawRecordsIntoExamplesAModelAndAScoreForEveryTestDisplay() throws Exception {
+    /** With two partitions the features and scorer tasks exchange CTR updates; the learner reads both partitions. */
+    @ParameterizedTest(name = "{0} partition(s)")
+    @ValueSource(ints = {1, 2})
+    void shouldTurnRawRecordsIntoExamplesAModelAndAScoreForEveryTestDisplay(int partitions) throws Exception {
         ClusterOptions cluster = new ClusterOptions();
         cluster.workDir = work;
-        cluster.partitions = 1;
+        cluster.partitions = partitions;
         ModelConfig model = ModelConfig.defaults().toBuilder().deepHiddenUnits(List.of(64, 64)).seed(3).build();
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
@@ -41,6 +44,8 @@ class PipelineIT {
         // Every labelled display became examples, split between training and validation; none was lost.
         assertThat(r.learner().examplesTrained()).isPositive();
         assertThat(r.learner().validationExamples()).isPositive();
+        assertThat(r.learner().examplesTrained() + r.learner().validationExamples())
+                .as("one example per (display, ad) of clicks_train.csv").isEqualTo(r.data().rows().get("clicks_train.csv"));
         assertThat(r.learner().deadLetters()).isZero();
         // Every test display was ranked by the trained model.
         assertThat(r.scored()).isEqualTo(requests);

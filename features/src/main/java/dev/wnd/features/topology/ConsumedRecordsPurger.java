@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * ever.
  *
  * <p>Lifecycle: {@link #start} runs a pass every {@code interval} on a daemon thread of its own until
- * {@code running} turns false (the application stopped) or {@link #close} is called; it then closes the admin
- * client it was given. A pass that fails is logged and retried at the next interval. Thread-safe.
+ * {@code running} turns false (the application stopped; looked at every second) or {@link #close} is called; it
+ * then closes the admin client it was given. A pass that fails is logged and retried at the next interval. Thread-safe.
  */
 public final class ConsumedRecordsPurger implements AutoCloseable {
 
@@ -64,18 +64,25 @@ public final class ConsumedRecordsPurger implements AutoCloseable {
     public static ConsumedRecordsPurger start(Admin admin, String applicationId, String topic, Duration interval,
             BooleanSupplier running) {
         ConsumedRecordsPurger purger = new ConsumedRecordsPurger(admin, applicationId, topic);
+        long[] lastPass = {System.nanoTime()};
+        // Looks at the application every second, so that the admin client goes when the application does (and does
+        // not retry a broker that is shutting down); purges every interval.
         purger.scheduler.scheduleWithFixedDelay(() -> {
             if (!running.getAsBoolean()) {
                 purger.close();
                 return;
             }
+            if (System.nanoTime() - lastPass[0] < interval.toNanos()) {
+                return;
+            }
+            lastPass[0] = System.nanoTime();
             try {
                 purger.purgeOnce();
             } catch (RuntimeException e) {
                 LOG.warn("could not purge the consumed records of {} (retrying in {}): {}", topic, interval,
                         e.toString());
             }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        }, 1, 1, TimeUnit.SECONDS);
         return purger;
     }
 
