@@ -38,6 +38,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--label-delay", defaultValue = "PT1H", description = "Label release delay (default: ${DEFAULT-VALUE}).")
     Duration labelDelay;
 
+    @Option(names = "--partitions", defaultValue = "1", paramLabel = "N",
+            description = "Partitions of every topic; with more than one the features run a stream thread per "
+                    + "partition and their tasks, and the scorer's, exchange CTR updates (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
     @Mixin
     ModelOptions model;
 
@@ -45,6 +50,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Workspace.reset(workDir);
         ClusterOptions cluster = Workspace.embedded(workDir);
+        cluster.partitions = partitions;
         // The demo's default model is small so that it runs in minutes on a laptop CPU; every seed flag still applies.
         ModelConfig base = ModelConfig.defaults().toBuilder().deepHiddenUnits(java.util.List.of(256, 256, 256)).build();
         Pipeline.Report r = Pipeline.run(new Pipeline.Config(workDir, displays, dataSeed, 0L, model.toConfig(base),
