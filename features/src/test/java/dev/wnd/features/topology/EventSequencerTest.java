@@ -136,6 +136,24 @@ class EventSequencerTest {
         }
     }
 
+    @Test
+    void shouldDeadLetterAnUndecodableUpdateNamingItsTopicAndGoOn() {
+        try (FeaturesDriver driver = driver("undecodable", TWO)) {
+            var deadLetters = driver.deadLetters();
+            driver.pipeUpdateBytes(new byte[] {9, 9, 9});
+
+            assertThat(deadLetters.readValuesToList()).singleElement().satisfies(letter -> {
+                assertThat(letter.getSource()).isEqualTo(TWO.updatesTopic());
+                assertThat(letter.getReason()).contains("CTR broadcast");
+            });
+            driver.pipe(new Display(1L, "u1", 900L, 1_000L, 1, US, List.of(10L)));
+            driver.pipe(new Label(1L, "u1", 1_000L, 2_000L, List.of(10L), List.of(10L)));
+            driver.pipeBroadcast(fromTaskOne(0, 5_000, null));
+            driver.advanceWallClock(Duration.ofSeconds(6));
+            assertThat(driver.examples()).extracting(Example::getDisplayId).containsExactly(1L);
+        }
+    }
+
     private static Example only(List<Example> examples) {
         List<Example> ofDisplayOne = new ArrayList<>(examples.stream().filter(e -> e.getDisplayId() == 1L).toList());
         assertThat(ofDisplayOne).hasSize(1);

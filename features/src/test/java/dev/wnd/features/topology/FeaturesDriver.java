@@ -80,6 +80,12 @@ final class FeaturesDriver implements AutoCloseable {
                         Math.max(0, broadcast.watermark()));
     }
 
+    /** Pipes raw bytes into this task's partition of the updates topic, as a broken producer might. */
+    void pipeUpdateBytes(byte[] value) {
+        driver.createInputTopic(partitioning.updatesTopic(), Serdes.ByteArray().serializer(),
+                Serdes.ByteArray().serializer()).pipeInput(new byte[] {0, 0, 0, 1}, value, BASE);
+    }
+
     /** The CTR broadcasts this task sent since the last call. */
     List<CtrBroadcast> broadcasts() {
         return driver.createOutputTopic(partitioning.updatesTopic(), Serdes.Integer().deserializer(),
