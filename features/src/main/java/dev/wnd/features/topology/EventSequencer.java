@@ -153,25 +153,39 @@ final class EventSequencer implements Processor<Object, Object, Object, Object> 
 
     /** As they arrive: labels are still sent to every task, and every update is counted when it comes. */
     private void passOn(Object value, long time) {
-        if (value instanceof CtrBroadcast b) {
-            if (b.update() != null) {
-                context.forward(new Record<Object, Object>(b.update().displayId(), b.update(), time),
-                        routes.ctrUpdates());
-            }
-        } else if (value instanceof PageView view) {
-            context.forward(new Record<Object, Object>(view.getUuid(), view, time), routes.pageViews());
-        } else if (value instanceof Display display) {
+        if (value instanceof Display display) {
             FeatureStateTopology.rememberFacts(facts, display);
-            context.forward(new Record<Object, Object>(display.getUuid(), display, time), routes.displays());
         } else if (value instanceof Label label) {
             streamTime = Math.max(streamTime, time);
             send(new CtrBroadcast(self, nextSequence(), streamTime, streamTime, time,
                     FeatureStateTopology.joinFacts(facts, label)));
+        } else if (value instanceof CtrBroadcast b) {
+            if (b.update() == null) {
+                return;
+            }
+            value = b.update();
+        }
+        forward(value, time);
+    }
+
+    /** An event, or a CTR update, on to the processors of its kind. */
+    private void forward(Object value, long time) {
+        if (value instanceof CtrUpdate update) {
+            context.forward(new Record<Object, Object>(update.displayId(), update, time), routes.ctrUpdates());
+        } else if (value instanceof PageView view) {
+            context.forward(new Record<Object, Object>(view.getUuid(), view, time), routes.pageViews());
+        } else if (value instanceof Display display) {
+            context.forward(new Record<Object, Object>(display.getUuid(), display, time), routes.displays());
+        } else if (value instanceof Label label) {
             context.forward(new Record<Object, Object>(label.getUuid(), label, time), routes.labels());
         } else {
-            throw new IllegalArgumentException("the sequencer takes page views, displays, labels and CTR broadcasts, "
-                    + "not " + value.getClass().getName());
+            throw unexpected(value);
         }
+    }
+
+    private static IllegalArgumentException unexpected(Object value) {
+        return new IllegalArgumentException("the sequencer takes page views, displays, labels and CTR broadcasts, "
+                + "not " + value.getClass().getName());
     }
 
     /** An event of this task's users: held at its time (or, when late, at the watermark already announced). */
@@ -193,8 +207,7 @@ final class EventSequencer implements Processor<Object, Object, Object, Object> 
             send(new CtrBroadcast(self, nextSequence(), watermark, streamTime, order, update));
             hold(order, LABEL, self, nextSequence(), offset, time, label::toByteBuffer);
         } else {
-            throw new IllegalArgumentException("the sequencer takes page views, displays, labels and CTR broadcasts, "
-                    + "not " + value.getClass().getName());
+            throw unexpected(value);
         }
     }
 
@@ -327,28 +340,18 @@ final class EventSequencer implements Processor<Object, Object, Object, Object> 
         byte kind = key.get()[8];
         ByteBuffer body = in.slice();
         try {
-            switch (kind) {
+            Object event = switch (kind) {
                 case UPDATE -> {
                     byte[] bytes = new byte[body.remaining()];
                     body.get(bytes);
-                    CtrBroadcast b = broadcasts.deserializer().deserialize(routes.updatesTopic(), bytes);
-                    context.forward(new Record<Object, Object>(b.update().displayId(), b.update(), time),
-                            routes.ctrUpdates());
+                    yield broadcasts.deserializer().deserialize(routes.updatesTopic(), bytes).update();
                 }
-                case LABEL -> {
-                    Label label = Label.fromByteBuffer(body);
-                    context.forward(new Record<Object, Object>(label.getUuid(), label, time), routes.labels());
-                }
-                case PAGE_VIEW -> {
-                    PageView view = PageView.fromByteBuffer(body);
-                    context.forward(new Record<Object, Object>(view.getUuid(), view, time), routes.pageViews());
-                }
-                case DISPLAY -> {
-                    Display display = Display.fromByteBuffer(body);
-                    context.forward(new Record<Object, Object>(display.getUuid(), display, time), routes.displays());
-                }
+                case LABEL -> Label.fromByteBuffer(body);
+                case PAGE_VIEW -> PageView.fromByteBuffer(body);
+                case DISPLAY -> Display.fromByteBuffer(body);
                 default -> throw new IllegalStateException("unknown held event kind " + kind);
-            }
+            };
+            forward(event, time);
         } catch (IOException | RuntimeException e) {
             deadLetter(kind, offset, value, e);
         }
