@@ -88,7 +88,7 @@ final class BenchFeaturesCommand implements Callable<Integer> {
                 // Consumed is not yet emitted: each task holds its last events until every task has passed them,
                 // and at the end of the input that takes an idle period.
                 Stages.await("the features tasks to release every held event", Duration.ofMinutes(10),
-                        () -> Stages.heldEvents(features) == 0);
+                        () -> Stages.held(features) == Stages.Held.NOTHING);
                 lastExampleSeconds = (System.nanoTime() - t0) / 1e9;
             }
             Map<String, Object> stateSizes = stateSizes(features);

@@ -230,38 +230,38 @@ final class Stages {
         if (features.state() != KafkaStreams.State.RUNNING) {
             return false;
         }
-        long held = heldEvents(features);
+        Held held = held(features);
         List<String> inputs = new ArrayList<>(InputPartitions.eventTopics(topics));
-        if (held >= 0) {
+        if (held != Held.NO_SEQUENCER) {
             inputs.add(StatePartitioning.updatesTopicOf(FEATURES_APP_ID));
         }
-        return held <= 0 && caughtUp(admin, FEATURES_APP_ID, inputs) && heldEvents(features) <= 0;
+        return held != Held.SOMETHING && caughtUp(admin, FEATURES_APP_ID, inputs)
+                && held(features) != Held.SOMETHING;
     }
 
-    /**
-     * Events and CTR updates the application's tasks hold for event-time order; -1 when it runs on one partition
-     * (no sequencer).
-     */
-    static long heldEvents(KafkaStreams streams) {
-        ReadOnlyKeyValueStore<Bytes, byte[]> held;
+    /** What the features application's tasks hold for event-time order. */
+    enum Held {
+        /** It runs on one partition: nothing is ever held. */
+        NO_SEQUENCER,
+        /** Its tasks hold no event and no CTR update. */
+        NOTHING,
+        /** Some event or update is held, or the stores cannot be read now (a task migrating or restoring). */
+        SOMETHING
+    }
+
+    /** Whether the application's tasks hold events; reads one entry at the most (it is polled while they run). */
+    static Held held(KafkaStreams streams) {
         try {
-            held = streams.store(StoreQueryParameters.fromNameAndType(StoreNames.SEQUENCER_HELD,
-                    QueryableStoreTypes.<Bytes, byte[]>keyValueStore()));
-        } catch (UnknownStateStoreException e) {
-            return -1;
-        } catch (InvalidStateStoreException e) {
-            return Long.MAX_VALUE; // migrating or restoring: not drained
-        }
-        long n = 0;
-        try (KeyValueIterator<Bytes, byte[]> it = held.all()) {
-            while (it.hasNext()) {
-                it.next();
-                n++;
+            ReadOnlyKeyValueStore<Bytes, byte[]> held = streams.store(StoreQueryParameters.fromNameAndType(
+                    StoreNames.SEQUENCER_HELD, QueryableStoreTypes.<Bytes, byte[]>keyValueStore()));
+            try (KeyValueIterator<Bytes, byte[]> it = held.all()) {
+                return it.hasNext() ? Held.SOMETHING : Held.NOTHING;
             }
+        } catch (UnknownStateStoreException e) {
+            return Held.NO_SEQUENCER;
         } catch (InvalidStateStoreException e) {
-            return Long.MAX_VALUE;
+            return Held.SOMETHING; // migrating or restoring: not drained
         }
-        return n;
     }
 
     /** Waits until {@code condition} holds, polling every 500 ms, or fails after {@code timeout}. */
