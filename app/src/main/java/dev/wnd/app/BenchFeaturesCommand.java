@@ -2,6 +2,7 @@ package dev.wnd.app;
 
 import dev.wnd.features.state.CtrCounts;
 import dev.wnd.features.state.CtrFamily;
+import dev.wnd.features.state.CtrKeys;
 import dev.wnd.features.state.StateSerdes;
 import dev.wnd.features.topology.StoreNames;
 import dev.wnd.ingest.generate.DataGenerator;
@@ -11,7 +12,6 @@ import dev.wnd.ingest.replay.ReplaySummary;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -119,17 +120,18 @@ final class BenchFeaturesCommand implements Callable<Integer> {
 
     /**
      * Entries and serialized bytes (key + value, as in RocksDB and the changelog) of the user and CTR stores, read
-     * through interactive queries; CTR bytes per ad are all CTR keys' bytes over the ads with an {@code ad:} key.
+     * through interactive queries; CTR bytes per ad are all CTR keys' bytes over the ads with a key of family
+     * {@link CtrFamily#AD}.
      */
     private static Map<String, Object> stateSizes(KafkaStreams streams) {
-        long[] users = sizes(streams, StoreNames.USERS, StateSerdes.userState());
-        long[] ctr = sizes(streams, StoreNames.CTR, StateSerdes.ctrCounts());
+        long[] users = sizes(streams, StoreNames.USERS, Serdes.String(), StateSerdes.userState());
+        long[] ctr = sizes(streams, StoreNames.CTR, Serdes.Long(), StateSerdes.ctrCounts());
         long ads = 0;
-        ReadOnlyKeyValueStore<String, CtrCounts> counts = streams.store(StoreQueryParameters.fromNameAndType(
-                StoreNames.CTR, QueryableStoreTypes.<String, CtrCounts>keyValueStore()));
-        try (KeyValueIterator<String, CtrCounts> it = counts.all()) {
+        ReadOnlyKeyValueStore<Long, CtrCounts> counts = streams.store(StoreQueryParameters.fromNameAndType(
+                StoreNames.CTR, QueryableStoreTypes.<Long, CtrCounts>keyValueStore()));
+        try (KeyValueIterator<Long, CtrCounts> it = counts.all()) {
             while (it.hasNext()) {
-                if (it.next().key.startsWith(CtrFamily.AD.prefix() + ":")) {
+                if (CtrKeys.family(it.next().key) == CtrFamily.AD) {
                     ads++;
                 }
             }
@@ -145,16 +147,16 @@ final class BenchFeaturesCommand implements Callable<Integer> {
         return out;
     }
 
-    private static <V> long[] sizes(KafkaStreams streams, String store, Serde<V> serde) {
-        ReadOnlyKeyValueStore<String, V> kv = streams.store(StoreQueryParameters.fromNameAndType(store,
-                QueryableStoreTypes.<String, V>keyValueStore()));
+    private static <K, V> long[] sizes(KafkaStreams streams, String store, Serde<K> keySerde, Serde<V> serde) {
+        ReadOnlyKeyValueStore<K, V> kv = streams.store(StoreQueryParameters.fromNameAndType(store,
+                QueryableStoreTypes.<K, V>keyValueStore()));
         long entries = 0;
         long bytes = 0;
-        try (KeyValueIterator<String, V> it = kv.all()) {
+        try (KeyValueIterator<K, V> it = kv.all()) {
             while (it.hasNext()) {
-                KeyValue<String, V> e = it.next();
+                KeyValue<K, V> e = it.next();
                 entries++;
-                bytes += e.key.getBytes(StandardCharsets.UTF_8).length
+                bytes += keySerde.serializer().serialize(store, e.key).length
                         + serde.serializer().serialize(store, e.value).length;
             }
         }

@@ -69,7 +69,7 @@ class ScorerPartitionsTest {
     }
 
     private CtrCounts adCounts() {
-        KeyValueStore<String, CtrCounts> ctr = driver.getKeyValueStore(StoreNames.CTR);
+        KeyValueStore<Long, CtrCounts> ctr = driver.getKeyValueStore(StoreNames.CTR);
         CtrCounts c = ctr.get(CtrKeys.ad(10L));
         return c == null ? CtrCounts.ZERO : c;
     }

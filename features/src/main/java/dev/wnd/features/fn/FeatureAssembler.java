@@ -351,11 +351,11 @@ public final class FeatureAssembler {
     }
 
     /** The seed's {@code get_popularity}: the key's CTR and confidence once it passed its view threshold. */
-    private static Estimate popularity(FeatureState state, CtrFamily family, String key) {
+    private static Estimate popularity(FeatureState state, CtrFamily family, long key) {
         return popularity(family, state.ctr(key));
     }
 
-    /** As {@link #popularity(FeatureState, CtrFamily, String)}, from the key's counts. */
+    /** As {@link #popularity(FeatureState, CtrFamily, long)}, from the key's counts. */
     private static Estimate popularity(CtrFamily family, CtrCounts c) {
         int min = family.minViewsExclusive();
         if (c.views() <= min) {

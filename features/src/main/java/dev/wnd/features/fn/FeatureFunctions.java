@@ -48,7 +48,8 @@ public final class FeatureFunctions {
         return bucket(feature, h, buckets);
     }
 
-    private static long fnv64(String value) {
+    /** FNV-1a over the string's chars: a stable 64-bit hash of a string, input to {@link #mix64(long)}. */
+    public static long fnv64(String value) {
         long h = 0xcbf29ce484222325L;
         for (int i = 0; i < value.length(); i++) {
             h ^= value.charAt(i);
@@ -57,7 +58,8 @@ public final class FeatureFunctions {
         return h;
     }
 
-    private static long mix64(long z) {
+    /** A bijective 64-bit finalizer (MurmurHash3's fmix64): every input bit moves about half the output bits. */
+    public static long mix64(long z) {
         z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
         z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
         return z ^ (z >>> 33);

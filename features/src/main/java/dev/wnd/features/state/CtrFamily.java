@@ -9,34 +9,54 @@ package dev.wnd.features.state;
  * {@code *_COUNTRY} families): the seed computes them, and they are kept for parity and later specs.
  */
 public enum CtrFamily {
-    AD("ad", 5, null),
-    AD_DOCUMENT("adoc", 5, null),
-    PAGE_AD_DOCUMENT("padoc", 5, null),
-    SOURCE("src", 10, null),
-    SOURCE_COUNTRY("srcc", 5, null),
-    PUBLISHER("pub", 10, null),
-    ADVERTISER("adv", 10, null),
-    CAMPAIGN("camp", 10, null),
-    TOPIC("top", 10, AspectKind.TOPIC),
-    TOPIC_COUNTRY("topc", 10, AspectKind.TOPIC),
-    ENTITY("ent", 5, AspectKind.ENTITY),
-    ENTITY_COUNTRY("entc", 5, AspectKind.ENTITY),
-    CATEGORY("cat", 10, AspectKind.CATEGORY),
-    CATEGORY_COUNTRY("catc", 10, AspectKind.CATEGORY);
+    AD(1, 5, null),
+    AD_DOCUMENT(2, 5, null),
+    PAGE_AD_DOCUMENT(3, 5, null),
+    SOURCE(4, 10, null),
+    SOURCE_COUNTRY(5, 5, null),
+    PUBLISHER(6, 10, null),
+    ADVERTISER(7, 10, null),
+    CAMPAIGN(8, 10, null),
+    TOPIC(9, 10, AspectKind.TOPIC),
+    TOPIC_COUNTRY(10, 10, AspectKind.TOPIC),
+    ENTITY(11, 5, AspectKind.ENTITY),
+    ENTITY_COUNTRY(12, 5, AspectKind.ENTITY),
+    CATEGORY(13, 10, AspectKind.CATEGORY),
+    CATEGORY_COUNTRY(14, 10, AspectKind.CATEGORY);
 
-    private final String prefix;
+    private static final CtrFamily[] BY_CODE = new CtrFamily[16];
+
+    static {
+        for (CtrFamily f : values()) {
+            BY_CODE[f.code] = f;
+        }
+    }
+
+    private final int code;
     private final int minViewsExclusive;
     private final AspectKind aspect;
 
-    CtrFamily(String prefix, int minViewsExclusive, AspectKind aspect) {
-        this.prefix = prefix;
+    CtrFamily(int code, int minViewsExclusive, AspectKind aspect) {
+        this.code = code;
         this.minViewsExclusive = minViewsExclusive;
         this.aspect = aspect;
     }
 
-    /** The key prefix in the CTR store. */
-    public String prefix() {
-        return prefix;
+    /**
+     * The family's code in the top bits of its CTR keys ({@link CtrKeys}): stored in state and changelogs, so a
+     * family keeps its code for good (1 to 15).
+     */
+    public int code() {
+        return code;
+    }
+
+    /** The family with code {@code code}. */
+    public static CtrFamily ofCode(int code) {
+        CtrFamily f = code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+        if (f == null) {
+            throw new IllegalArgumentException("no CTR family has code " + code);
+        }
+        return f;
     }
 
     /** The seed keeps a key's CTR only when it has more than this many labelled impressions. */

@@ -35,5 +35,5 @@ public interface FeatureState {
     UserState user(String uuid);
 
     /** Counts of a CTR key (see {@link CtrKeys}); {@link CtrCounts#ZERO} when never seen. */
-    CtrCounts ctr(String key);
+    CtrCounts ctr(long key);
 }

@@ -3,9 +3,8 @@ package dev.wnd.features.topology;
 import dev.wnd.features.state.DocAspects;
 import dev.wnd.features.state.StateSerdes;
 import dev.wnd.schemas.avro.DocumentMeta;
+import dev.wnd.features.util.LongObjectMap;
 import java.nio.ByteBuffer;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -37,8 +36,8 @@ final class DimensionStore {
     private final Serde<DocumentMeta> meta = StateSerdes.documentMeta();
     private final Serde<DocAspects> aspects = StateSerdes.docAspects();
     private final WriteCountingKeyValueStore<?, ?> counting;
-    private final Map<Long, Object> documents = new HashMap<>();
-    private final Map<Long, Long> frequencies = new HashMap<>();
+    private final LongObjectMap<Object> documents = new LongObjectMap<>();
+    private final LongObjectMap<Long> frequencies = new LongObjectMap<>();
     private long keptTotal = -1;
     private long keptAtWrites = -1;
 

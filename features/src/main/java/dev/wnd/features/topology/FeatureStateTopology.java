@@ -132,11 +132,11 @@ public final class FeatureStateTopology {
         topology.addStateStore(ObjectCachingKeyValueStore.builder(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.USERS), Serdes.String(), StateSerdes.userState()),
                 USER_OBJECTS), "user-state");
-        topology.addStateStore(ObjectCachingKeyValueStore.builder(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.CTR), Serdes.String(), StateSerdes.ctrCounts()),
+        topology.addStateStore(ObjectCachingKeyValueStore.longKeyedBuilder(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.CTR), Serdes.Long(), StateSerdes.ctrCounts()),
                 CTR_OBJECTS), CTR_STATE);
-        topology.addStateStore(ObjectCachingKeyValueStore.builder(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.CTR_ADS), Serdes.String(), Serdes.Long()),
+        topology.addStateStore(ObjectCachingKeyValueStore.longKeyedBuilder(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.CTR_ADS), Serdes.Long(), Serdes.Long()),
                 CTR_OBJECTS), CTR_STATE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.DISPLAY_FACTS),
                 Serdes.Long(), StateSerdes.displayFacts()).withCachingEnabled(), factsUsers);
@@ -327,15 +327,16 @@ public final class FeatureStateTopology {
     /**
      * A released label's CTR update → CTR counts of every key of every ad of the display. Distinct-ad counts use markers in
      * {@link StoreNames#CTR_ADS}: the keys an ad maps to are fixed by dimension data, so an ad is new to all its
-     * ad-side keys at once ({@code a:<ad>}), to its per-country keys per country ({@code c:<ad>:<country>}) and to
-     * its (page, ad document) key per page ({@code p:<ad>:<page>}); one marker replaces one per (key, ad).
+     * ad-side keys at once ({@link CtrKeys#adMarker}), to its per-country keys per country
+     * ({@link CtrKeys#adInCountryMarker}) and to its (page, ad document) key per page ({@link CtrKeys#adOnPageMarker});
+     * one marker replaces one per (key, ad).
      * This relies on an ad's promoted content, document metadata and aspects being complete before its first label
      * (the replay writes dimension rows first); an ad whose document rows came later would not be counted as a
      * distinct ad of the keys they add. The markers grow with distinct (ad, country) and (ad, page) pairs.
      */
     static final class CtrStateProcessor implements Processor<Object, CtrUpdate, Void, Void> {
-        private KeyValueStore<String, CtrCounts> ctr;
-        private KeyValueStore<String, Long> seen;
+        private KeyValueStore<Long, CtrCounts> ctr;
+        private KeyValueStore<Long, Long> seen;
         private FeatureState state;
 
         @Override
@@ -352,15 +353,17 @@ public final class FeatureStateTopology {
                 return;
             }
             DisplayFacts display = label.facts();
-            String country = display == null ? null : display.country();
-            boolean hasCountry = country != null && !country.isEmpty();
+            String countryCode = display == null ? null : display.country();
+            boolean hasCountry = countryCode != null && !countryCode.isEmpty();
+            long country = hasCountry ? CtrKeys.country(countryCode) : 0;
             Set<Long> clicked = new HashSet<>(label.clickedAdIds());
             Set<Long> ads = new LinkedHashSet<>(label.adIds());
             ads.addAll(label.clickedAdIds());
             for (long ad : ads) {
                 boolean click = clicked.contains(ad);
-                CtrCounts adCounts = counts(CtrKeys.ad(ad));
-                ctr.put(CtrKeys.ad(ad), adCounts.plus(click, adCounts.views() == 0, 0.0));
+                long adKey = CtrKeys.ad(ad);
+                CtrCounts adCounts = counts(adKey);
+                ctr.put(adKey, adCounts.plus(click, adCounts.views() == 0, 0.0));
                 PromotedContent promoted = state.ad(ad);
                 if (promoted == null) {
                     continue;
@@ -369,7 +372,7 @@ public final class FeatureStateTopology {
                 DocumentMeta meta = state.document(adDoc);
                 Map<AspectKind, DocAspects> aspects = aspectsOf(state, adDoc);
 
-                boolean newAd = firstTime("a:" + ad, record.timestamp());
+                boolean newAd = firstTime(CtrKeys.adMarker(ad), record.timestamp());
                 count(CtrKeys.adDocument(adDoc), click, newAd, 0.0);
                 count(CtrKeys.campaign(promoted.getCampaignId()), click, newAd, 0.0);
                 count(CtrKeys.advertiser(promoted.getAdvertiserId()), click, newAd, 0.0);
@@ -385,7 +388,7 @@ public final class FeatureStateTopology {
                     }
                 }
                 if (hasCountry) {
-                    boolean newInCountry = firstTime("c:" + ad + ":" + country, record.timestamp());
+                    boolean newInCountry = firstTime(CtrKeys.adInCountryMarker(ad, country), record.timestamp());
                     if (meta != null) {
                         count(CtrKeys.sourceInCountry(country, meta.getSourceId()), click, newInCountry, 0.0);
                     }
@@ -399,22 +402,22 @@ public final class FeatureStateTopology {
                 }
                 if (display != null) {
                     long page = display.pageDocumentId();
-                    boolean newOnPage = firstTime("p:" + ad + ":" + page, record.timestamp());
+                    boolean newOnPage = firstTime(CtrKeys.adOnPageMarker(ad, page), record.timestamp());
                     count(CtrKeys.pageAdDocument(page, adDoc), click, newOnPage, 0.0);
                 }
             }
         }
 
-        private CtrCounts counts(String key) {
+        private CtrCounts counts(long key) {
             CtrCounts c = ctr.get(key);
             return c == null ? CtrCounts.ZERO : c;
         }
 
-        private void count(String key, boolean clicked, boolean newAd, double documentConfidence) {
+        private void count(long key, boolean clicked, boolean newAd, double documentConfidence) {
             ctr.put(key, counts(key).plus(clicked, newAd, documentConfidence));
         }
 
-        private boolean firstTime(String marker, long timestamp) {
+        private boolean firstTime(long marker, long timestamp) {
             return seen.putIfAbsent(marker, timestamp) == null;
         }
     }

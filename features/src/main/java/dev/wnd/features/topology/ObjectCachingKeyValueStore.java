@@ -1,5 +1,6 @@
 package dev.wnd.features.topology;
 
+import dev.wnd.features.util.LongObjectMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -43,6 +44,10 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * sets a key's bit, and the hand, looking for a key to replace, clears set bits and replaces the first key
  * without one. An approximate LRU whose hits write one boolean, where an access-ordered map relinks its entries.
  *
+ * <p>A store with {@code Long} keys can index its slots by the primitive key ({@link #longKeyedBuilder}), in an
+ * open-addressing table instead of a {@code HashMap} of boxed keys: fewer cache misses per lookup, which is what a
+ * CTR lookup costs.
+ *
  * <p>Confined to the stream thread of its task, like every task store (no interactive queries on these stores).
  * Values must be immutable: callers get the cached instance.
  *
@@ -72,7 +77,10 @@ public final class ObjectCachingKeyValueStore<K, V> extends ForwardingKeyValueSt
     }
 
     private final int capacity;
+    /** The slots by key; null when {@link #longSlots} indexes them. */
     private final Map<K, Slot<K>> slots;
+    /** The slots by primitive key, for {@code Long} keys; null when {@link #slots} indexes them. */
+    private final LongObjectMap<Slot<K>> longSlots;
     /** The clock: every cached slot once, grown up to {@code capacity}. */
     private Object[] ring;
     private int used;
@@ -82,12 +90,17 @@ public final class ObjectCachingKeyValueStore<K, V> extends ForwardingKeyValueSt
     private InternalProcessorContext<?, ?> internal;
 
     ObjectCachingKeyValueStore(KeyValueStore<K, V> store, int capacity) {
+        this(store, capacity, false);
+    }
+
+    private ObjectCachingKeyValueStore(KeyValueStore<K, V> store, int capacity, boolean longKeys) {
         super(store);
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
         }
         this.capacity = capacity;
-        this.slots = new HashMap<>(Math.min(capacity, 1 << 16));
+        this.slots = longKeys ? null : new HashMap<>(Math.min(capacity, 1 << 16));
+        this.longSlots = longKeys ? new LongObjectMap<>(Math.min(capacity, 1 << 16)) : null;
         this.ring = new Object[Math.min(capacity, 1 << 10)];
     }
 
@@ -99,10 +112,16 @@ public final class ObjectCachingKeyValueStore<K, V> extends ForwardingKeyValueSt
         return ForwardingKeyValueStore.builder(inner, store -> new ObjectCachingKeyValueStore<>(store, capacity));
     }
 
+    /** As {@link #builder}, for a store with {@code Long} keys: the cache indexes them unboxed. */
+    public static <V> StoreBuilder<KeyValueStore<Long, V>> longKeyedBuilder(
+            StoreBuilder<KeyValueStore<Long, V>> inner, int capacity) {
+        return ForwardingKeyValueStore.builder(inner, store -> new ObjectCachingKeyValueStore<>(store, capacity, true));
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public V get(K key) {
-        Slot<K> slot = slots.get(key);
+        Slot<K> slot = slot(key);
         if (slot != null) {
             slot.referenced = true;
             return slot.value == ABSENT ? null : (V) slot.value;
@@ -115,7 +134,7 @@ public final class ObjectCachingKeyValueStore<K, V> extends ForwardingKeyValueSt
     @Override
     public void put(K key, V value) {
         Object cached = value == null ? ABSENT : value;
-        Slot<K> slot = slots.get(key);
+        Slot<K> slot = slot(key);
         if (slot == null) {
             slot = insert(key, cached);
         } else {
@@ -218,7 +237,11 @@ public final class ObjectCachingKeyValueStore<K, V> extends ForwardingKeyValueSt
     }
 
     private void forget() {
-        slots.clear();
+        if (slots != null) {
+            slots.clear();
+        } else {
+            longSlots.clear();
+        }
         Arrays.fill(ring, null);
         used = 0;
         hand = 0;
@@ -241,7 +264,11 @@ public final class ObjectCachingKeyValueStore<K, V> extends ForwardingKeyValueSt
                 hand = (hand + 1) % capacity;
                 victim = (Slot<K>) ring[hand];
             }
-            slots.remove(victim.key);
+            if (slots != null) {
+                slots.remove(victim.key);
+            } else {
+                longSlots.remove((Long) victim.key);
+            }
             if (victim.dirtyContext != null) {
                 Object context = victim.dirtyContext;
                 victim.dirtyContext = null;
@@ -250,8 +277,16 @@ public final class ObjectCachingKeyValueStore<K, V> extends ForwardingKeyValueSt
             ring[hand] = slot;
             hand = (hand + 1) % capacity;
         }
-        slots.put(key, slot);
+        if (slots != null) {
+            slots.put(key, slot);
+        } else {
+            longSlots.put((Long) key, slot);
+        }
         return slot;
+    }
+
+    private Slot<K> slot(K key) {
+        return slots != null ? slots.get(key) : longSlots.get((Long) key);
     }
 
     private Object currentContext() {

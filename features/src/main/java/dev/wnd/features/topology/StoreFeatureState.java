@@ -5,10 +5,10 @@ import dev.wnd.features.state.CtrCounts;
 import dev.wnd.features.state.DocAspects;
 import dev.wnd.features.state.FeatureState;
 import dev.wnd.features.state.UserState;
+import dev.wnd.features.util.LongObjectMap;
 import dev.wnd.schemas.avro.DocumentMeta;
 import dev.wnd.schemas.avro.PromotedContent;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -21,12 +21,12 @@ final class StoreFeatureState implements FeatureState {
 
     private final KeyValueStore<Long, PromotedContent> ads;
     private final WriteCountingKeyValueStore<?, ?> adsCounting;
-    private final Map<Long, Object> keptAds = new HashMap<>();
+    private final LongObjectMap<Object> keptAds = new LongObjectMap<>();
     private long adsKeptAtWrites = -1;
     private final DimensionStore documents;
     private final Map<AspectKind, DimensionStore> aspects = new EnumMap<>(AspectKind.class);
     private final KeyValueStore<String, UserState> users;
-    private final KeyValueStore<String, CtrCounts> ctr;
+    private final KeyValueStore<Long, CtrCounts> ctr;
 
     /** Over every store: the processor must be connected to {@link FeatureStateTopology#READ_STORES}. */
     StoreFeatureState(ProcessorContext<?, ?> context) {
@@ -101,7 +101,7 @@ final class StoreFeatureState implements FeatureState {
     }
 
     @Override
-    public CtrCounts ctr(String key) {
+    public CtrCounts ctr(long key) {
         if (ctr == null) {
             throw new IllegalStateException("this view was built without the task stores");
         }

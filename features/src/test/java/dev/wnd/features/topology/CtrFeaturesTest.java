@@ -184,11 +184,11 @@ class CtrFeaturesTest {
         display(7L, 7_000, "GB>H9", List.of(10L));
         label(7L, 7_000, List.of(10L), 10L, 7_100);
 
-        KeyValueStore<String, CtrCounts> ctr = driver.store(StoreNames.CTR);
-        assertThat(ctr.get(CtrKeys.sourceInCountry("US", 21L))).isEqualTo(new CtrCounts(12, 2, 2, 0.0));
-        assertThat(ctr.get(CtrKeys.sourceInCountry("GB", 21L))).isEqualTo(new CtrCounts(1, 1, 1, 0.0));
+        KeyValueStore<Long, CtrCounts> ctr = driver.store(StoreNames.CTR);
+        assertThat(ctr.get(CtrKeys.sourceInCountry(CtrKeys.country("US"), 21L))).isEqualTo(new CtrCounts(12, 2, 2, 0.0));
+        assertThat(ctr.get(CtrKeys.sourceInCountry(CtrKeys.country("GB"), 21L))).isEqualTo(new CtrCounts(1, 1, 1, 0.0));
         assertThat(ctr.get(CtrKeys.source(21L))).isEqualTo(new CtrCounts(13, 3, 2, 0.0));
-        CtrCounts usTopic1 = ctr.get(CtrKeys.aspectInCountry(AspectKind.TOPIC, "US", 1L));
+        CtrCounts usTopic1 = ctr.get(CtrKeys.aspectInCountry(AspectKind.TOPIC, CtrKeys.country("US"), 1L));
         assertThat(usTopic1.views()).isEqualTo(12);
         assertThat(usTopic1.distinctAds()).isEqualTo(2);
         assertThat(usTopic1.confidenceSum()).isCloseTo(6 * 0.8 + 6 * 0.6, within(1e-9));

@@ -70,6 +70,25 @@ class ObjectCachingKeyValueStoreTest {
     }
 
     @Test
+    void shouldIndexLongKeysUnboxedWithTheSameWriteBackAndEviction() {
+        KeyValueStore<Long, Long> longKeyed = ObjectCachingKeyValueStore.longKeyedBuilder(Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore("ctr"), Serdes.Long(), Serdes.Long()).withLoggingDisabled(), 2).build();
+        longKeyed.init(context.getStateStoreContext(), longKeyed);
+        longKeyed.put(0L, 10L);
+        longKeyed.put(-5L, 11L);
+        longKeyed.put(Long.MIN_VALUE, 12L);          // capacity 2: key 0 leaves, written back first
+        longKeyed.put(-5L, 13L);
+
+        assertThat(contents(longKeyed)).as("iterating writes back the rest")
+                .containsExactlyInAnyOrder(KeyValue.pair(Long.MIN_VALUE, 12L), KeyValue.pair(-5L, 13L),
+                        KeyValue.pair(0L, 10L));
+        assertThat(longKeyed.get(0L)).isEqualTo(10L);
+        assertThat(longKeyed.get(7L)).isNull();
+        assertThat(longKeyed.delete(-5L)).isEqualTo(13L);
+        assertThat(longKeyed.get(-5L)).isNull();
+    }
+
+    @Test
     void shouldDropUnwrittenChangesWhenTheTransactionIsAbortedAndTheCacheCleared() {
         cached.put("ad:1", 1L);
         cached.flushCache();
@@ -181,9 +200,9 @@ class ObjectCachingKeyValueStoreTest {
         }
     }
 
-    private static List<KeyValue<String, Long>> contents(KeyValueStore<String, Long> store) {
-        List<KeyValue<String, Long>> out = new ArrayList<>();
-        try (KeyValueIterator<String, Long> it = store.all()) {
+    private static <K> List<KeyValue<K, Long>> contents(KeyValueStore<K, Long> store) {
+        List<KeyValue<K, Long>> out = new ArrayList<>();
+        try (KeyValueIterator<K, Long> it = store.all()) {
             it.forEachRemaining(out::add);
         }
         return out;
