@@ -193,6 +193,21 @@ final class Stages {
      * (a Streams application's group is its application id).
      */
     static boolean caughtUp(Admin admin, String group, Collection<String> topics) {
+        Consumption c = consumption(admin, group, topics);
+        return c != null && c.caughtUp();
+    }
+
+    /**
+     * How far a consumer group has come through topics: offsets committed and end offsets, summed over their
+     * partitions (offsets count records and, under exactly-once, transaction markers).
+     *
+     * @param caughtUp whether every partition's committed offset is at its end (or before only its last marker)
+     */
+    record Consumption(long committed, long end, boolean caughtUp) {
+    }
+
+    /** The group's {@link Consumption} of {@code topics} now, or null when the broker did not answer in time. */
+    static Consumption consumption(Admin admin, String group, Collection<String> topics) {
         try {
             List<TopicPartition> partitions = new ArrayList<>();
             admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, d) ->
@@ -203,20 +218,25 @@ final class Stages {
                     admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            long committedSum = 0;
+            long endSum = 0;
+            boolean caughtUp = true;
             for (TopicPartition tp : partitions) {
                 long end = ends.get(tp).offset();
                 OffsetAndMetadata c = committed.get(tp);
+                endSum += end;
+                committedSum += c == null ? 0 : c.offset();
                 // Under exactly-once the end offset includes the transaction marker after the last record.
                 if (end > 0 && (c == null || c.offset() < end - 1)) {
-                    return false;
+                    caughtUp = false;
                 }
             }
-            return true;
+            return new Consumption(committedSum, endSum, caughtUp);
         } catch (ExecutionException | TimeoutException e) {
-            return false;
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return null;
         }
     }
 
