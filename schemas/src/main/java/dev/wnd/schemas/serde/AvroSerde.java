@@ -1,9 +1,10 @@
 package dev.wnd.schemas.serde;
 
 import dev.wnd.schemas.registry.SchemaRegistryClient;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
@@ -40,14 +41,22 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     private final boolean isKey;
     private final Map<String, Integer> idByTopic = new ConcurrentHashMap<>();
     private final Map<Integer, DatumReader<T>> readerByWriterId = new ConcurrentHashMap<>();
+    /**
+     * Generated classes' own encode and decode methods ("custom coders"), where Avro's default walks the schema and
+     * boxes every array item through a generic write per field: the same bytes, read and written in a straight line.
+     * An Example's arrays made the generic path 9% of the features stream thread (BENCHMARKS.md).
+     */
+    private final SpecificData model;
     private final SpecificDatumWriter<T> writer;
 
     private AvroSerde(Class<T> type, SchemaRegistryClient registry, boolean isKey) {
         this.type = type;
-        this.schema = SpecificData.get().getSchema(type);
+        this.model = new SpecificData(type.getClassLoader());
+        model.setCustomCoders(true);
+        this.schema = model.getSchema(type);
         this.registry = registry;
         this.isKey = isKey;
-        this.writer = new SpecificDatumWriter<>(schema);
+        this.writer = new SpecificDatumWriter<>(schema, model);
     }
 
     /** A value serde for the generated class {@code type}. */
@@ -80,7 +89,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             return null;
         }
         int id = registerFor(topic);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        Output out = new Output();
         out.write(MAGIC);
         out.write(id >>> 24);
         out.write(id >>> 16);
@@ -95,6 +104,36 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
                     + ": " + e.getMessage(), e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * A growing byte array for one record. The direct encoder writes varints a byte at a time, and
+     * {@code ByteArrayOutputStream.write} is synchronized: 5% of the features stream thread went to it.
+     */
+    private static final class Output extends OutputStream {
+        private byte[] bytes = new byte[256];
+        private int size;
+
+        @Override
+        public void write(int b) {
+            if (size == bytes.length) {
+                bytes = Arrays.copyOf(bytes, bytes.length * 2);
+            }
+            bytes[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (size + len > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + len));
+            }
+            System.arraycopy(b, off, bytes, size, len);
+            size += len;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(bytes, size);
+        }
     }
 
     /**
@@ -121,7 +160,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         DatumReader<T> reader;
         try {
             reader = readerByWriterId.computeIfAbsent(writerId,
-                    id -> new SpecificDatumReader<>(registry.schemaById(id), schema));
+                    id -> new SpecificDatumReader<>(registry.schemaById(id), schema, model));
         } catch (RuntimeException e) {
             throw new SerializationException("record on " + topic + " names schema id " + writerId
                     + " that cannot be fetched: " + e.getMessage(), e);
