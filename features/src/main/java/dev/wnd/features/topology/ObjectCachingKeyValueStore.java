@@ -85,6 +85,11 @@ public final class ObjectCachingKeyValueStore<K, V> extends ForwardingKeyValueSt
     private Object[] ring;
     private int used;
     private int hand;
+    /**
+     * The slot last found or inserted: a read-modify-write ({@code get}, then {@code put} of the same key, as every
+     * CTR count and marker update does) finds it without a second table lookup.
+     */
+    private Slot<K> last;
     /** Slots changed since the last write-back; an evicted one is written back at once and left here clean. */
     private final List<Slot<K>> dirty = new ArrayList<>();
     private InternalProcessorContext<?, ?> internal;
@@ -237,6 +242,7 @@ public final class ObjectCachingKeyValueStore<K, V> extends ForwardingKeyValueSt
     }
 
     private void forget() {
+        last = null;
         if (slots != null) {
             slots.clear();
         } else {
@@ -282,11 +288,20 @@ public final class ObjectCachingKeyValueStore<K, V> extends ForwardingKeyValueSt
         } else {
             longSlots.put((Long) key, slot);
         }
+        last = slot;
         return slot;
     }
 
     private Slot<K> slot(K key) {
-        return slots != null ? slots.get(key) : longSlots.get((Long) key);
+        Slot<K> memo = last;
+        if (memo != null && memo.key.equals(key)) {
+            return memo;
+        }
+        Slot<K> found = slots != null ? slots.get(key) : longSlots.get((Long) key);
+        if (found != null) {
+            last = found;
+        }
+        return found;
     }
 
     private Object currentContext() {

@@ -89,6 +89,19 @@ class ObjectCachingKeyValueStoreTest {
     }
 
     @Test
+    void shouldUpdateAKeyReadJustBeforeWithoutLosingItWhenItWasEvictedInBetween() {
+        ObjectCachingKeyValueStore<String, Long> one = new ObjectCachingKeyValueStore<>(beneath, 1);
+        one.init(context.getStateStoreContext(), one);
+        one.put("ad:1", one.get("ad:1") == null ? 1L : 0L); // read, then update the same key: the last slot found
+        assertThat(one.get("ad:2")).isNull();               // capacity 1: "ad:1" leaves, written back
+        one.put("ad:1", 2L);                                // must not reuse the slot that left
+
+        one.flushCache();
+        assertThat(contents(beneath)).containsExactly(KeyValue.pair("ad:1", 2L));
+        assertThat(one.get("ad:1")).isEqualTo(2L);
+    }
+
+    @Test
     void shouldDropUnwrittenChangesWhenTheTransactionIsAbortedAndTheCacheCleared() {
         cached.put("ad:1", 1L);
         cached.flushCache();
