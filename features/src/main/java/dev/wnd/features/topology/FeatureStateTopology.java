@@ -72,12 +72,17 @@ public final class FeatureStateTopology {
 
     /**
      * Deserialized values kept per task in front of the user store ({@link ObjectCachingKeyValueStore}, which is
-     * its write-back cache, so the store beneath has no Streams record cache of its own): a user
-     * state is up to a few KB, so at most about 100 MB.
+     * its write-back cache, so the store beneath has no Streams record cache of its own): a user state is ~0.5 KB
+     * serialized on average (bench features) and a few KB at most, so typically ~50 MB when full. 20,000 was too
+     * few for the 40,000 users of a 100,000-display replay: every page view of an evicted user read RocksDB.
      */
-    static final int USER_OBJECTS = 20_000;
-    /** Deserialized values kept per task in front of the CTR store and its distinct-ad markers (small values). */
-    static final int CTR_OBJECTS = 200_000;
+    static final int USER_OBJECTS = 50_000;
+    /**
+     * Deserialized values kept per task in front of the CTR store and, again, its distinct-ad markers (small values,
+     * ~100 bytes each with their slot: ~100 MB per store when full). A 100,000-display replay has 407,000 CTR keys;
+     * at 200,000, reading evicted keys back from RocksDB took 8% of the stream thread (JFR, BENCHMARKS.md).
+     */
+    static final int CTR_OBJECTS = 1_000_000;
 
     private FeatureStateTopology() {
     }

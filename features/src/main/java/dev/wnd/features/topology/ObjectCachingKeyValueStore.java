@@ -105,7 +105,7 @@ public final class ObjectCachingKeyValueStore<K, V> extends ForwardingKeyValueSt
         }
         this.capacity = capacity;
         this.slots = longKeys ? null : new HashMap<>(Math.min(capacity, 1 << 16));
-        this.longSlots = longKeys ? new LongObjectMap<>(Math.min(capacity, 1 << 16)) : null;
+        this.longSlots = longKeys ? new LongObjectMap<>(Math.min(capacity, 1 << 10)) : null;
         this.ring = new Object[Math.min(capacity, 1 << 10)];
     }
 
