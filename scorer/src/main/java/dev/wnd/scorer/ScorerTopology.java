@@ -4,6 +4,7 @@ import dev.wnd.features.fn.DisplayContext;
 import dev.wnd.features.fn.FeatureAssembler;
 import dev.wnd.features.fn.FeatureVector;
 import dev.wnd.features.state.FeatureState;
+import dev.wnd.features.topology.DimensionViews;
 import dev.wnd.features.topology.FeatureStateTopology;
 import dev.wnd.features.topology.ObjectCachingKeyValueStore;
 import dev.wnd.features.topology.StatePartitioning;
@@ -123,7 +124,8 @@ public final class ScorerTopology {
      */
     public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models,
             ScorerMetrics metrics, Executor loader, FetchedOffsets fetched, StatePartitioning partitioning) {
-        Topology topology = FeatureStateTopology.addTo(new Topology(), topics, partitioning.asArrived());
+        DimensionViews views = new DimensionViews();
+        Topology topology = FeatureStateTopology.addTo(new Topology(), topics, partitioning.asArrived(), views);
         topology.addSource("score-requests-source", topics.scoreRequests.keySerde().deserializer(),
                 topics.scoreRequests.valueSerde().deserializer(), topics.scoreRequests.name());
 
@@ -150,7 +152,7 @@ public final class ScorerTopology {
 
         // One scoring processor for both faces: one predictor per task, one load per new version.
         topology.addProcessor("score", () -> new ScoreProcessor(assembler, models, metrics, loader,
-                topics.scoreRequestsJson.name(), fetched), "score-requests-source", "parse-json");
+                topics.scoreRequestsJson.name(), fetched, views), "score-requests-source", "parse-json");
         topology.connectProcessorAndStateStores("score", FeatureStateTopology.READ_STORES);
         // One key per task, rewritten with every held request: written back (encoded once) at each commit, not at
         // every rewrite, which would encode the whole held list again for each request added to it.
@@ -199,6 +201,7 @@ public final class ScorerTopology {
         private final Executor loader;
         private final String jsonTopic;
         private final FetchedOffsets fetched;
+        private final DimensionViews views;
         private final PendingRequests pending = new PendingRequests();
         private ProcessorContext<Long, Score> context;
         private FeatureState state;
@@ -212,19 +215,20 @@ public final class ScorerTopology {
         private String loadingVersion;
 
         ScoreProcessor(FeatureAssembler assembler, ModelFeed models, ScorerMetrics metrics, Executor loader,
-                String jsonTopic, FetchedOffsets fetched) {
+                String jsonTopic, FetchedOffsets fetched, DimensionViews views) {
             this.assembler = assembler;
             this.models = models;
             this.metrics = metrics;
             this.loader = loader;
             this.jsonTopic = jsonTopic;
             this.fetched = fetched;
+            this.views = views;
         }
 
         @Override
         public void init(ProcessorContext<Long, Score> context) {
             this.context = context;
-            this.state = FeatureStateTopology.stateOf(context);
+            this.state = FeatureStateTopology.stateOf(context, views);
             this.heldStore = context.getStateStore(PENDING_STORE);
             context.schedule(BACKSTOP, PunctuationType.WALL_CLOCK_TIME, now -> {
                 takeRestored();

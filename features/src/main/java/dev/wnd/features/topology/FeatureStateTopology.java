@@ -99,6 +99,16 @@ public final class FeatureStateTopology {
      * {@link #DISPLAYS_SOURCE} and {@link #LABELS_SOURCE} then pass on what it releases.
      */
     public static Topology addTo(Topology topology, AppTopics topics, StatePartitioning partitioning) {
+        return addTo(topology, topics, partitioning, new DimensionViews());
+    }
+
+    /**
+     * As {@link #addTo(Topology, AppTopics, StatePartitioning)}, its processors reading dimensions through
+     * {@code views}: give the same instance to {@link #stateOf(ProcessorContext, DimensionViews)} for the processors
+     * added after, so that a stream thread keeps each dimension row once.
+     */
+    public static Topology addTo(Topology topology, AppTopics topics, StatePartitioning partitioning,
+            DimensionViews views) {
         addGlobal(topology, StoreNames.ADS, topics.promotedContent,
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ADS),
                         topics.promotedContent.keySerde(), topics.promotedContent.valueSerde()),
@@ -120,18 +130,18 @@ public final class FeatureStateTopology {
         String[] factsUsers;
         if (partitioning.broadcasts()) {
             addSequencer(topology, topics, partitioning);
-            topology.addProcessor("user-state", UserStateProcessor::new, SEQUENCER);
-            topology.addProcessor(CTR_STATE, CtrStateProcessor::new, SEQUENCER);
+            topology.addProcessor("user-state", () -> new UserStateProcessor(views), SEQUENCER);
+            topology.addProcessor(CTR_STATE, () -> new CtrStateProcessor(views), SEQUENCER);
             factsUsers = new String[] {SEQUENCER};
         } else {
-            topology.addProcessor("user-state", UserStateProcessor::new, "page-views-source");
+            topology.addProcessor("user-state", () -> new UserStateProcessor(views), "page-views-source");
             topology.addSource(DISPLAYS_SOURCE, topics.displays.keySerde().deserializer(),
                     topics.displays.valueSerde().deserializer(), topics.displays.name());
             topology.addProcessor("display-facts", DisplayFactsProcessor::new, DISPLAYS_SOURCE);
             topology.addSource(LABELS_SOURCE, topics.labels.keySerde().deserializer(),
                     topics.labels.valueSerde().deserializer(), topics.labels.name());
             topology.addProcessor("label-facts", LabelFactsProcessor::new, LABELS_SOURCE);
-            topology.addProcessor(CTR_STATE, CtrStateProcessor::new, "label-facts");
+            topology.addProcessor(CTR_STATE, () -> new CtrStateProcessor(views), "label-facts");
             factsUsers = new String[] {"display-facts", "label-facts"};
         }
         topology.addStateStore(ObjectCachingKeyValueStore.builder(Stores.keyValueStoreBuilder(
@@ -226,7 +236,12 @@ public final class FeatureStateTopology {
 
     /** A read-only feature view for a processor connected to {@link #READ_STORES}. */
     public static FeatureState stateOf(ProcessorContext<?, ?> context) {
-        return new StoreFeatureState(context);
+        return stateOf(context, new DimensionViews());
+    }
+
+    /** As {@link #stateOf(ProcessorContext)}, reading dimensions through the thread's readers in {@code views}. */
+    public static FeatureState stateOf(ProcessorContext<?, ?> context, DimensionViews views) {
+        return new StoreFeatureState(context, true, views);
     }
 
     private static <K, V, SK, SV> void addGlobal(Topology topology, String store, Topic<K, V> topic,
@@ -269,13 +284,18 @@ public final class FeatureStateTopology {
 
     /** Page view → the user's state. */
     static final class UserStateProcessor implements Processor<String, PageView, Void, Void> {
+        private final DimensionViews views;
         private KeyValueStore<String, UserState> users;
         private FeatureState state;
+
+        UserStateProcessor(DimensionViews views) {
+            this.views = views;
+        }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
             users = context.getStateStore(StoreNames.USERS);
-            state = new StoreFeatureState(context, false);
+            state = new StoreFeatureState(context, false, views);
         }
 
         @Override
@@ -340,15 +360,20 @@ public final class FeatureStateTopology {
      * distinct ad of the keys they add. The markers grow with distinct (ad, country) and (ad, page) pairs.
      */
     static final class CtrStateProcessor implements Processor<Object, CtrUpdate, Void, Void> {
+        private final DimensionViews views;
         private KeyValueStore<Long, CtrCounts> ctr;
         private KeyValueStore<Long, Long> seen;
         private FeatureState state;
+
+        CtrStateProcessor(DimensionViews views) {
+            this.views = views;
+        }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
             ctr = context.getStateStore(StoreNames.CTR);
             seen = context.getStateStore(StoreNames.CTR_ADS);
-            state = new StoreFeatureState(context, false);
+            state = new StoreFeatureState(context, false, views);
         }
 
         @Override

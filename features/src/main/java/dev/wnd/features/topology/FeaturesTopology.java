@@ -84,8 +84,9 @@ public final class FeaturesTopology {
      */
     public static Topology build(AppTopics topics, FeatureAssembler assembler, long splitSeed,
             FeaturesMetrics metrics, StatePartitioning partitioning) {
-        Topology topology = FeatureStateTopology.addTo(new Topology(), topics, partitioning);
-        topology.addProcessor("display-features", () -> new DisplayFeatures(assembler, splitSeed),
+        DimensionViews views = new DimensionViews();
+        Topology topology = FeatureStateTopology.addTo(new Topology(), topics, partitioning, views);
+        topology.addProcessor("display-features", () -> new DisplayFeatures(assembler, splitSeed, views),
                 FeatureStateTopology.DISPLAYS_SOURCE);
         topology.addProcessor("label-examples", () -> new LabelExamples(assembler.spec().hash(), metrics),
                 FeatureStateTopology.LABELS_SOURCE);
@@ -103,17 +104,19 @@ public final class FeaturesTopology {
     static final class DisplayFeatures implements Processor<String, Display, Void, Void> {
         private final FeatureAssembler assembler;
         private final long splitSeed;
+        private final DimensionViews views;
         private FeatureState state;
         private KeyValueStore<Long, PendingDisplay> pending;
 
-        DisplayFeatures(FeatureAssembler assembler, long splitSeed) {
+        DisplayFeatures(FeatureAssembler assembler, long splitSeed, DimensionViews views) {
             this.assembler = assembler;
             this.splitSeed = splitSeed;
+            this.views = views;
         }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
-            state = FeatureStateTopology.stateOf(context);
+            state = FeatureStateTopology.stateOf(context, views);
             pending = context.getStateStore(StoreNames.PENDING);
         }
 
