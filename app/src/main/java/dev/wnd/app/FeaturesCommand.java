@@ -28,12 +28,22 @@ final class FeaturesCommand implements Runnable {
     @Option(names = "--at-least-once", description = "Use at-least-once instead of exactly-once processing.")
     boolean atLeastOnce;
 
+    @Option(names = "--commit-interval-ms", paramLabel = "MS", defaultValue = "" + Stages.FEATURES_COMMIT_INTERVAL_MS,
+            description = "How often the features commit (default: ${DEFAULT-VALUE}). Examples reach a read_committed "
+                    + "learner at a commit, and every CTR and user value changed since the last one is written to "
+                    + "RocksDB and its changelog then: longer is fewer writes, later Examples (BENCHMARKS.md).")
+    long commitIntervalMs;
+
     @Override
     public void run() {
+        if (commitIntervalMs < 1) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--commit-interval-ms must be at least 1, got " + commitIntervalMs);
+        }
         try (Cluster c = Cluster.open(cluster, false); StageMetrics m = metrics.open("features")) {
             c.ensureTopics();
             KafkaStreams streams = Stages.startFeatures(c, cluster.workDir.resolve("state"), splitSeed, !atLeastOnce,
-                    m.features());
+                    commitIntervalMs, m.features());
             watch(m, streams);
             waitForCtrlC(streams, health.healthFile);
         }
