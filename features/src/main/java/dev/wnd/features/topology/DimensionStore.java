@@ -2,8 +2,8 @@ package dev.wnd.features.topology;
 
 import dev.wnd.features.state.DocAspects;
 import dev.wnd.features.state.StateSerdes;
-import dev.wnd.schemas.avro.DocumentMeta;
 import dev.wnd.features.util.LongObjectMap;
+import dev.wnd.schemas.avro.DocumentMeta;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
