@@ -37,8 +37,7 @@ final class FeaturesCommand implements Runnable {
     @Override
     public void run() {
         if (commitIntervalMs < 1) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--commit-interval-ms must be at least 1, got " + commitIntervalMs);
+            throw new IllegalArgumentException("--commit-interval-ms must be >= 1, got " + commitIntervalMs);
         }
         try (Cluster c = Cluster.open(cluster, false); StageMetrics m = metrics.open("features")) {
             c.ensureTopics();
