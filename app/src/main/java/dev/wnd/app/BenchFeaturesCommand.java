@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.Serde;
@@ -122,40 +123,55 @@ final class BenchFeaturesCommand implements Callable<Integer> {
     }
 
     /**
-     * Waits until the features application has committed the end of its event topics, drawing its progress, and
-     * returns the rate of committed event offsets from a third of the way to the end (null when the run was too short
-     * to tell).
+     * Waits (through {@link Stages#await}) until the features application has committed the end of its event topics,
+     * drawing its progress, and returns the rate of committed event offsets from a third of the way to the end (null
+     * when the run was too short to tell).
      */
-    private static Double awaitConsumed(Admin admin, List<String> topics, long t0) throws InterruptedException {
-        boolean console = System.console() != null;
-        long deadline = t0 + Duration.ofHours(1).toNanos();
-        long lastLine = 0;
-        long thirdNanos = 0;
-        long thirdOffsets = 0;
-        while (true) {
+    private static Double awaitConsumed(Admin admin, List<String> topics, long t0) {
+        ConsumptionProgress progress = new ConsumptionProgress(admin, topics, t0);
+        Stages.await("the features topology to consume its inputs", Duration.ofHours(1), progress);
+        return progress.steadyRate;
+    }
+
+    /** One look at the features' committed offsets per call: draws the progress line, notes the steady rate. */
+    private static final class ConsumptionProgress implements BooleanSupplier {
+        private final Admin admin;
+        private final List<String> topics;
+        private final long t0;
+        private final boolean console = System.console() != null;
+        private long lastLine;
+        private long thirdNanos;
+        private long thirdOffsets;
+        private Double steadyRate;
+
+        ConsumptionProgress(Admin admin, List<String> topics, long t0) {
+            this.admin = admin;
+            this.topics = topics;
+            this.t0 = t0;
+        }
+
+        @Override
+        public boolean getAsBoolean() {
             Stages.Consumption c = Stages.consumption(admin, Stages.FEATURES_APP_ID, topics);
             long now = System.nanoTime();
-            if (c != null) {
-                if (thirdNanos == 0 && c.committed() * 3 >= c.end()) {
-                    thirdNanos = now;
-                    thirdOffsets = c.committed();
-                }
-                if (c.caughtUp() || console || now - lastLine > 10_000_000_000L) {
-                    System.err.printf("%sfeatures: %,d of %,d event offsets committed (%.0f%%), %.0f s%s",
-                            console ? "\r" : "", c.committed(), c.end(), 100.0 * c.committed() / Math.max(1, c.end()),
-                            (now - t0) / 1e9, console && !c.caughtUp() ? "" : "%n".formatted());
-                    lastLine = now;
-                }
-                if (c.caughtUp()) {
-                    double window = (now - thirdNanos) / 1e9;
-                    return thirdNanos == 0 || window < 1 ? null : (c.committed() - thirdOffsets) / window;
-                }
+            if (c == null) {
+                return false;
             }
-            if (now > deadline) {
-                throw new IllegalStateException("timed out after 1 h waiting for the features topology to consume "
-                        + "its inputs");
+            if (thirdNanos == 0 && c.committed() * 3 >= c.end()) {
+                thirdNanos = now;
+                thirdOffsets = c.committed();
             }
-            Thread.sleep(250);
+            if (c.caughtUp() || console || now - lastLine > 10_000_000_000L) {
+                System.err.printf("%sfeatures: %,d of %,d event offsets committed (%.0f%%), %.0f s%s",
+                        console ? "\r" : "", c.committed(), c.end(), 100.0 * c.committed() / Math.max(1, c.end()),
+                        (now - t0) / 1e9, console && !c.caughtUp() ? "" : "%n".formatted());
+                lastLine = now;
+            }
+            if (c.caughtUp()) {
+                double window = (now - thirdNanos) / 1e9;
+                steadyRate = thirdNanos == 0 || window < 1 ? null : (c.committed() - thirdOffsets) / window;
+            }
+            return c.caughtUp();
         }
     }
 
