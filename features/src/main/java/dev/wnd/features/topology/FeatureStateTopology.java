@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.common.header.Headers;
@@ -112,7 +114,7 @@ public final class FeatureStateTopology {
         addGlobal(topology, StoreNames.ADS, topics.promotedContent,
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ADS),
                         topics.promotedContent.keySerde(), topics.promotedContent.valueSerde()),
-                (KeyValueStore<Long, PromotedContent> s, PromotedContent ad) -> s.put(ad.getAdId(), ad));
+                (KeyValueStore<Long, PromotedContent> s) -> ad -> s.put(ad.getAdId(), ad));
         addDimension(topology, StoreNames.DOCUMENTS, topics.documentsMeta,
                 (DimensionStore s, DocumentMeta m) -> s.putMeta(m));
         addDimension(topology, StoreNames.DOCUMENT_TOPICS, topics.documentsTopics,
@@ -244,23 +246,24 @@ public final class FeatureStateTopology {
         return new StoreFeatureState(context, true, views);
     }
 
+    /** @param updater given the store once, at the loader's init, returns what applies one row to it */
     private static <K, V, SK, SV> void addGlobal(Topology topology, String store, Topic<K, V> topic,
-            StoreBuilder<KeyValueStore<SK, SV>> builder, BiConsumer<KeyValueStore<SK, SV>, V> update) {
+            StoreBuilder<KeyValueStore<SK, SV>> builder, Function<KeyValueStore<SK, SV>, Consumer<V>> updater) {
         topology.addGlobalStore(WriteCountingKeyValueStore.builder(builder.withLoggingDisabled().withCachingEnabled()),
                 store + "-source", topic.keySerde().deserializer(),
                 topic.valueSerde().deserializer(), topic.name(), store + "-loader",
                 () -> new Processor<K, V, Void, Void>() {
-                    private KeyValueStore<SK, SV> kv;
+                    private Consumer<V> update;
 
                     @Override
                     public void init(ProcessorContext<Void, Void> context) {
-                        kv = context.getStateStore(store);
+                        update = updater.apply(context.getStateStore(store));
                     }
 
                     @Override
                     public void process(Record<K, V> record) {
                         if (record.value() != null) {
-                            update.accept(kv, record.value());
+                            update.accept(record.value());
                         }
                     }
                 });
@@ -270,7 +273,10 @@ public final class FeatureStateTopology {
             BiConsumer<DimensionStore, V> update) {
         addGlobal(topology, store, topic,
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.Bytes(), Serdes.ByteArray()),
-                (KeyValueStore<Bytes, byte[]> kv, V value) -> update.accept(new DimensionStore(kv), value));
+                (KeyValueStore<Bytes, byte[]> kv) -> {
+                    DimensionStore dimension = new DimensionStore(kv); // one per loader, not one per row
+                    return value -> update.accept(dimension, value);
+                });
     }
 
     /** The aspects of a document of every kind, from the global stores. */
