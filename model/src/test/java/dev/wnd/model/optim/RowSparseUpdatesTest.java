@@ -1,6 +1,7 @@
 package dev.wnd.model.optim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -9,18 +10,23 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.function.Supplier;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
  * The row-sparse path (gather the touched rows as a leaf, update them, write them back) against the dense path (the
  * whole table as the gradient leaf, DJL optimizer over the full gradient) on a small table, over three steps with
- * repeated and absent rows: results must be bit-identical.
+ * repeated and absent rows: results must agree to the last bits. Not bit for bit: libtorch picks its vectorized
+ * kernels by CPU (AVX-512 or AVX2), and the dense path's element-wise pow and sqrt then differ from the row path's
+ * in the last place on some machines (one float ulp, 3e-8, seen on an AMD EPYC); 1e-6 still catches any wrong row,
+ * step or hyper-parameter.
  */
 class RowSparseUpdatesTest {
 
     private static final long[][] INVERSE = {{2, 5, 2, 7}, {0, 5, 5, 5}, {7, 2, 3, 3}};
     private static final int ROWS = 8;
     private static final int DIM = 3;
+    private static final Offset<Float> ULPS = within(1e-6f);
 
     @Test
     void shouldMatchTheDenseAdagradUpdateOfTheWholeTable() {
@@ -44,9 +50,10 @@ class RowSparseUpdatesTest {
                 dense.setGlobalStep(0);
                 dense.update("table", denseTable, denseTable.getGradient());
             }
-            assertThat(sparseTable.toFloatArray()).containsExactly(denseTable.toFloatArray());
+            assertThat(sparseTable.toFloatArray())
+                    .containsExactly(denseTable.toFloatArray(), ULPS);
             assertThat(sparseAccumulators.toFloatArray())
-                    .containsExactly(dense.accumulator("table", denseTable).toFloatArray());
+                    .containsExactly(dense.accumulator("table", denseTable).toFloatArray(), ULPS);
             // row 1, 4 and 6 were never touched
             assertThat(sparseAccumulators.get(1).toFloatArray()).containsOnly(0.1f);
         }
@@ -73,10 +80,12 @@ class RowSparseUpdatesTest {
                 backward(() -> denseTable.get(new NDIndex("{}", m.create(inverse))).mul(coefficients).sum());
                 dense.update("table", denseTable, denseTable.getGradient());
             }
-            assertThat(sparseTable.toFloatArray()).containsExactly(denseTable.toFloatArray());
+            assertThat(sparseTable.toFloatArray())
+                    .containsExactly(denseTable.toFloatArray(), ULPS);
             assertThat(sparseAccumulators.toFloatArray())
-                    .containsExactly(dense.accumulator("table", denseTable).toFloatArray());
-            assertThat(sparseLinears.toFloatArray()).containsExactly(dense.linear("table", denseTable).toFloatArray());
+                    .containsExactly(dense.accumulator("table", denseTable).toFloatArray(), ULPS);
+            assertThat(sparseLinears.toFloatArray())
+                    .containsExactly(dense.linear("table", denseTable).toFloatArray(), ULPS);
             assertThat(sparseTable.toFloatArray()[2]).isNotZero();
         }
     }
@@ -109,9 +118,12 @@ class RowSparseUpdatesTest {
                 backward(() -> denseTable.get(new NDIndex("{}", m.create(inverse))).mul(m.create(coefficients)).sum());
                 dense.update("table", denseTable, denseTable.getGradient());
             }
-            assertThat(weights).containsExactly(denseTable.toFloatArray());
-            assertThat(accumulators).containsExactly(dense.accumulator("table", denseTable).toFloatArray());
-            assertThat(linears).containsExactly(dense.linear("table", denseTable).toFloatArray());
+            assertThat(weights)
+                    .containsExactly(denseTable.toFloatArray(), ULPS);
+            assertThat(accumulators)
+                    .containsExactly(dense.accumulator("table", denseTable).toFloatArray(), ULPS);
+            assertThat(linears)
+                    .containsExactly(dense.linear("table", denseTable).toFloatArray(), ULPS);
             assertThat(weights[2]).isNotZero();
         }
     }
