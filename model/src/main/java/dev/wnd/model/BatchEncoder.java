@@ -69,14 +69,7 @@ final class BatchEncoder {
         int n = batch.size();
         int slots = spec.categoricalSlots();
         int numerics = spec.numericCount();
-        if (batch.categorical().length != (long) n * slots) {
-            throw new IllegalArgumentException("batch has " + batch.categorical().length + " categorical values, "
-                    + "expected " + n + " rows x " + slots + " slots of spec " + spec.version());
-        }
-        if (batch.numeric().length != (long) n * numerics) {
-            throw new IllegalArgumentException("batch has " + batch.numeric().length + " numeric values, expected "
-                    + n + " rows x " + numerics + " of spec " + spec.version());
-        }
+        validate(layout, batch);
         if (requireLabels && batch.labels() == null) {
             throw new IllegalArgumentException("training needs labels");
         }
@@ -91,7 +84,6 @@ final class BatchEncoder {
         }
         int[] cat = batch.categorical();
         float[] num = batch.numeric();
-        validate(cat, num, n);
         ensureScratch(n);
         List<CategoricalFeature> features = spec.categorical();
         int nf = features.size();
@@ -191,10 +183,26 @@ final class BatchEncoder {
         }
     }
 
-    /** Checks every value before any scratch state is touched, so a rejected batch leaves the encoder clean. */
-    private void validate(int[] cat, float[] num, int n) {
+    /**
+     * Checks a batch against the spec (array lengths, every bucket in range, every numeric finite), before any
+     * scratch state is touched, so a rejected batch leaves an encoder clean.
+     *
+     * @throws IllegalArgumentException naming the row, feature and value that does not fit
+     */
+    static void validate(InputLayout layout, Batch batch) {
         FeatureSpec spec = layout.spec;
+        int n = batch.size();
         int slots = spec.categoricalSlots();
+        if (batch.categorical().length != (long) n * slots) {
+            throw new IllegalArgumentException("batch has " + batch.categorical().length + " categorical values, "
+                    + "expected " + n + " rows x " + slots + " slots of spec " + spec.version());
+        }
+        if (batch.numeric().length != (long) n * spec.numericCount()) {
+            throw new IllegalArgumentException("batch has " + batch.numeric().length + " numeric values, expected "
+                    + n + " rows x " + spec.numericCount() + " of spec " + spec.version());
+        }
+        int[] cat = batch.categorical();
+        float[] num = batch.numeric();
         List<CategoricalFeature> features = spec.categorical();
         for (int r = 0; r < n; r++) {
             for (int i = 0; i < features.size(); i++) {

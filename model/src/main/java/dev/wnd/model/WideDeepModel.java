@@ -17,6 +17,7 @@ import ai.djl.util.Pair;
 import dev.wnd.features.spec.CategoricalFeature;
 import dev.wnd.features.spec.FeatureSpec;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -56,6 +57,7 @@ final class WideDeepModel implements AutoCloseable {
     final NDArray embeddings;
     final float[] wide;
     final BatchEncoder encoder;
+    final HostInputs hostInputs;
     /** Per deep segment, the column slice of the dense input it takes (null for embedding segments). */
     private final NDIndex[] denseSlices;
     /** The numeric columns of the dense input. */
@@ -98,6 +100,7 @@ final class WideDeepModel implements AutoCloseable {
                     : null;
             this.wide = new float[layout.wideRows];
             this.encoder = new BatchEncoder(layout);
+            this.hostInputs = new HostInputs(layout);
         } catch (RuntimeException | Error e) {
             manager.close();
             throw e;
@@ -285,6 +288,42 @@ final class WideDeepModel implements AutoCloseable {
         }
         NDArray logits = block.forward(new ParameterStore(scope, false), inputs, training).singletonOrThrow();
         return new Forward(logits, embeddingIds, embeddingRows, wideSum);
+    }
+
+    /**
+     * The logits {@code [N]} of a batch, without gradients (dropout off). Every new array is attached to
+     * {@code scope}, in which the persistent arrays must be temporarily attached. On the CPU the inputs are built
+     * on the host ({@link HostInputs}): the embedding means straight from the table's memory, so the pass is the
+     * MLP's few ops; elsewhere, or for a table beyond one buffer's 2 GB, it is {@link #forward} of the encoded batch.
+     *
+     * @throws IllegalArgumentException if the batch does not fit the spec
+     */
+    NDArray predictLogits(NDManager scope, Batch batch) {
+        FloatBuffer table = hostEmbeddingView();
+        if (layout.hasEmbeddings() && table == null) {
+            return forward(scope, encoder.encode(batch, false), false).logits();
+        }
+        HostInputs.Built in = hostInputs.build(batch, table, wide);
+        int n = in.size();
+        NDList inputs = new NDList(scope.create(in.deep(), new Shape(n, layout.deepWidth)),
+                scope.create(in.wideSums()));
+        if (spec.numericCount() > 0) {
+            inputs.add(scope.create(in.numerics(), new Shape(n, spec.numericCount())));
+        }
+        return block.forward(new ParameterStore(scope, false), inputs, false).singletonOrThrow();
+    }
+
+    /**
+     * A view of the embedding table's native memory ({@code embeddingRows x unit} floats, row-major), or null
+     * when the table is not a float32 CPU tensor or is too large for one buffer. Taken per batch: cheap (a few
+     * native calls, no copy), and never stale.
+     */
+    private FloatBuffer hostEmbeddingView() {
+        if (embeddings == null || embeddings.getDevice().isGpu() || embeddings.getDataType() != DataType.FLOAT32
+                || (long) layout.embeddingRows * layout.unit * Float.BYTES > Integer.MAX_VALUE) {
+            return null;
+        }
+        return embeddings.toByteBuffer(true).asFloatBuffer();
     }
 
     /** The mean embeddings of one segment, {@code [N, segmentChunks * unit]}: one sparse matmul. */

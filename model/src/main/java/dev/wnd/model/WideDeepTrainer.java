@@ -378,16 +378,16 @@ public final class WideDeepTrainer implements AutoCloseable {
     }
 
     static float[] predict(WideDeepModel model, Batch batch) {
-        BatchEncoder.Encoded encoded = model.encoder.encode(batch, false);
-        if (encoded.size() == 0) {
+        if (batch.size() == 0) {
+            BatchEncoder.validate(model.layout, batch);
             return new float[0];
         }
         boolean previousGradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try (NDManager scope = model.manager.newSubManager()) {
             scope.tempAttachAll(model.persistentArrays());
-            WideDeepModel.Forward forward = model.forward(scope, encoded, false);
-            return Activation.sigmoid(forward.logits()).toType(DataType.FLOAT32, false).toFloatArray();
+            NDArray logits = model.predictLogits(scope, batch);
+            return Activation.sigmoid(logits).toType(DataType.FLOAT32, false).toFloatArray();
         } finally {
             JniUtils.setGradMode(previousGradMode);
         }

@@ -5,6 +5,7 @@ import static dev.wnd.features.spec.FeatureGroup.REQUEST;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.wnd.features.spec.CategoricalFeature;
 import dev.wnd.features.spec.FeatureSpec;
@@ -80,6 +81,35 @@ class WideDeepForwardTest {
         float[] expected = reference(spec, config, params, batch);
         try (WideDeepPredictor predictor = WideDeepPredictor.load(spec, config, "ref", params)) {
             assertThat(predictor.predict(batch)).containsExactly(expected, within(1e-5f));
+        }
+    }
+
+    /**
+     * A prediction builds its inputs on the host (embedding means read from the table's memory); training gathers
+     * rows and multiplies sparse matrices. Both must give the same logits, for every kind of feature, with empty
+     * slots and with rows whose every slot is empty.
+     */
+    @Test
+    void shouldPredictTheLogitsOfTheTrainingPath() {
+        FeatureSpec spec = TestSpecs.tiny();
+        ModelConfig config = ModelConfig.builder().deepHiddenUnits(List.of(6, 5)).seed(11).build();
+        try (WideDeepModel model = WideDeepModel.allocate(spec, config)) {
+            model.initialise();
+            SplittableRandom rng = new SplittableRandom(12);
+            for (int i = 0; i < model.wide.length; i++) {
+                model.wide[i] = (float) (rng.nextDouble() - 0.5);
+            }
+            Batch learnable = TestSpecs.learnableBatch(spec, 32, rng);
+            int[] cat = learnable.categorical().clone();
+            java.util.Arrays.fill(cat, 0, spec.categoricalSlots(), -1); // row 0: nothing known
+            Batch batch = new Batch(32, cat, learnable.numeric(), null);
+            try (NDManager scope = model.manager.newSubManager()) {
+                scope.tempAttachAll(model.persistentArrays());
+                float[] sparse = model.forward(scope, model.encoder.encode(batch, false), false).logits()
+                        .toFloatArray();
+                float[] host = model.predictLogits(scope, batch).toFloatArray();
+                assertThat(host).containsExactly(sparse, within(1e-5f));
+            }
         }
     }
 

@@ -1,0 +1,120 @@
+package dev.wnd.model;
+
+import dev.wnd.features.spec.CategoricalFeature;
+import dev.wnd.features.spec.FeatureSpec;
+import java.nio.FloatBuffer;
+import java.util.List;
+
+/**
+ * Builds the model's inputs of a batch for a forward pass without gradients, on the host: the deep input (every
+ * categorical feature's mean embedding or one-hot counts in spec order, then the numerics, as
+ * {@link InputLayout} orders it), the per-row wide sums and the numeric columns. The embedding table is read in
+ * place, through a view of its native memory.
+ *
+ * <p>Why: scoring a few requests is dominated by fixed per-call costs, not arithmetic. The training path
+ * ({@link BatchEncoder}, then a gather and one sparse matmul per embedding segment) needs those ops for its
+ * row-sparse backward pass; a prediction needs only the means, which a row of a few dozen table rows gives
+ * in microseconds on the host, where the gather, the sparse matrices and their matmuls cost the scorer more than
+ * its MLP (BENCHMARKS.md, "Embedding means on the host when scoring"). Same sums as the sparse matmul (each
+ * slot's row times {@code 1 / nonEmptySlots}, added in slot order); the wide sums are bit for bit those of the
+ * training path.
+ *
+ * <p>Not thread-safe: one per model, as its encoder.
+ */
+final class HostInputs {
+
+    /**
+     * One batch's inputs; arrays are exact-length and owned by the record.
+     *
+     * @param deep {@code size x deepWidth}
+     * @param wideSums {@code size}
+     * @param numerics {@code size x numericCount}
+     */
+    record Built(int size, float[] deep, float[] wideSums, float[] numerics) {
+    }
+
+    private final InputLayout layout;
+    private final CategoricalFeature[] features;
+    /** Per categorical feature: where its columns start in a row of the deep input. */
+    private final int[] deepOffset;
+    private final int numericOffset;
+
+    HostInputs(InputLayout layout) {
+        this.layout = layout;
+        List<CategoricalFeature> cats = layout.spec.categorical();
+        this.features = cats.toArray(CategoricalFeature[]::new);
+        this.deepOffset = new int[features.length];
+        int column = 0;
+        for (int i = 0; i < features.length; i++) {
+            deepOffset[i] = column;
+            column += features[i].indicator() ? features[i].buckets() : features[i].embeddingDim();
+        }
+        this.numericOffset = column;
+        if (column + layout.spec.numericCount() != layout.deepWidth) {
+            throw new IllegalStateException("deep columns " + (column + layout.spec.numericCount()) + " != "
+                    + layout.deepWidth);
+        }
+    }
+
+    /**
+     * The inputs of {@code batch}, reading embeddings from {@code table} ({@code embeddingRows x unit} floats,
+     * row-major; null only when the spec has no embedding feature) and wide weights from {@code wide}.
+     *
+     * @throws IllegalArgumentException if the batch does not fit the spec
+     */
+    Built build(Batch batch, FloatBuffer table, float[] wide) {
+        FeatureSpec spec = layout.spec;
+        BatchEncoder.validate(layout, batch);
+        int n = batch.size();
+        int slots = spec.categoricalSlots();
+        int numericCount = spec.numericCount();
+        int width = layout.deepWidth;
+        int[] cat = batch.categorical();
+        float[] num = batch.numeric();
+        float[] deep = new float[n * width];
+        float[] wideSums = new float[n];
+        for (int r = 0; r < n; r++) {
+            int rowBase = r * width;
+            int catBase = r * slots;
+            for (int i = 0; i < features.length; i++) {
+                CategoricalFeature f = features[i];
+                int first = catBase + spec.slotOffset(i);
+                int nonEmpty = 0;
+                for (int s = 0; s < f.slots(); s++) {
+                    int b = cat[first + s];
+                    if (b >= 0) {
+                        nonEmpty++;
+                        wideSums[r] += wide[layout.wideOffset[i] + b];
+                    }
+                }
+                if (nonEmpty == 0) {
+                    continue;
+                }
+                int out = rowBase + deepOffset[i];
+                if (f.indicator()) {
+                    for (int s = 0; s < f.slots(); s++) {
+                        int b = cat[first + s];
+                        if (b >= 0) {
+                            deep[out + b] += 1f;
+                        }
+                    }
+                    continue;
+                }
+                float weight = 1f / nonEmpty;
+                int dim = f.embeddingDim();
+                for (int s = 0; s < f.slots(); s++) {
+                    int b = cat[first + s];
+                    if (b < 0) {
+                        continue;
+                    }
+                    int from = (layout.embeddingRowOffset[i] + b * layout.subRowsPerBucket[i]) * layout.unit;
+                    for (int c = 0; c < dim; c++) {
+                        deep[out + c] += weight * table.get(from + c);
+                    }
+                }
+            }
+            System.arraycopy(num, r * numericCount, deep, rowBase + numericOffset, numericCount);
+        }
+        return new Built(n, deep, wideSums, num.clone());
+    }
+}
