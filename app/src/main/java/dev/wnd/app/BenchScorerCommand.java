@@ -53,9 +53,10 @@ final class BenchScorerCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "20", description = "Length of the timed load (default: ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--warmup-seconds", defaultValue = "60", description = "Untimed load first (default: ${DEFAULT-VALUE}: "
-            + "the JIT compiler takes most of a core for the first 30-40 s, and the timed part should see the scorer "
-            + "as it runs for hours).")
+    @Option(names = "--warmup-seconds", defaultValue = "120", description = "Untimed load first (default: "
+            + "${DEFAULT-VALUE}: the JIT compiler takes most of a core for the first 40-100 s, and the timed part "
+            + "should see the scorer as it runs for hours; cpu_cores_by_thread in the result shows whether it was "
+            + "still compiling).")
     int warmupSeconds;
 
     @Option(names = "--one-pass-per-request", description = "Score every request in its own forward pass, as the "
@@ -189,6 +190,7 @@ final class BenchScorerCommand implements Callable<Integer> {
             long start = System.nanoTime();
             long timedStart = 0;
             GcTotals gcAtStart = GcTotals.now();
+            ThreadCpu cpuAtStart = ThreadCpu.now();
             long intervalNanos = 1_000_000_000L / rate;
             for (long i = 0; i < total; i++) {
                 long due = start + i * intervalNanos;
@@ -199,6 +201,7 @@ final class BenchScorerCommand implements Callable<Integer> {
                 }
                 if (i == firstTimed) {
                     gcAtStart = GcTotals.now();
+                    cpuAtStart = ThreadCpu.now();
                     timedStart = System.nanoTime();
                     processing.start();
                 }
@@ -214,6 +217,7 @@ final class BenchScorerCommand implements Callable<Integer> {
                 producer.send(cluster.topics().scoreRequests.record(t.getUuid(), request,
                         FeatureFunctions.EPOCH_BASE_MS + t.getTimestamp()));
             }
+            Map<String, Double> cores = ThreadCpu.now().coresSince(cpuAtStart, 8);
             producer.flush();
             reader.join(30_000);
             reader.interrupt();
@@ -244,6 +248,8 @@ final class BenchScorerCommand implements Callable<Integer> {
             // The whole JVM's collections (broker, registry, client and scorer share it), over the timed part.
             out.put("gc_collections", gc.count());
             out.put("gc_time_ms", gc.millis());
+            // Where the cores went while the timed requests were sent: the scorer, the broker, the clients, the JIT.
+            out.put("cpu_cores_by_thread", cores);
             out.put("ads_per_request", "2..12");
             out.put("batching", !onePassPerRequest);
             out.put("deep_hidden_units", model.toConfig(ModelConfig.defaults()).deepHiddenUnits());
