@@ -15,9 +15,9 @@ import java.util.List;
  * ({@link BatchEncoder}, then a gather and one sparse matmul per embedding segment) needs those ops for its
  * row-sparse backward pass; a prediction needs only the means, which a row of a few dozen table rows gives
  * in microseconds on the host, where the gather, the sparse matrices and their matmuls cost the scorer more than
- * its MLP (BENCHMARKS.md, "Embedding means on the host when scoring"). Same sums as the sparse matmul (each
- * slot's row times {@code 1 / nonEmptySlots}, added in slot order); the wide sums are bit for bit those of the
- * training path.
+ * its MLP (BENCHMARKS.md, "Where the scorer's CPU goes, and embedding means on the host"). Same sums as the
+ * sparse matmul (each slot's row times {@code 1 / nonEmptySlots}, added in slot order); the wide sums are bit for
+ * bit those of the training path.
  *
  * <p>Not thread-safe: one per model, as its encoder.
  */
