@@ -89,25 +89,13 @@ public final class FeatureStateTopology {
     private FeatureStateTopology() {
     }
 
-    /** Adds the state builders for one partition per event topic to {@code topology}; returns it for chaining. */
-    public static Topology addTo(Topology topology, AppTopics topics) {
-        return addTo(topology, topics, StatePartitioning.single());
-    }
-
     /**
      * Adds the state builders to {@code topology}; returns the topology for chaining. With several partitions the
      * events pass an {@link EventSequencer} first, which exchanges CTR updates with the other tasks through
      * {@link StatePartitioning#updatesTopic()} and releases the events in event-time order; the nodes
-     * {@link #DISPLAYS_SOURCE} and {@link #LABELS_SOURCE} then pass on what it releases.
-     */
-    public static Topology addTo(Topology topology, AppTopics topics, StatePartitioning partitioning) {
-        return addTo(topology, topics, partitioning, new DimensionViews());
-    }
-
-    /**
-     * As {@link #addTo(Topology, AppTopics, StatePartitioning)}, its processors reading dimensions through
-     * {@code views}: give the same instance to {@link #stateOf(ProcessorContext, DimensionViews)} for the processors
-     * added after, so that a stream thread keeps each dimension row once.
+     * {@link #DISPLAYS_SOURCE} and {@link #LABELS_SOURCE} then pass on what it releases. Its processors read
+     * dimensions through {@code views}: give the same instance to {@link #stateOf} for the processors added after,
+     * so that a stream thread keeps each dimension row once.
      */
     public static Topology addTo(Topology topology, AppTopics topics, StatePartitioning partitioning,
             DimensionViews views) {
@@ -236,12 +224,10 @@ public final class FeatureStateTopology {
         return new CtrUpdate(label.getDisplayId(), label.getAdIds(), label.getClickedAdIds(), display);
     }
 
-    /** A read-only feature view for a processor connected to {@link #READ_STORES}. */
-    public static FeatureState stateOf(ProcessorContext<?, ?> context) {
-        return stateOf(context, new DimensionViews());
-    }
-
-    /** As {@link #stateOf(ProcessorContext)}, reading dimensions through the thread's readers in {@code views}. */
+    /**
+     * A read-only feature view for a processor connected to {@link #READ_STORES}, reading dimensions through the
+     * thread's readers in {@code views} (the instance given to {@link #addTo}).
+     */
     public static FeatureState stateOf(ProcessorContext<?, ?> context, DimensionViews views) {
         return new StoreFeatureState(context, true, views);
     }
