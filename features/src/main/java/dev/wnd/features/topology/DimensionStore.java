@@ -17,10 +17,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the rows they count. Every update is idempotent: a replayed row changes nothing, so restoring a global store by
  * reprocessing its topic (as Kafka Streams does for stores with a custom processor) gives the same counts.
  *
- * <p>A reader over a {@link WriteCountingKeyValueStore} keeps the values it deserialized and drops them all as
- * soon as the store has been written since (dimension rows mostly come before the events that read them, so the
- * kept values usually live for the whole run); over any other store it reads through every time. A reader is
- * confined to one stream thread.
+ * <p>A reader keeps the values it deserialized by the {@link KeepRule}: over a {@link WriteCountingKeyValueStore},
+ * until the store has been written since; over any other store it reads through every time. A reader is confined to
+ * one stream thread.
  */
 final class DimensionStore {
 
@@ -28,35 +27,30 @@ final class DimensionStore {
     private static final byte FREQUENCY = 'f';
     private static final Bytes TOTAL = Bytes.wrap(new byte[] {'t'});
 
-    /** Values a reader keeps at most before starting over. */
-    static final int MAX_KEPT = 200_000;
     private static final Object ABSENT = new Object();
 
     private final KeyValueStore<Bytes, byte[]> kv;
     private final Serde<DocumentMeta> meta = StateSerdes.documentMeta();
     private final Serde<DocAspects> aspects = StateSerdes.docAspects();
-    private final WriteCountingKeyValueStore<?, ?> counting;
+    private final KeepRule keepRule;
     private final LongObjectMap<Object> documents = new LongObjectMap<>();
     private final LongObjectMap<Long> frequencies = new LongObjectMap<>();
     private long keptTotal = -1;
-    private long keptAtWrites = -1;
 
     DimensionStore(KeyValueStore<Bytes, byte[]> kv) {
         this.kv = kv;
-        this.counting = WriteCountingKeyValueStore.under(kv);
+        this.keepRule = new KeepRule(WriteCountingKeyValueStore.under(kv));
     }
 
     /** Whether kept values may be used: forgets them all when the store was written since they were read. */
     private boolean keeps() {
-        if (counting == null) {
+        if (!keepRule.enabled()) {
             return false;
         }
-        long writes = counting.writes();
-        if (writes != keptAtWrites || documents.size() + frequencies.size() > MAX_KEPT) {
+        if (keepRule.mustForget(documents.size() + frequencies.size())) {
             documents.clear();
             frequencies.clear();
             keptTotal = -1;
-            keptAtWrites = writes;
         }
         return true;
     }

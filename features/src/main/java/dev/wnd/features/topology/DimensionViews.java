@@ -48,8 +48,8 @@ public final class DimensionViews {
 
         private final KeyValueStore<Long, PromotedContent> ads;
         private final WriteCountingKeyValueStore<?, ?> adsCounting;
+        private final KeepRule adsKeepRule;
         private final LongObjectMap<Object> keptAds = new LongObjectMap<>();
-        private long adsKeptAtWrites = -1;
         private final DimensionStore documents;
         private final Map<AspectKind, DimensionStore> aspects = new EnumMap<>(AspectKind.class);
 
@@ -57,6 +57,7 @@ public final class DimensionViews {
                 WriteCountingKeyValueStore<?, ?> adsCounting) {
             this.ads = ads;
             this.adsCounting = adsCounting;
+            this.adsKeepRule = new KeepRule(adsCounting);
             this.documents = new DimensionStore(
                     context.<KeyValueStore<Bytes, byte[]>>getStateStore(StoreNames.DOCUMENTS));
             for (AspectKind kind : AspectKind.values()) {
@@ -66,14 +67,11 @@ public final class DimensionViews {
         }
 
         PromotedContent ad(long adId) {
-            if (adsCounting == null) {
+            if (!adsKeepRule.enabled()) {
                 return ads.get(adId);
             }
-            // Kept as the documents are (see DimensionStore): forgotten once the global store was written since.
-            long writes = adsCounting.writes();
-            if (writes != adsKeptAtWrites || keptAds.size() > DimensionStore.MAX_KEPT) {
+            if (adsKeepRule.mustForget(keptAds.size())) {
                 keptAds.clear();
-                adsKeptAtWrites = writes;
             }
             Object kept = keptAds.get(adId);
             if (kept == null) {
