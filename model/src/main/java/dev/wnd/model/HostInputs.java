@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * Builds the model's inputs of a batch for a forward pass without gradients, on the host: the deep input (every
  * categorical feature's mean embedding or one-hot counts in spec order, then the numerics, as
- * {@link InputLayout} orders it), the per-row wide sums and the numeric columns. The embedding table is read in
- * place, through a view of its native memory.
+ * {@link InputLayout} orders it) and the per-row wide sums; the numeric input is the batch's own. The embedding
+ * table is read in place, through a view of its native memory.
  *
  * <p>Why: scoring a few requests is dominated by fixed per-call costs, not arithmetic. The training path
  * ({@link BatchEncoder}, then a gather and one sparse matmul per embedding segment) needs those ops for its
@@ -28,9 +28,8 @@ final class HostInputs {
      *
      * @param deep {@code size x deepWidth}
      * @param wideSums {@code size}
-     * @param numerics {@code size x numericCount}
      */
-    record Built(int size, float[] deep, float[] wideSums, float[] numerics) {
+    record Built(int size, float[] deep, float[] wideSums) {
     }
 
     private final InputLayout layout;
@@ -115,6 +114,6 @@ final class HostInputs {
             }
             System.arraycopy(num, r * numericCount, deep, rowBase + numericOffset, numericCount);
         }
-        return new Built(n, deep, wideSums, num.clone());
+        return new Built(n, deep, wideSums);
     }
 }

@@ -308,7 +308,7 @@ final class WideDeepModel implements AutoCloseable {
         NDList inputs = new NDList(scope.create(in.deep(), new Shape(n, layout.deepWidth)),
                 scope.create(in.wideSums()));
         if (spec.numericCount() > 0) {
-            inputs.add(scope.create(in.numerics(), new Shape(n, spec.numericCount())));
+            inputs.add(scope.create(batch.numeric(), new Shape(n, spec.numericCount())));
         }
         return block.forward(new ParameterStore(scope, false), inputs, false).singletonOrThrow();
     }
