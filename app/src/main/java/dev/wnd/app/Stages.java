@@ -171,7 +171,11 @@ final class Stages {
             // for each empty input partition (Kafka 4.4's PartitionGroup), measured at ~5% of the stream thread.
             props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
             props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
-            props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 5);
+            // The main consumer only: while it holds fetched requests that Streams has not processed yet, its next
+            // fetch leaves their partition out, and a request arriving then waits for that fetch to come back. The
+            // global consumer (documents, ads) has no such wait to bound and keeps the default (500 ms): at 5 ms its
+            // empty fetches cost ~0.045 of a core (BENCHMARKS.md, scorer).
+            props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 5);
             props.put(StreamsConfig.POLL_MS_CONFIG, 5L);
         }
         return start(topology, settings.applicationId(), props);
