@@ -35,7 +35,7 @@ class ObjectCachingKeyValueStoreTest {
 
     @Test
     void shouldWriteEachChangedKeyOnceWhenStreamsFlushesTheCacheBeforeACommit() {
-        CountingPuts counting = new CountingPuts(beneath);
+        CountingStore counting = new CountingStore(beneath);
         ObjectCachingKeyValueStore<String, Long> layered = new ObjectCachingKeyValueStore<>(counting, 10);
         layered.init(context.getStateStoreContext(), layered);
         layered.put("ad:1", 5L);
@@ -165,6 +165,55 @@ class ObjectCachingKeyValueStoreTest {
     }
 
     @Test
+    void shouldNotLookBeneathForAKeyItNeverHeldWhileItHoldsEveryKeyOfAStoreThatStartedEmpty() {
+        CountingStore counting = new CountingStore(beneath);
+        ObjectCachingKeyValueStore<String, Long> layered = new ObjectCachingKeyValueStore<>(counting, 10);
+        layered.init(context.getStateStoreContext(), layered);
+
+        layered.put("ad:1", 1L);
+        assertThat(layered.get("ad:2")).isNull();
+        layered.flushCache();                        // "ad:1" is beneath now, and cached
+        assertThat(layered.get("ad:3")).isNull();
+        assertThat(layered.get("ad:1")).isEqualTo(1L);
+
+        assertThat(counting.gets).as("every key beneath is cached, so a key not cached is absent").isZero();
+    }
+
+    @Test
+    void shouldLookBeneathOnceItHasEvictedAKey() {
+        CountingStore counting = new CountingStore(beneath);
+        ObjectCachingKeyValueStore<String, Long> two = new ObjectCachingKeyValueStore<>(counting, 2);
+        two.init(context.getStateStoreContext(), two);
+        two.put("ad:1", 1L);
+        two.put("ad:2", 2L);
+        two.put("ad:3", 3L);                         // capacity 2: "ad:1" leaves, written back first
+
+        assertThat(two.get("ad:1")).isEqualTo(1L);
+        assertThat(counting.gets).isEqualTo(1);
+    }
+
+    @Test
+    void shouldLookBeneathWhenTheStoreHeldKeysAtItsFirstAccess() {
+        beneath.put("ad:1", 5L);                     // as a restore leaves it, before the first access
+        CountingStore counting = new CountingStore(beneath);
+        ObjectCachingKeyValueStore<String, Long> layered = new ObjectCachingKeyValueStore<>(counting, 10);
+        layered.init(context.getStateStoreContext(), layered);
+
+        assertThat(layered.get("ad:2")).isNull();
+        assertThat(layered.get("ad:1")).isEqualTo(5L);
+        assertThat(counting.gets).isEqualTo(2);
+    }
+
+    @Test
+    void shouldLookAgainAtWhatIsBeneathAfterTheCacheIsCleared() {
+        assertThat(cached.get("ad:1")).isNull();     // started empty: every key is cached
+        cached.clearCache();                         // a revived task: the store is restored again
+        beneath.put("ad:1", 7L);
+
+        assertThat(cached.get("ad:1")).isEqualTo(7L);
+    }
+
+    @Test
     void shouldPassTheRecordCacheHooksToTheStoreBeneathSoItsCacheIsFlushedBeforeTheTransactionCommits() {
         RecordingHooks hooks = new RecordingHooks(beneath);
         ObjectCachingKeyValueStore<String, Long> layered = new ObjectCachingKeyValueStore<>(hooks, 2);
@@ -179,12 +228,19 @@ class ObjectCachingKeyValueStoreTest {
         assertThat(layered.get("ad:1")).as("a cleared cache reads the store again").isEqualTo(2L);
     }
 
-    /** A store beneath that records every put it receives. */
-    private static final class CountingPuts extends ForwardingKeyValueStore<String, Long> {
+    /** A store beneath that records every put it receives and counts its point reads. */
+    private static final class CountingStore extends ForwardingKeyValueStore<String, Long> {
         final List<String> puts = new ArrayList<>();
+        int gets;
 
-        CountingPuts(KeyValueStore<String, Long> store) {
+        CountingStore(KeyValueStore<String, Long> store) {
             super(store);
+        }
+
+        @Override
+        public Long get(String key) {
+            gets++;
+            return super.get(key);
         }
 
         @Override
