@@ -36,8 +36,7 @@ class ObjectCachingKeyValueStoreTest {
     @Test
     void shouldWriteEachChangedKeyOnceWhenStreamsFlushesTheCacheBeforeACommit() {
         CountingStore counting = new CountingStore(beneath);
-        ObjectCachingKeyValueStore<String, Long> layered = new ObjectCachingKeyValueStore<>(counting, 10);
-        layered.init(context.getStateStoreContext(), layered);
+        ObjectCachingKeyValueStore<String, Long> layered = initialized(counting, 10);
         layered.put("ad:1", 5L);
         layered.put("ad:2", 7L);
         layered.put("ad:1", 6L);
@@ -90,8 +89,7 @@ class ObjectCachingKeyValueStoreTest {
 
     @Test
     void shouldUpdateAKeyReadJustBeforeWithoutLosingItWhenItWasEvictedInBetween() {
-        ObjectCachingKeyValueStore<String, Long> one = new ObjectCachingKeyValueStore<>(beneath, 1);
-        one.init(context.getStateStoreContext(), one);
+        ObjectCachingKeyValueStore<String, Long> one = initialized(beneath, 1);
         one.put("ad:1", one.get("ad:1") == null ? 1L : 0L); // read, then update the same key: the last slot found
         assertThat(one.get("ad:2")).isNull();               // capacity 1: "ad:1" leaves, written back
         one.put("ad:1", 2L);                                // must not reuse the slot that left
@@ -153,8 +151,7 @@ class ObjectCachingKeyValueStoreTest {
 
     @Test
     void shouldKeepKeysThatAreReadAgainWhileOthersComeAndGo() {
-        ObjectCachingKeyValueStore<String, Long> three = new ObjectCachingKeyValueStore<>(beneath, 3);
-        three.init(context.getStateStoreContext(), three);
+        ObjectCachingKeyValueStore<String, Long> three = initialized(beneath, 3);
         beneath.put("hot", 1L);
         for (int i = 0; i < 20; i++) {
             assertThat(three.get("hot")).isEqualTo(1L);
@@ -167,8 +164,7 @@ class ObjectCachingKeyValueStoreTest {
     @Test
     void shouldNotLookBeneathForAKeyItNeverHeldWhileItHoldsEveryKeyOfAStoreThatStartedEmpty() {
         CountingStore counting = new CountingStore(beneath);
-        ObjectCachingKeyValueStore<String, Long> layered = new ObjectCachingKeyValueStore<>(counting, 10);
-        layered.init(context.getStateStoreContext(), layered);
+        ObjectCachingKeyValueStore<String, Long> layered = initialized(counting, 10);
 
         layered.put("ad:1", 1L);
         assertThat(layered.get("ad:2")).isNull();
@@ -182,8 +178,7 @@ class ObjectCachingKeyValueStoreTest {
     @Test
     void shouldLookBeneathOnceItHasEvictedAKey() {
         CountingStore counting = new CountingStore(beneath);
-        ObjectCachingKeyValueStore<String, Long> two = new ObjectCachingKeyValueStore<>(counting, 2);
-        two.init(context.getStateStoreContext(), two);
+        ObjectCachingKeyValueStore<String, Long> two = initialized(counting, 2);
         two.put("ad:1", 1L);
         two.put("ad:2", 2L);
         two.put("ad:3", 3L);                         // capacity 2: "ad:1" leaves, written back first
@@ -196,8 +191,7 @@ class ObjectCachingKeyValueStoreTest {
     void shouldLookBeneathWhenTheStoreHeldKeysAtItsFirstAccess() {
         beneath.put("ad:1", 5L);                     // as a restore leaves it, before the first access
         CountingStore counting = new CountingStore(beneath);
-        ObjectCachingKeyValueStore<String, Long> layered = new ObjectCachingKeyValueStore<>(counting, 10);
-        layered.init(context.getStateStoreContext(), layered);
+        ObjectCachingKeyValueStore<String, Long> layered = initialized(counting, 10);
 
         assertThat(layered.get("ad:2")).isNull();
         assertThat(layered.get("ad:1")).isEqualTo(5L);
@@ -226,6 +220,13 @@ class ObjectCachingKeyValueStoreTest {
         assertThat(hooks.calls).containsExactly("flushCache", "clearCache");
         beneath.put("ad:1", 2L);
         assertThat(layered.get("ad:1")).as("a cleared cache reads the store again").isEqualTo(2L);
+    }
+
+    /** A cache of {@code capacity} values over {@code store}, initialized as Streams does before a task runs. */
+    private ObjectCachingKeyValueStore<String, Long> initialized(KeyValueStore<String, Long> store, int capacity) {
+        ObjectCachingKeyValueStore<String, Long> layered = new ObjectCachingKeyValueStore<>(store, capacity);
+        layered.init(context.getStateStoreContext(), layered);
+        return layered;
     }
 
     /** A store beneath that records every put it receives and counts its point reads. */
