@@ -174,7 +174,7 @@ final class Stages {
             // The main consumer only: while it holds fetched requests that Streams has not processed yet, its next
             // fetch leaves their partition out, and a request arriving then waits for that fetch to come back. The
             // global consumer (documents, ads) has no such wait to bound and keeps the default (500 ms): at 5 ms its
-            // empty fetches cost ~0.045 of a core (BENCHMARKS.md, scorer).
+            // empty fetches cost ~0.04 of a core (BENCHMARKS.md, scorer).
             props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 5);
             props.put(StreamsConfig.POLL_MS_CONFIG, 5L);
         }
