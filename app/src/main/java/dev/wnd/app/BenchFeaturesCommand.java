@@ -9,9 +9,6 @@ import dev.wnd.ingest.generate.DataGenerator;
 import dev.wnd.ingest.generate.GeneratorConfig;
 import dev.wnd.ingest.generate.GeneratorSummary;
 import dev.wnd.ingest.replay.ReplaySummary;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,7 +81,7 @@ final class BenchFeaturesCommand implements Callable<Integer> {
                 steady = awaitConsumed(admin, streamInputs, t0);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            double appCpuSeconds = cpuSecondsOfThreadsNamed(Stages.FEATURES_APP_ID);
+            double appCpuSeconds = ThreadCpu.now().secondsOfThreadsNamed(Stages.FEATURES_APP_ID);
             Double lastExampleSeconds = null;
             if (partitions > 1) {
                 // Consumed is not yet emitted: each task holds its last events until every task has passed them,
@@ -218,18 +215,6 @@ final class BenchFeaturesCommand implements Callable<Integer> {
             }
         }
         return new long[] {entries, bytes};
-    }
-
-    /** CPU seconds used so far by the live threads whose name contains {@code part}. */
-    private static double cpuSecondsOfThreadsNamed(String part) {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long nanos = 0;
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && info.getThreadName().contains(part)) {
-                nanos += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
-            }
-        }
-        return nanos / 1e9;
     }
 
     private static long directorySize(Path dir) throws Exception {

@@ -31,20 +31,20 @@ final class ThreadCpu {
     private final long wallNanos;
     private final long processNanos;
     private final Map<Long, Long> threadNanos;
-    private final Map<Long, String> threadGroups;
+    private final Map<Long, String> threadNames;
 
-    private ThreadCpu(long wallNanos, long processNanos, Map<Long, Long> threadNanos, Map<Long, String> groups) {
+    private ThreadCpu(long wallNanos, long processNanos, Map<Long, Long> threadNanos, Map<Long, String> names) {
         this.wallNanos = wallNanos;
         this.processNanos = processNanos;
         this.threadNanos = threadNanos;
-        this.threadGroups = groups;
+        this.threadNames = names;
     }
 
     /** The CPU times now, or a snapshot without thread times where the JVM cannot measure them. */
     static ThreadCpu now() {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Map<Long, Long> nanos = new HashMap<>();
-        Map<Long, String> groups = new HashMap<>();
+        Map<Long, String> names = new HashMap<>();
         if (threads.isThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled()) {
             for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
                 if (info == null) {
@@ -53,11 +53,22 @@ final class ThreadCpu {
                 long cpu = threads.getThreadCpuTime(info.getThreadId());
                 if (cpu >= 0) {
                     nanos.put(info.getThreadId(), cpu);
-                    groups.put(info.getThreadId(), group(info.getThreadName()));
+                    names.put(info.getThreadId(), info.getThreadName());
                 }
             }
         }
-        return new ThreadCpu(System.nanoTime(), processCpuNanos(), nanos, groups);
+        return new ThreadCpu(System.nanoTime(), processCpuNanos(), nanos, names);
+    }
+
+    /** CPU seconds used until this snapshot by the threads alive then whose name contains {@code part}. */
+    double secondsOfThreadsNamed(String part) {
+        long nanos = 0;
+        for (Map.Entry<Long, Long> e : threadNanos.entrySet()) {
+            if (threadNames.get(e.getKey()).contains(part)) {
+                nanos += e.getValue();
+            }
+        }
+        return nanos / 1e9;
     }
 
     /** A thread's role: its name with UUIDs and numbers masked. */
@@ -79,7 +90,7 @@ final class ThreadCpu {
                 continue; // started in between: its time before the window is unknown
             }
             long used = Math.max(0, e.getValue() - before);
-            byGroup.merge(threadGroups.get(e.getKey()), used, Long::sum);
+            byGroup.merge(group(threadNames.get(e.getKey())), used, Long::sum);
             javaThreads += used;
         }
         long process = processNanos - earlier.processNanos;

@@ -39,6 +39,8 @@ class ThreadCpuTest {
             // the process's time comes in clock ticks, the threads' in nanoseconds: comparable over seconds, not here
             assertThat(cores.get("total")).isPositive();
             assertThat(cores).containsKey("other threads");
+            assertThat(ThreadCpu.now().secondsOfThreadsNamed("busy-worker"))
+                    .as("the busy thread's CPU since it started, by name").isPositive();
         } finally {
             stop.set(true);
             busy.join();
