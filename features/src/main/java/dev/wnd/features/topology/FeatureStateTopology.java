@@ -40,6 +40,7 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -85,8 +86,18 @@ public final class FeatureStateTopology {
      * at 200,000, reading evicted keys back from RocksDB took 8% of the stream thread (JFR, BENCHMARKS.md).
      */
     static final int CTR_OBJECTS = 1_000_000;
+    /**
+     * Bytes of writes each task store holds for RocksDB before it writes them in one batch
+     * ({@link DeferredWriteStore}); about a RocksDB memtable's worth (Streams sizes those at 16 MB).
+     */
+    static final long PENDING_WRITE_BYTES = 32L * 1024 * 1024;
 
     private FeatureStateTopology() {
+    }
+
+    /** The supplier of task store {@code name}: RocksDB, its writes batched ({@link DeferredWriteStore}). */
+    static KeyValueBytesStoreSupplier taskStore(String name) {
+        return DeferredWriteStore.persistent(name, PENDING_WRITE_BYTES);
     }
 
     /**
@@ -135,15 +146,15 @@ public final class FeatureStateTopology {
             factsUsers = new String[] {"display-facts", "label-facts"};
         }
         topology.addStateStore(ObjectCachingKeyValueStore.builder(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.USERS), Serdes.String(), StateSerdes.userState()),
+                taskStore(StoreNames.USERS), Serdes.String(), StateSerdes.userState()),
                 USER_OBJECTS), "user-state");
         topology.addStateStore(ObjectCachingKeyValueStore.longKeyedBuilder(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.CTR), Serdes.Long(), StateSerdes.ctrCounts()),
+                taskStore(StoreNames.CTR), Serdes.Long(), StateSerdes.ctrCounts()),
                 CTR_OBJECTS), CTR_STATE);
         topology.addStateStore(ObjectCachingKeyValueStore.longKeyedBuilder(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.CTR_ADS), Serdes.Long(), Serdes.Long()),
+                taskStore(StoreNames.CTR_ADS), Serdes.Long(), Serdes.Long()),
                 CTR_OBJECTS), CTR_STATE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.DISPLAY_FACTS),
+        topology.addStateStore(Stores.keyValueStoreBuilder(taskStore(StoreNames.DISPLAY_FACTS),
                 Serdes.Long(), StateSerdes.displayFacts()).withCachingEnabled(), factsUsers);
         return topology;
     }
@@ -172,9 +183,9 @@ public final class FeatureStateTopology {
                 StateSerdes.ctrBroadcast().serializer(), new EveryPartition(), SEQUENCER);
         topology.addSink(routes.deadLettersSink(), topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
                 topics.deadLetters.valueSerde().serializer(), SEQUENCER);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SEQUENCER_HELD),
+        topology.addStateStore(Stores.keyValueStoreBuilder(taskStore(StoreNames.SEQUENCER_HELD),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), SEQUENCER);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SEQUENCER_MARKS),
+        topology.addStateStore(Stores.keyValueStoreBuilder(taskStore(StoreNames.SEQUENCER_MARKS),
                 Serdes.Integer(), Serdes.Long()).withCachingEnabled(), SEQUENCER);
     }
 

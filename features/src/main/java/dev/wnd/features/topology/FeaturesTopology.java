@@ -90,7 +90,7 @@ public final class FeaturesTopology {
                 FeatureStateTopology.DISPLAYS_SOURCE);
         topology.addProcessor("label-examples", () -> new LabelExamples(assembler.spec().hash(), metrics),
                 FeatureStateTopology.LABELS_SOURCE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.PENDING),
+        topology.addStateStore(Stores.keyValueStoreBuilder(FeatureStateTopology.taskStore(StoreNames.PENDING),
                 Serdes.Long(), StateSerdes.pendingDisplay()).withCachingEnabled(), "display-features", "label-examples");
         topology.connectProcessorAndStateStores("display-features", FeatureStateTopology.READ_STORES);
         topology.addSink(EXAMPLES_SINK, topics.examples.name(), topics.examples.keySerde().serializer(),
