@@ -30,7 +30,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Features topology throughput on the embedded broker, exactly-once. */
+/** Features topology throughput on the embedded broker, exactly-once; or, as a ceiling, a topology without any. */
 @Command(name = "features", mixinStandardHelpOptions = true,
         description = "Replay a generated data set into the embedded broker, then time the features topology "
                 + "(exactly-once) from start until it has consumed every input record.")
@@ -57,6 +57,12 @@ final class BenchFeaturesCommand implements Callable<Integer> {
                     + "partition (up to the cores) and their tasks exchange CTR updates (default: ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Option(names = "--passthrough",
+            description = "Time a topology without features instead: the same event topics, serdes, guarantee, "
+                    + "commit interval and broker, every display forwarded as is, no state. What Kafka Streams and "
+                    + "the broker alone sustain here: a ceiling for the features topology.")
+    boolean passthrough;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON.")
     Path json;
 
@@ -72,28 +78,33 @@ final class BenchFeaturesCommand implements Callable<Integer> {
             long inputs = replay.sent() - replay.sentPerTopic().getOrDefault(cluster.topics().scoreRequests.name(), 0L);
             List<String> streamInputs = List.of(cluster.topics().pageViews.name(), cluster.topics().displays.name(),
                     cluster.topics().labels.name());
-            System.err.printf("timing the features topology over %,d input records%n", inputs);
+            String label = passthrough ? "passthrough" : "features";
+            System.err.printf("timing the %s topology over %,d input records%n", label, inputs);
             long t0 = System.nanoTime();
             long commitMs = commitIntervalMs == null ? Stages.FEATURES_COMMIT_INTERVAL_MS : commitIntervalMs;
-            KafkaStreams features = Stages.startFeatures(cluster, workDir.resolve("state"), 0, !atLeastOnce, commitMs);
+            String appId = passthrough ? PassthroughTopology.APP_ID : Stages.FEATURES_APP_ID;
+            KafkaStreams streams = passthrough
+                    ? PassthroughTopology.start(cluster, workDir.resolve("state"), !atLeastOnce, commitMs)
+                    : Stages.startFeatures(cluster, workDir.resolve("state"), 0, !atLeastOnce, commitMs);
             Double steady;
             try (Admin admin = cluster.admin()) {
-                steady = awaitConsumed(admin, streamInputs, t0);
+                steady = awaitConsumed(admin, label, appId, streamInputs, t0);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            double appCpuSeconds = ThreadCpu.now().secondsOfThreadsNamed(Stages.FEATURES_APP_ID);
+            double appCpuSeconds = ThreadCpu.now().secondsOfThreadsNamed(appId);
             Double lastExampleSeconds = null;
-            if (partitions > 1) {
+            if (partitions > 1 && !passthrough) {
                 // Consumed is not yet emitted: each task holds its last events until every task has passed them,
                 // and at the end of the input that takes an idle period.
                 Stages.await("the features tasks to release every held event", Duration.ofMinutes(10),
-                        () -> Stages.held(features) == Stages.Held.NOTHING);
+                        () -> Stages.held(streams) == Stages.Held.NOTHING);
                 lastExampleSeconds = (System.nanoTime() - t0) / 1e9;
             }
-            Map<String, Object> stateSizes = stateSizes(features);
-            features.close();
+            Map<String, Object> stateSizes = passthrough ? Map.of() : stateSizes(streams);
+            streams.close();
             long stateBytes = directorySize(workDir.resolve("state"));
             Map<String, Object> out = new LinkedHashMap<>();
+            out.put("topology", label);
             out.put("input_records_per_s", inputs / seconds);
             out.put("input_records", inputs);
             out.put("seconds", seconds);
@@ -120,19 +131,21 @@ final class BenchFeaturesCommand implements Callable<Integer> {
     }
 
     /**
-     * Waits (through {@link Stages#await}) until the features application has committed the end of its event topics,
+     * Waits (through {@link Stages#await}) until application {@code group} has committed the end of its event topics,
      * drawing its progress, and returns the rate of committed event offsets from a third of the way to the end (null
      * when the run was too short to tell).
      */
-    private static Double awaitConsumed(Admin admin, List<String> topics, long t0) {
-        ConsumptionProgress progress = new ConsumptionProgress(admin, topics, t0);
-        Stages.await("the features topology to consume its inputs", Duration.ofHours(1), progress);
+    private static Double awaitConsumed(Admin admin, String label, String group, List<String> topics, long t0) {
+        ConsumptionProgress progress = new ConsumptionProgress(admin, label, group, topics, t0);
+        Stages.await("the " + label + " topology to consume its inputs", Duration.ofHours(1), progress);
         return progress.steadyRate;
     }
 
     /** One look at the features' committed offsets per call: draws the progress line, notes the steady rate. */
     private static final class ConsumptionProgress implements BooleanSupplier {
         private final Admin admin;
+        private final String label;
+        private final String group;
         private final List<String> topics;
         private final long t0;
         private final boolean console = System.console() != null;
@@ -141,15 +154,17 @@ final class BenchFeaturesCommand implements Callable<Integer> {
         private long thirdOffsets;
         private Double steadyRate;
 
-        ConsumptionProgress(Admin admin, List<String> topics, long t0) {
+        ConsumptionProgress(Admin admin, String label, String group, List<String> topics, long t0) {
             this.admin = admin;
+            this.label = label;
+            this.group = group;
             this.topics = topics;
             this.t0 = t0;
         }
 
         @Override
         public boolean getAsBoolean() {
-            Stages.Consumption c = Stages.consumption(admin, Stages.FEATURES_APP_ID, topics);
+            Stages.Consumption c = Stages.consumption(admin, group, topics);
             long now = System.nanoTime();
             if (c == null) {
                 return false;
@@ -159,8 +174,8 @@ final class BenchFeaturesCommand implements Callable<Integer> {
                 thirdOffsets = c.committed();
             }
             if (c.caughtUp() || console || now - lastLine > 10_000_000_000L) {
-                System.err.printf("%sfeatures: %,d of %,d event offsets committed (%.0f%%), %.0f s%s",
-                        console ? "\r" : "", c.committed(), c.end(), 100.0 * c.committed() / Math.max(1, c.end()),
+                System.err.printf("%s%s: %,d of %,d event offsets committed (%.0f%%), %.0f s%s", console ? "\r" : "",
+                        label, c.committed(), c.end(), 100.0 * c.committed() / Math.max(1, c.end()),
                         (now - t0) / 1e9, console && !c.caughtUp() ? "" : "%n".formatted());
                 lastLine = now;
             }

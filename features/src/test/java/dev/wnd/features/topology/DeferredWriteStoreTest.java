@@ -120,8 +120,9 @@ class DeferredWriteStoreTest {
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "wnd-features");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
         MockProcessorContext<Void, Void> onDisk = new MockProcessorContext<>(config, new TaskId(0, 0), stateDir);
-        KeyValueStore<String, Long> store = Stores.keyValueStoreBuilder(DeferredWriteStore.persistent("users", 1L << 20),
-                Serdes.String(), Serdes.Long()).withLoggingDisabled().build();
+        KeyValueStore<String, Long> store = Stores.keyValueStoreBuilder(
+                DeferredWriteStore.persistent("users", 1L << 20), Serdes.String(), Serdes.Long())
+                .withLoggingDisabled().build();
         store.init(onDisk.getStateStoreContext(), store);
         try {
             store.put("u1", 3L);
