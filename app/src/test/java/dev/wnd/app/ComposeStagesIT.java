@@ -176,8 +176,13 @@ class ComposeStagesIT {
 
     private Stage start(ComposeFile compose, String service, Map<String, String> env) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx768m", "-XX:+UseSerialGC", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
+                .toString(), "-Xmx768m", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
                 "-Dai.djl.pytorch.num_interop_threads=1"));
+        // The serial collector keeps the stages small here, unless the service chooses one (the features service
+        // does, through JAVA_TOOL_OPTIONS): the JVM refuses two.
+        if (!env.getOrDefault("JAVA_TOOL_OPTIONS", "").matches(".*-XX:\\+Use\\w*GC.*")) {
+            command.add(1, "-XX:+UseSerialGC");
+        }
         String logback = System.getProperty("logback.configurationFile");
         if (logback != null) {
             command.add("-Dlogback.configurationFile=" + logback);
