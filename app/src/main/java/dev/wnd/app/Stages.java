@@ -55,6 +55,9 @@ final class Stages {
     /** The features application's commit interval: how long its Examples stay invisible to read_committed. */
     static final long FEATURES_COMMIT_INTERVAL_MS = 200;
 
+    /** The features' producer batch size (changelogs, Examples). */
+    static final int FEATURES_BATCH_BYTES = 256 * 1024;
+
     static KafkaStreams startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce) {
         return startFeatures(cluster, stateDir, splitSeed, exactlyOnce, FeaturesMetrics.NONE);
     }
@@ -88,6 +91,10 @@ final class Stages {
                 stateDir.resolve("features"), "features", exactlyOnce, commitIntervalMs);
         Properties props = settings.toProperties();
         props.put(DeadLetterHandler.LISTENER_CONFIG, metrics);
+        // Batches of 256 kB instead of the producer's 16 kB: at each commit the features send a changelog record per
+        // changed key and the interval's Examples, and in 16 kB batches bench features ran at 0.71x the records/s
+        // (512 kB was no better; BENCHMARKS.md).
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), FEATURES_BATCH_BYTES);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG,
                 Math.min(partitioning.partitions(), Runtime.getRuntime().availableProcessors()));
         return purgingUpdates(cluster, partitioning, FEATURES_APP_ID, start(topology, settings.applicationId(), props));
