@@ -76,6 +76,9 @@ record InputRecord<K, V>(Topic<K, V> topic, K key, V value, long timestamp) {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // One request in flight: the 4.4 broker can answer an idempotent producer's retry after a first send to a
+        // topic it has just created with OUT_OF_ORDER_SEQUENCE until the batch expires (seen in CI: OnlineLearnerIT).
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (SpecificRecord r : records) {
