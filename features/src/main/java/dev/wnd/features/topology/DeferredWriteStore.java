@@ -4,16 +4,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
-import org.apache.kafka.streams.query.PositionBound;
-import org.apache.kafka.streams.query.Query;
-import org.apache.kafka.streams.query.QueryConfig;
-import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -120,45 +115,9 @@ final class DeferredWriteStore extends ForwardingKeyValueStore<Bytes, byte[]> {
     }
 
     @Override
-    public KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
-        writePending();
-        return super.range(from, to);
-    }
-
-    @Override
-    public KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
-        writePending();
-        return super.reverseRange(from, to);
-    }
-
-    @Override
-    public KeyValueIterator<Bytes, byte[]> all() {
-        writePending();
-        return super.all();
-    }
-
-    @Override
-    public KeyValueIterator<Bytes, byte[]> reverseAll() {
-        writePending();
-        return super.reverseAll();
-    }
-
-    @Override
     public <PS extends Serializer<P>, P> KeyValueIterator<Bytes, byte[]> prefixScan(P prefix, PS prefixKeySerializer) {
         writePending();
         return store.prefixScan(prefix, prefixKeySerializer);
-    }
-
-    @Override
-    public long approximateNumEntries() {
-        writePending();
-        return super.approximateNumEntries();
-    }
-
-    @Override
-    public <R> QueryResult<R> query(Query<R> query, PositionBound bound, QueryConfig config) {
-        writePending();
-        return super.query(query, bound, config);
     }
 
     @Override
@@ -168,22 +127,15 @@ final class DeferredWriteStore extends ForwardingKeyValueStore<Bytes, byte[]> {
     }
 
     @Override
-    @SuppressWarnings("deprecation")
-    public void flush() {
-        writePending();
-        super.flush();
-    }
-
-    @Override
-    public void commit(Map<TopicPartition, Long> changelogOffsets) {
-        writePending();
-        super.commit(changelogOffsets);
-    }
-
-    @Override
     public void close() {
         clearPending(); // a clean close flushed first; anything left is restored from the changelog
         super.close();
+    }
+
+    /** Writes what waits (before iterating reads, flushes and commits; see the superclass). */
+    @Override
+    protected void writeHeldWrites() {
+        writePending();
     }
 
     /** Writes every pending entry to the store beneath in one batch (a RocksDB write batch). */

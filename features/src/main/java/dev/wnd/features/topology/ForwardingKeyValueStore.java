@@ -39,6 +39,13 @@ abstract class ForwardingKeyValueStore<K, V> implements KeyValueStore<K, V>, Cac
         this.store = store;
     }
 
+    /**
+     * Called before the store beneath answers a read in full (iterators, counts, queries) and before it is flushed or
+     * committed: a layer that holds writes back writes them to the store beneath here. Does nothing by default.
+     */
+    protected void writeHeldWrites() {
+    }
+
     @Override
     public V get(K key) {
         return store.get(key);
@@ -68,26 +75,31 @@ abstract class ForwardingKeyValueStore<K, V> implements KeyValueStore<K, V>, Cac
 
     @Override
     public KeyValueIterator<K, V> range(K from, K to) {
+        writeHeldWrites();
         return store.range(from, to);
     }
 
     @Override
     public KeyValueIterator<K, V> reverseRange(K from, K to) {
+        writeHeldWrites();
         return store.reverseRange(from, to);
     }
 
     @Override
     public KeyValueIterator<K, V> all() {
+        writeHeldWrites();
         return store.all();
     }
 
     @Override
     public KeyValueIterator<K, V> reverseAll() {
+        writeHeldWrites();
         return store.reverseAll();
     }
 
     @Override
     public long approximateNumEntries() {
+        writeHeldWrites();
         return store.approximateNumEntries();
     }
 
@@ -104,11 +116,13 @@ abstract class ForwardingKeyValueStore<K, V> implements KeyValueStore<K, V>, Cac
     @Override
     @SuppressWarnings("deprecation")
     public void flush() {
+        writeHeldWrites();
         store.flush();
     }
 
     @Override
     public void commit(Map<TopicPartition, Long> changelogOffsets) {
+        writeHeldWrites();
         store.commit(changelogOffsets);
     }
 
@@ -139,6 +153,7 @@ abstract class ForwardingKeyValueStore<K, V> implements KeyValueStore<K, V>, Cac
 
     @Override
     public <R> QueryResult<R> query(Query<R> query, PositionBound bound, QueryConfig config) {
+        writeHeldWrites();
         return store.query(query, bound, config);
     }
 

@@ -6,15 +6,10 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
-import org.apache.kafka.streams.query.PositionBound;
-import org.apache.kafka.streams.query.Query;
-import org.apache.kafka.streams.query.QueryConfig;
-import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -190,55 +185,6 @@ public final class ObjectCachingKeyValueStore<K, V> extends ForwardingKeyValueSt
     }
 
     @Override
-    @SuppressWarnings("deprecation")
-    public void flush() {
-        writeBackAll();
-        super.flush();
-    }
-
-    @Override
-    public void commit(Map<TopicPartition, Long> changelogOffsets) {
-        writeBackAll();
-        super.commit(changelogOffsets);
-    }
-
-    @Override
-    public KeyValueIterator<K, V> range(K from, K to) {
-        writeBackAll();
-        return super.range(from, to);
-    }
-
-    @Override
-    public KeyValueIterator<K, V> reverseRange(K from, K to) {
-        writeBackAll();
-        return super.reverseRange(from, to);
-    }
-
-    @Override
-    public KeyValueIterator<K, V> all() {
-        writeBackAll();
-        return super.all();
-    }
-
-    @Override
-    public KeyValueIterator<K, V> reverseAll() {
-        writeBackAll();
-        return super.reverseAll();
-    }
-
-    @Override
-    public long approximateNumEntries() {
-        writeBackAll();
-        return super.approximateNumEntries();
-    }
-
-    @Override
-    public <R> QueryResult<R> query(Query<R> query, PositionBound bound, QueryConfig config) {
-        writeBackAll();
-        return super.query(query, bound, config);
-    }
-
-    @Override
     public void init(StateStoreContext context, StateStore root) {
         forget();
         internal = context instanceof InternalProcessorContext<?, ?> c ? c : null;
@@ -339,6 +285,12 @@ public final class ObjectCachingKeyValueStore<K, V> extends ForwardingKeyValueSt
     private Object currentContext() {
         Object context = internal == null ? null : internal.recordContext();
         return context == null ? NO_CONTEXT : context;
+    }
+
+    /** Writes every changed key back (before iterating reads, flushes and commits; see the superclass). */
+    @Override
+    protected void writeHeldWrites() {
+        writeBackAll();
     }
 
     private void writeBackAll() {
