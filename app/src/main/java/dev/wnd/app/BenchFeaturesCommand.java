@@ -141,7 +141,7 @@ final class BenchFeaturesCommand implements Callable<Integer> {
         return progress.steadyRate;
     }
 
-    /** One look at the features' committed offsets per call: draws the progress line, notes the steady rate. */
+    /** One look at the application's committed offsets per call: draws the progress line, notes the steady rate. */
     private static final class ConsumptionProgress implements BooleanSupplier {
         private final Admin admin;
         private final String label;

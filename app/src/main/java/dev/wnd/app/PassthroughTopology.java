@@ -5,11 +5,10 @@ import dev.wnd.schemas.topic.AppTopics;
 import dev.wnd.schemas.topic.Topic;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Properties;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -53,19 +52,12 @@ final class PassthroughTopology {
     /** Creates the output topic (as many partitions as the displays topic) and starts the application. */
     static KafkaStreams start(Cluster cluster, Path stateDir, boolean exactlyOnce, long commitIntervalMs)
             throws InterruptedException, ExecutionException {
-        try (Admin admin = cluster.admin()) {
-            admin.createTopics(List.of(new NewTopic(OUTPUT, java.util.Optional.of(cluster.partitions()),
-                    java.util.Optional.empty()))).all().get();
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
-            }
+        try (Admin admin = cluster.admin()) { // the bench's broker is new, so the topic is too
+            admin.createTopics(List.of(new NewTopic(OUTPUT, Optional.of(cluster.partitions()), Optional.empty())))
+                    .all().get();
         }
         StreamsSettings settings = new StreamsSettings(APP_ID, cluster.kafka(), cluster.registry(),
                 stateDir.resolve("passthrough"), "passthrough", exactlyOnce, commitIntervalMs);
-        Properties props = settings.toProperties();
-        KafkaStreams streams = new KafkaStreams(build(cluster.topics()), props);
-        streams.start();
-        return streams;
+        return Stages.start(build(cluster.topics()), APP_ID, settings.toProperties());
     }
 }

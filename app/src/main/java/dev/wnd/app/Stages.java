@@ -188,7 +188,7 @@ final class Stages {
         return start(topology, settings.applicationId(), props);
     }
 
-    private static KafkaStreams start(Topology topology, String applicationId, Properties props) {
+    static KafkaStreams start(Topology topology, String applicationId, Properties props) {
         KafkaStreams streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(e -> {
             org.slf4j.LoggerFactory.getLogger(Stages.class).error("{} failed", applicationId, e);
