@@ -86,12 +86,14 @@ final class BenchFeaturesCommand implements Callable<Integer> {
             KafkaStreams streams = passthrough
                     ? PassthroughTopology.start(cluster, workDir.resolve("state"), !atLeastOnce, commitMs)
                     : Stages.startFeatures(cluster, workDir.resolve("state"), 0, !atLeastOnce, commitMs);
-            Double steady;
+            ConsumptionProgress progress;
             try (Admin admin = cluster.admin()) {
-                steady = awaitConsumed(admin, label, appId, streamInputs, t0);
+                progress = awaitConsumed(admin, label, appId, streamInputs, t0);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            double appCpuSeconds = ThreadCpu.now().secondsOfThreadsNamed(appId);
+            ThreadCpu cpuAtEnd = ThreadCpu.now();
+            double appCpuSeconds = cpuAtEnd.secondsOfThreadsNamed(appId);
+            Map<String, Object> loop = BenchCommand.threadTimes(streams);
             Double lastExampleSeconds = null;
             if (partitions > 1 && !passthrough) {
                 // Consumed is not yet emitted: each task holds its last events until every task has passed them,
@@ -114,7 +116,12 @@ final class BenchFeaturesCommand implements Callable<Integer> {
             out.put("input_records_per_app_cpu_s", inputs / appCpuSeconds);
             // Past start-up (global stores, task init) and the JIT's first compilations: what a long-running
             // instance sustains.
-            out.put("steady_input_records_per_s", steady);
+            out.put("steady_input_records_per_s", progress.steadyRate);
+            if (progress.cpuAtThird != null) {
+                // Which threads had the cores in the steady part: the stream thread, the broker, the JIT.
+                out.put("steady_cpu_cores_by_thread", cpuAtEnd.coresSince(progress.cpuAtThird, 8));
+            }
+            out.put("stream_thread", loop);
             out.put("processing_guarantee", atLeastOnce ? "at_least_once" : "exactly_once_v2");
             out.put("commit_interval_ms", commitMs);
             out.put("partitions", partitions);
@@ -132,13 +139,14 @@ final class BenchFeaturesCommand implements Callable<Integer> {
 
     /**
      * Waits (through {@link Stages#await}) until application {@code group} has committed the end of its event topics,
-     * drawing its progress, and returns the rate of committed event offsets from a third of the way to the end (null
-     * when the run was too short to tell).
+     * drawing its progress; the progress then holds the rate of committed event offsets from a third of the way to
+     * the end (null when the run was too short to tell) and the threads' CPU times at that third.
      */
-    private static Double awaitConsumed(Admin admin, String label, String group, List<String> topics, long t0) {
+    private static ConsumptionProgress awaitConsumed(Admin admin, String label, String group, List<String> topics,
+            long t0) {
         ConsumptionProgress progress = new ConsumptionProgress(admin, label, group, topics, t0);
         Stages.await("the " + label + " topology to consume its inputs", Duration.ofHours(1), progress);
-        return progress.steadyRate;
+        return progress;
     }
 
     /** One look at the application's committed offsets per call: draws the progress line, notes the steady rate. */
@@ -153,6 +161,7 @@ final class BenchFeaturesCommand implements Callable<Integer> {
         private long thirdNanos;
         private long thirdOffsets;
         private Double steadyRate;
+        private ThreadCpu cpuAtThird;
 
         ConsumptionProgress(Admin admin, String label, String group, List<String> topics, long t0) {
             this.admin = admin;
@@ -172,6 +181,7 @@ final class BenchFeaturesCommand implements Callable<Integer> {
             if (thirdNanos == 0 && c.committed() * 3 >= c.end()) {
                 thirdNanos = now;
                 thirdOffsets = c.committed();
+                cpuAtThird = ThreadCpu.now();
             }
             if (c.caughtUp() || console || now - lastLine > 10_000_000_000L) {
                 System.err.printf("%s%s: %,d of %,d event offsets committed (%.0f%%), %.0f s%s", console ? "\r" : "",

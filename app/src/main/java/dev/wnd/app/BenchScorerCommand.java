@@ -104,36 +104,12 @@ final class BenchScorerCommand implements Callable<Integer> {
                                     List.of(cluster.topics().scoreRequests.name(), cluster.topics().labels.name())));
                 }
                 Map<String, Object> result = load(cluster, templates, processing);
-                result.put("stream_thread", threadTimes(scorer));
+                result.put("stream_thread", BenchCommand.threadTimes(scorer));
                 scorer.close();
                 BenchCommand.report(result, json);
             }
         }
         return 0;
-    }
-
-    /**
-     * Where the scorer's stream thread spends its loop, from Streams' own thread metrics (windowed: the last ~30 s,
-     * the end of the warm-up and the timed part): the fraction of time polling, processing, punctuating and
-     * committing, and how long one commit blocks the loop (at-least-once: the held requests written back, the
-     * producer flushed, the offsets committed synchronously).
-     */
-    static Map<String, Object> threadTimes(KafkaStreams streams) {
-        Map<String, Double> sums = new LinkedHashMap<>();
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        List<String> wanted = List.of("poll-ratio", "process-ratio", "punctuate-ratio", "commit-ratio",
-                "commit-latency-avg", "commit-latency-max", "poll-latency-avg", "poll-latency-max");
-        streams.metrics().forEach((name, metric) -> {
-            if (name.group().equals("stream-thread-metrics") && wanted.contains(name.name())
-                    && metric.metricValue() instanceof Number n && !Double.isNaN(n.doubleValue())) {
-                String key = name.name().replace('-', '_') + (name.name().contains("latency") ? "_ms" : "");
-                sums.merge(key, n.doubleValue(), name.name().endsWith("-max") ? Math::max : Double::sum);
-                counts.merge(key, 1, Integer::sum);
-            }
-        });
-        Map<String, Object> out = new LinkedHashMap<>();
-        sums.forEach((k, v) -> out.put(k, k.endsWith("_max_ms") ? v : v / counts.get(k)));
-        return out;
     }
 
     private Map<String, Object> load(Cluster cluster, List<ScoreRequest> templates, ProcessingTimes processing)
