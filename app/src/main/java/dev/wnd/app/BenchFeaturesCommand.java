@@ -92,6 +92,7 @@ final class BenchFeaturesCommand implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             ThreadCpu cpuAtEnd = ThreadCpu.now();
+            GcTotals gcAtEnd = GcTotals.now();
             double appCpuSeconds = cpuAtEnd.secondsOfThreadsNamed(appId);
             Map<String, Object> loop = BenchCommand.threadTimes(streams);
             Double lastExampleSeconds = null;
@@ -120,6 +121,9 @@ final class BenchFeaturesCommand implements Callable<Integer> {
             if (progress.cpuAtThird != null) {
                 // Which threads had the cores in the steady part: the stream thread, the broker, the JIT.
                 out.put("steady_cpu_cores_by_thread", cpuAtEnd.coresSince(progress.cpuAtThird, 8));
+                GcTotals gc = gcAtEnd.minus(progress.gcAtThird);
+                out.put("steady_gc_collections", gc.count());
+                out.put("steady_gc_time_ms", gc.millis());
             }
             out.put("stream_thread", loop);
             out.put("processing_guarantee", atLeastOnce ? "at_least_once" : "exactly_once_v2");
@@ -162,6 +166,7 @@ final class BenchFeaturesCommand implements Callable<Integer> {
         private long thirdOffsets;
         private Double steadyRate;
         private ThreadCpu cpuAtThird;
+        private GcTotals gcAtThird;
 
         ConsumptionProgress(Admin admin, String label, String group, List<String> topics, long t0) {
             this.admin = admin;
@@ -182,6 +187,7 @@ final class BenchFeaturesCommand implements Callable<Integer> {
                 thirdNanos = now;
                 thirdOffsets = c.committed();
                 cpuAtThird = ThreadCpu.now();
+                gcAtThird = GcTotals.now();
             }
             if (c.caughtUp() || console || now - lastLine > 10_000_000_000L) {
                 System.err.printf("%s%s: %,d of %,d event offsets committed (%.0f%%), %.0f s%s", console ? "\r" : "",

@@ -12,7 +12,6 @@ import dev.wnd.schemas.avro.ScoreRequest;
 import dev.wnd.scorer.CheckpointModelFeed;
 import dev.wnd.scorer.ScorerMetrics;
 import dev.wnd.scorer.ScorerTopology;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -313,23 +312,6 @@ final class BenchScorerCommand implements Callable<Integer> {
             out.put(names[h], tail == 0 ? Double.NaN : Math.round(sums[h] / tail * 10) / 10.0);
         }
         return out;
-    }
-
-    /** Collections and their accumulated time (stop-the-world for G1's young and mixed pauses) of this JVM. */
-    private record GcTotals(long count, long millis) {
-        static GcTotals now() {
-            long count = 0;
-            long millis = 0;
-            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-                count += Math.max(0, gc.getCollectionCount());
-                millis += Math.max(0, gc.getCollectionTime());
-            }
-            return new GcTotals(count, millis);
-        }
-
-        GcTotals minus(GcTotals earlier) {
-            return new GcTotals(count - earlier.count, millis - earlier.millis);
-        }
     }
 
     private static double percentile(long[] sorted, double q) {
