@@ -127,6 +127,10 @@ final class BenchScorerCommand implements Callable<Integer> {
         // Per timed answer, the wall-clock milliseconds of its three hops (see tailBreakdown).
         long[] sentMillis = new long[(int) total];
         int[][] hops = new int[3][(int) total];
+        // Per timed answer, the request it answers, and when the client read it (wall clock), to tell which answers
+        // were in flight during a collection.
+        int[] requestOfAnswer = new int[(int) total];
+        long[] readMillis = new long[(int) total];
         int[] timedAnswered = new int[1];
         boolean[] answered = new boolean[(int) total];
         Random random = new Random(7);
@@ -135,7 +139,8 @@ final class BenchScorerCommand implements Callable<Integer> {
                 cluster.topics().scoreRequests.valueSerde().serializer());
                 KafkaConsumer<Long, Score> consumer = new KafkaConsumer<>(cp,
                         cluster.topics().scores.keySerde().deserializer(),
-                        cluster.topics().scores.valueSerde().deserializer())) {
+                        cluster.topics().scores.valueSerde().deserializer());
+                GcPauses pauses = new GcPauses()) {
             TopicPartition scores = new TopicPartition(cluster.topics().scores.name(), 0);
             consumer.assign(List.of(scores));
             consumer.seekToEnd(List.of(scores));
@@ -156,6 +161,8 @@ final class BenchScorerCommand implements Callable<Integer> {
                                 hops[0][k] = (int) (r.value().getReceivedMs() - sentMillis[(int) n]);
                                 hops[1][k] = (int) (r.value().getAnsweredMs() - r.value().getReceivedMs());
                                 hops[2][k] = (int) (nowMillis - r.value().getAnsweredMs());
+                                requestOfAnswer[k] = (int) n;
+                                readMillis[k] = nowMillis;
                             }
                         }
                     }
@@ -199,6 +206,7 @@ final class BenchScorerCommand implements Callable<Integer> {
             reader.join();
             double timedSeconds = (System.nanoTime() - timedStart) / 1e9;
             GcTotals gc = GcTotals.now().minus(gcAtStart);
+            pauses.close();
             long[] sorted = Arrays.copyOf(latenciesMicros, timedAnswered[0]);
             Arrays.sort(sorted);
             Map<String, Object> tail = tailBreakdown(latenciesMicros, hops, timedAnswered[0],
@@ -223,6 +231,20 @@ final class BenchScorerCommand implements Callable<Integer> {
             // The whole JVM's collections (broker, registry, client and scorer share it), over the timed part.
             out.put("gc_collections", gc.count());
             out.put("gc_time_ms", gc.millis());
+            // Whether the collections make the tail: the share of answers in flight during one (their whole JVM
+            // stops, broker and clients included), and the latency of the others.
+            long[] outside = new long[timedAnswered[0]];
+            int clear = 0;
+            for (int k = 0; k < timedAnswered[0]; k++) {
+                if (!pauses.overlaps(sentMillis[requestOfAnswer[k]], readMillis[k])) {
+                    outside[clear++] = latenciesMicros[k];
+                }
+            }
+            long[] outsideSorted = Arrays.copyOf(outside, clear);
+            Arrays.sort(outsideSorted);
+            out.put("answers_during_gc_share", timedAnswered[0] == 0 ? Double.NaN
+                    : (double) (timedAnswered[0] - clear) / timedAnswered[0]);
+            out.put("p99_ms_outside_gc", percentile(outsideSorted, 0.99) / 1000.0);
             // Where the cores went while the timed requests were sent: the scorer, the broker, the clients, the JIT.
             out.put("cpu_cores_by_thread", cores);
             out.put("ads_per_request", "2..12");
