@@ -1,8 +1,10 @@
 package dev.wnd.model;
 
 import dev.wnd.features.spec.CategoricalFeature;
+import dev.wnd.features.spec.FeatureGroup;
 import dev.wnd.features.spec.FeatureSpec;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -17,7 +19,9 @@ import java.util.List;
  * in microseconds on the host, where the gather, the sparse matrices and their matmuls cost the scorer more than
  * its MLP (BENCHMARKS.md, "Where the scorer's CPU goes, and embedding means on the host"). Same sums as the
  * sparse matmul (each slot's row times {@code 1 / nonEmptySlots}, added in slot order); the wide sums are bit for
- * bit those of the training path.
+ * bit those of the training path. The ads of one display come as consecutive rows with the same request features:
+ * a row whose leading request slots equal the row before's takes that row's columns for them instead of reading
+ * the same table rows again (a pass of 1–2 requests of 2–12 ads builds in ~0.8 of the time; BENCHMARKS.md).
  *
  * <p>Not thread-safe: one per model, as its encoder.
  */
@@ -37,6 +41,15 @@ final class HostInputs {
     /** Per categorical feature: where its columns start in a row of the deep input. */
     private final int[] deepOffset;
     private final int numericOffset;
+    /**
+     * How many leading categorical features describe the request ({@link FeatureGroup#REQUEST}): the ads of one
+     * display repeat them, so a row whose slots of these features equal the previous row's copies that row's
+     * columns (and wide sum so far) instead of reading the same table rows again.
+     */
+    private final int requestFeatures;
+    /** Slots, then deep columns, of those leading features. */
+    private final int requestSlots;
+    private final int requestColumns;
 
     HostInputs(InputLayout layout) {
         this.layout = layout;
@@ -49,6 +62,14 @@ final class HostInputs {
             column += features[i].indicator() ? features[i].buckets() : features[i].embeddingDim();
         }
         this.numericOffset = column;
+        int leading = 0;
+        while (leading < features.length && features[leading].group() == FeatureGroup.REQUEST) {
+            leading++;
+        }
+        this.requestFeatures = leading;
+        this.requestSlots = leading == features.length ? layout.spec.categoricalSlots()
+                : layout.spec.slotOffset(leading);
+        this.requestColumns = leading == features.length ? numericOffset : deepOffset[leading];
         if (column + layout.spec.numericCount() != layout.deepWidth) {
             throw new IllegalStateException("deep columns " + (column + layout.spec.numericCount()) + " != "
                     + layout.deepWidth);
@@ -72,48 +93,66 @@ final class HostInputs {
         float[] num = batch.numeric();
         float[] deep = new float[n * width];
         float[] wideSums = new float[n];
+        float requestWide = 0f;
         for (int r = 0; r < n; r++) {
             int rowBase = r * width;
             int catBase = r * slots;
-            for (int i = 0; i < features.length; i++) {
-                CategoricalFeature f = features[i];
-                int first = catBase + spec.slotOffset(i);
-                int nonEmpty = 0;
-                for (int s = 0; s < f.slots(); s++) {
-                    int b = cat[first + s];
-                    if (b >= 0) {
-                        nonEmpty++;
-                        wideSums[r] += wide[layout.wideOffset[i] + b];
-                    }
+            if (r > 0 && requestFeatures > 0 && Arrays.equals(cat, catBase - slots, catBase - slots + requestSlots,
+                    cat, catBase, catBase + requestSlots)) {
+                // The same request as the row before: the same means and the same partial wide sum, bit for bit.
+                System.arraycopy(deep, rowBase - width, deep, rowBase, requestColumns);
+                wideSums[r] = requestWide;
+            } else {
+                for (int i = 0; i < requestFeatures; i++) {
+                    add(i, cat, catBase, deep, rowBase, wideSums, r, table, wide);
                 }
-                if (nonEmpty == 0) {
-                    continue;
-                }
-                int out = rowBase + deepOffset[i];
-                if (f.indicator()) {
-                    for (int s = 0; s < f.slots(); s++) {
-                        int b = cat[first + s];
-                        if (b >= 0) {
-                            deep[out + b] += 1f;
-                        }
-                    }
-                    continue;
-                }
-                float weight = 1f / nonEmpty;
-                int dim = f.embeddingDim();
-                for (int s = 0; s < f.slots(); s++) {
-                    int b = cat[first + s];
-                    if (b < 0) {
-                        continue;
-                    }
-                    int from = (layout.embeddingRowOffset[i] + b * layout.subRowsPerBucket[i]) * layout.unit;
-                    for (int c = 0; c < dim; c++) {
-                        deep[out + c] += weight * table.get(from + c);
-                    }
-                }
+                requestWide = wideSums[r];
+            }
+            for (int i = requestFeatures; i < features.length; i++) {
+                add(i, cat, catBase, deep, rowBase, wideSums, r, table, wide);
             }
             System.arraycopy(num, r * numericCount, deep, rowBase + numericOffset, numericCount);
         }
         return new Built(n, deep, wideSums);
+    }
+
+    /** Adds categorical feature {@code i} of row {@code r} to its deep columns and its wide sum. */
+    private void add(int i, int[] cat, int catBase, float[] deep, int rowBase, float[] wideSums, int r,
+            FloatBuffer table, float[] wide) {
+        CategoricalFeature f = features[i];
+        int first = catBase + layout.spec.slotOffset(i);
+        int nonEmpty = 0;
+        for (int s = 0; s < f.slots(); s++) {
+            int b = cat[first + s];
+            if (b >= 0) {
+                nonEmpty++;
+                wideSums[r] += wide[layout.wideOffset[i] + b];
+            }
+        }
+        if (nonEmpty == 0) {
+            return;
+        }
+        int out = rowBase + deepOffset[i];
+        if (f.indicator()) {
+            for (int s = 0; s < f.slots(); s++) {
+                int b = cat[first + s];
+                if (b >= 0) {
+                    deep[out + b] += 1f;
+                }
+            }
+            return;
+        }
+        float weight = 1f / nonEmpty;
+        int dim = f.embeddingDim();
+        for (int s = 0; s < f.slots(); s++) {
+            int b = cat[first + s];
+            if (b < 0) {
+                continue;
+            }
+            int from = (layout.embeddingRowOffset[i] + b * layout.subRowsPerBucket[i]) * layout.unit;
+            for (int c = 0; c < dim; c++) {
+                deep[out + c] += weight * table.get(from + c);
+            }
+        }
     }
 }
