@@ -29,6 +29,7 @@ final class GcPauses implements AutoCloseable {
     private final NotificationListener listener = this::record;
     private long[] starts = new long[0];
     private long[] ends = new long[0];
+    private boolean closed;
 
     GcPauses() {
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -66,8 +67,13 @@ final class GcPauses implements AutoCloseable {
         return false;
     }
 
+    /** Stops listening and fixes the intervals {@link #overlaps} reads; closing again does nothing. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (NotificationEmitter emitter : emitters) {
             try {
                 emitter.removeNotificationListener(listener);

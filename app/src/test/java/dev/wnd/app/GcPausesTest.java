@@ -22,5 +22,8 @@ class GcPausesTest {
         assertThat(pauses.overlaps(before, after)).isTrue();
         assertThat(pauses.overlaps(after + 60_000, after + 120_000)).isFalse();
         assertThat(pauses.overlaps(before - 120_000, before - 60_000)).isFalse();
+        // The bench closes it to read it, then try-with-resources closes it again.
+        pauses.close();
+        assertThat(pauses.overlaps(before, after)).isTrue();
     }
 }
