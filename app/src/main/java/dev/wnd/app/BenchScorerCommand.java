@@ -62,6 +62,11 @@ final class BenchScorerCommand implements Callable<Integer> {
             + "scorer did before it batched the requests that queue up (for comparisons).")
     boolean onePassPerRequest;
 
+    @Option(names = "--passthrough", description = "Answer every request at once with its ads at probability 0, "
+            + "without features or a model, on the scorer's Kafka settings: the latency that the broker, the "
+            + "clients and Kafka Streams alone give on this machine at the same load, a floor under the scorer's.")
+    boolean passthrough;
+
     @Option(names = "--displays", defaultValue = "5000", description = "Generated displays behind the state (default: ${DEFAULT-VALUE}).")
     long displays;
 
@@ -92,14 +97,17 @@ final class BenchScorerCommand implements Callable<Integer> {
             try (CheckpointModelFeed feed = new CheckpointModelFeed(FeatureSpec.seed(), modelDir, cluster.topics(),
                     cluster.kafka())) {
                 ProcessingTimes processing = new ProcessingTimes();
-                KafkaStreams scorer = onePassPerRequest
+                String appId = passthrough ? ScorerPassthroughTopology.APP_ID : Stages.SCORER_APP_ID;
+                KafkaStreams scorer = passthrough
+                        ? ScorerPassthroughTopology.start(cluster, workDir.resolve("state"))
+                        : onePassPerRequest
                         ? Stages.startScorer(cluster, workDir.resolve("state"), true, ScorerTopology.build(
                                 cluster.topics(), new FeatureAssembler(FeatureSpec.seed()), feed, processing,
                                 ScorerTopology.threadPerLoad()))
                         : Stages.startScorer(cluster, workDir.resolve("state"), feed, true, processing);
                 try (Admin admin = cluster.admin()) {
                     Stages.await("the scorer to catch up with the replayed state", Duration.ofMinutes(10),
-                            () -> Stages.caughtUp(admin, Stages.SCORER_APP_ID,
+                            () -> Stages.caughtUp(admin, appId,
                                     List.of(cluster.topics().scoreRequests.name(), cluster.topics().labels.name())));
                 }
                 Map<String, Object> result = load(cluster, templates, processing);
@@ -248,7 +256,8 @@ final class BenchScorerCommand implements Callable<Integer> {
             // Where the cores went while the timed requests were sent: the scorer, the broker, the clients, the JIT.
             out.put("cpu_cores_by_thread", cores);
             out.put("ads_per_request", "2..12");
-            out.put("batching", !onePassPerRequest);
+            out.put("passthrough", passthrough);
+            out.put("batching", !onePassPerRequest && !passthrough);
             out.put("deep_hidden_units", model.toConfig(ModelConfig.defaults()).deepHiddenUnits());
             out.put("cores", Runtime.getRuntime().availableProcessors());
             return out;

@@ -38,7 +38,7 @@ final class PassthroughTopology {
         return topology;
     }
 
-    private static <K, V> void addDropped(Topology topology, Topic<K, V> topic) {
+    static <K, V> void addDropped(Topology topology, Topic<K, V> topic) {
         topology.addSource(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer(),
                 topic.name());
         topology.addProcessor(topic.name() + "-dropped", () -> new Processor<K, V, Void, Void>() {

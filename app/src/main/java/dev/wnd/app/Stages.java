@@ -161,10 +161,7 @@ final class Stages {
 
     private static KafkaStreams startScorer(Cluster cluster, Path stateDir, boolean live, Topology topology,
             ScorerMetrics metrics, FetchedOffsets fetched) {
-        // At-least-once: a score is an answer, not state; a rare duplicate answer is harmless and latency matters.
-        StreamsSettings settings = new StreamsSettings(SCORER_APP_ID, cluster.kafka(), cluster.registry(),
-                stateDir.resolve("scorer"), "scorer", false, 100);
-        Properties props = settings.toProperties();
+        Properties props = scorerProperties(cluster, stateDir, SCORER_APP_ID, live);
         props.put(DeadLetterHandler.LISTENER_CONFIG, metrics);
         if (fetched != null) {
             // Tells the scoring processor which requests already wait behind the one at hand (batching).
@@ -172,6 +169,19 @@ final class Stages {
                     FetchedOffsets.Interceptor.class.getName());
             props.put(StreamsConfig.mainConsumerPrefix(FetchedOffsets.CONFIG), fetched);
         }
+        return start(topology, SCORER_APP_ID, props);
+    }
+
+    /**
+     * The scorer's Streams settings under {@code applicationId}: at-least-once, 100 ms commits, and when
+     * {@code live} the latency settings of a scorer that answers clients (no task idling, producer linger 0, short
+     * fetch waits and polls).
+     */
+    static Properties scorerProperties(Cluster cluster, Path stateDir, String applicationId, boolean live) {
+        // At-least-once: a score is an answer, not state; a rare duplicate answer is harmless and latency matters.
+        StreamsSettings settings = new StreamsSettings(applicationId, cluster.kafka(), cluster.registry(),
+                stateDir.resolve("scorer"), "scorer", false, 100);
+        Properties props = settings.toProperties();
         if (live) {
             // -1, not 0: never wait for a partition that the broker has data for but the consumer has not fetched.
             // A live answer uses the state as fetched so far; with 0, Streams also formats a log string per record
@@ -185,7 +195,7 @@ final class Stages {
             props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 5);
             props.put(StreamsConfig.POLL_MS_CONFIG, 5L);
         }
-        return start(topology, settings.applicationId(), props);
+        return props;
     }
 
     static KafkaStreams start(Topology topology, String applicationId, Properties props) {
