@@ -184,6 +184,16 @@ public final class WideDeepBlock extends AbstractBlock {
         logit.initialize(manager, dataType, new Shape(batch, width));
     }
 
+    /** The wide part's weights of the numeric features ({@code [numericCount]}), null when there are none. */
+    Parameter wideNumericParameter() {
+        return wideNumeric;
+    }
+
+    /** The wide part's bias ({@code [1]}), null without a wide part. */
+    Parameter wideBiasParameter() {
+        return wideBias;
+    }
+
     /** The MLP's linear layers, input side first, the logit layer last. */
     List<Linear> linearLayers() {
         List<Linear> layers = new ArrayList<>(hidden);

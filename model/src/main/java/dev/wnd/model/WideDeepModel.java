@@ -314,6 +314,27 @@ final class WideDeepModel implements AutoCloseable {
     }
 
     /**
+     * The click probabilities of a batch computed on the host by {@code mlp}, which must have been built from this
+     * model's block and not be stale: the inputs as {@link #predictLogits} builds them on the CPU, then the MLP and
+     * the sigmoid without a native call. Null when the embedding table has no host view (see
+     * {@link #hostEmbeddingView}); the caller then takes {@link WideDeepTrainer#predict}.
+     *
+     * @throws IllegalArgumentException if the batch does not fit the spec
+     */
+    float[] predictOnHost(Batch batch, HostMlp mlp) {
+        FloatBuffer table = hostEmbeddingView();
+        if (layout.hasEmbeddings() && table == null) {
+            return null;
+        }
+        HostInputs.Built in = hostInputs.build(batch, table, wide);
+        float[] p = mlp.logits(in.deep(), in.size(), in.wideSums(), batch.numeric());
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (float) (1.0 / (1.0 + Math.exp(-p[i])));
+        }
+        return p;
+    }
+
+    /**
      * A view of the embedding table's native memory ({@code embeddingRows x unit} floats, row-major), or null
      * when the table is not a float32 CPU tensor or is too large for one buffer. Taken per batch: cheap (a few
      * native calls, no copy), and never stale.

@@ -18,13 +18,49 @@ import java.util.Objects;
  */
 public final class WideDeepPredictor implements ClickPredictor {
 
+    /**
+     * Batches of up to this many rows go through {@link HostMlp} when it is available; larger ones through
+     * libtorch, whose matrix product wins once the weights' repacking is spread over enough rows (BENCHMARKS.md).
+     */
+    static final int HOST_MAX_ROWS = 32;
+
+    /**
+     * Whether the JVM was started with {@code --add-modules jdk.incubator.vector} ({@code ./wnd} adds it for the
+     * commands that score) on a CPU with native 256-bit vectors. Checked before {@link HostMlp} is loaded.
+     */
+    private static final boolean HOST_VECTORS = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && HostMlp.vectorsAreNative();
+
     private final WideDeepModel model;
     private final String modelVersion;
+    /** The MLP on the host for small batches; null when unavailable (see {@link #hostMlpFor}). */
+    private final HostMlp hostMlp;
     private boolean closed;
 
     private WideDeepPredictor(WideDeepModel model, String modelVersion) {
+        this(model, modelVersion, hostMlpFor(model));
+    }
+
+    private WideDeepPredictor(WideDeepModel model, String modelVersion, HostMlp hostMlp) {
         this.model = model;
         this.modelVersion = modelVersion;
+        this.hostMlp = hostMlp;
+    }
+
+    /**
+     * The host MLP of a CPU float32 model whose block {@link HostMlp#fits fits}, when the vector module is there;
+     * otherwise null and every batch goes through libtorch.
+     */
+    private static HostMlp hostMlpFor(WideDeepModel model) {
+        if (!HOST_VECTORS || model.config.amp() || model.config.djlDevice().isGpu() || !HostMlp.fits(model.block)) {
+            return null;
+        }
+        return HostMlp.of(model.block);
+    }
+
+    /** Whether small batches are computed on the host ({@link HostMlp}) rather than by libtorch. */
+    public boolean computesOnHost() {
+        return hostMlp != null;
     }
 
     /**
@@ -92,7 +128,7 @@ public final class WideDeepPredictor implements ClickPredictor {
      */
     public WideDeepPredictor copy() {
         ensureOpen();
-        return new WideDeepPredictor(model.copy(), modelVersion);
+        return new WideDeepPredictor(model.copy(), modelVersion, hostMlp); // same parameters: HostMlp is immutable
     }
 
     private void ensureOpen() {
@@ -110,6 +146,12 @@ public final class WideDeepPredictor implements ClickPredictor {
     public float[] predict(Batch batch) {
         if (closed) {
             throw new IllegalStateException("predictor is closed");
+        }
+        if (hostMlp != null && batch.size() > 0 && batch.size() <= HOST_MAX_ROWS) {
+            float[] probabilities = model.predictOnHost(batch, hostMlp);
+            if (probabilities != null) {
+                return probabilities;
+            }
         }
         return WideDeepTrainer.predict(model, batch);
     }
