@@ -32,8 +32,11 @@ final class HostInputs {
      *
      * @param deep {@code size x deepWidth}
      * @param wideSums {@code size}
+     * @param requestColumns how many leading deep columns describe the request
+     * @param leaders per row, the first row of the run of consecutive rows with its request: that row's leading
+     *     {@code requestColumns} deep columns are this row's, bit for bit (a row that starts a run is its own leader)
      */
-    record Built(int size, float[] deep, float[] wideSums) {
+    record Built(int size, float[] deep, float[] wideSums, int requestColumns, int[] leaders) {
     }
 
     private final InputLayout layout;
@@ -93,8 +96,10 @@ final class HostInputs {
         float[] num = batch.numeric();
         float[] deep = new float[n * width];
         float[] wideSums = new float[n];
+        int[] leaders = new int[n];
         float requestWide = 0f;
         for (int r = 0; r < n; r++) {
+            leaders[r] = r;
             int rowBase = r * width;
             int catBase = r * slots;
             if (r > 0 && requestFeatures > 0 && Arrays.equals(cat, catBase - slots, catBase - slots + requestSlots,
@@ -102,6 +107,7 @@ final class HostInputs {
                 // The same request as the row before: the same means and the same partial wide sum, bit for bit.
                 System.arraycopy(deep, rowBase - width, deep, rowBase, requestColumns);
                 wideSums[r] = requestWide;
+                leaders[r] = leaders[r - 1];
             } else {
                 for (int i = 0; i < requestFeatures; i++) {
                     add(i, cat, catBase, deep, rowBase, wideSums, r, table, wide);
@@ -113,7 +119,7 @@ final class HostInputs {
             }
             System.arraycopy(num, r * numericCount, deep, rowBase + numericOffset, numericCount);
         }
-        return new Built(n, deep, wideSums);
+        return new Built(n, deep, wideSums, requestFeatures > 0 ? requestColumns : 0, leaders);
     }
 
     /** Adds categorical feature {@code i} of row {@code r} to its deep columns and its wide sum. */

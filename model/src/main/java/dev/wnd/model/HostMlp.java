@@ -109,20 +109,55 @@ final class HostMlp {
     }
 
     /**
-     * The logits of {@code rows} rows.
+     * The logits of a batch's rows.
      *
-     * @param deep {@code rows x deepWidth}, row-major
-     * @param wideSums {@code rows}
+     * <p>The first layer takes a run of rows with the same request (a display's ads) once for the request's columns:
+     * the first row of the run sums them, from the bias on, and every row of the run goes on from that partial sum
+     * with its own columns. Each output still sums its products in input order from the bias, so the result is bit
+     * for bit that of every row on its own; the run's other rows skip 784 of the seed's 1,328 columns.
+     *
+     * @param in the deep input, wide sums and request runs ({@link HostInputs})
      * @param numeric {@code rows x numericCount}, row-major
      */
-    float[] logits(float[] deep, int rows, float[] wideSums, float[] numeric) {
-        float[] x = deep;
+    float[] logits(HostInputs.Built in, float[] numeric) {
+        int rows = in.size();
+        int[] all = new int[rows];
+        int[] leaders = new int[rows];
+        int leaderCount = 0;
+        for (int r = 0; r < rows; r++) {
+            all[r] = r;
+            if (in.leaders()[r] == r) {
+                leaders[leaderCount++] = r;
+            }
+        }
+        float[] x = in.deep();
         for (int l = 0; l < packed.length; l++) {
-            x = hidden(x, rows, widths[l], widths[l + 1], packed[l], biases[l]);
+            int width = widths[l];
+            int out = widths[l + 1];
+            float[] y = new float[rows * out];
+            int shared = l == 0 && leaderCount < rows ? in.requestColumns() : 0;
+            if (shared > 0) {
+                for (int i = 0; i < leaderCount; i++) {
+                    System.arraycopy(biases[l], 0, y, leaders[i] * out, out);
+                }
+                accumulate(x, width, leaders, leaderCount, 0, shared, packed[l], out, y, false);
+                for (int r = 0; r < rows; r++) {
+                    if (in.leaders()[r] != r) {
+                        System.arraycopy(y, in.leaders()[r] * out, y, r * out, out);
+                    }
+                }
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(biases[l], 0, y, r * out, out);
+                }
+            }
+            accumulate(x, width, all, rows, shared, width, packed[l], out, y, true);
+            x = y;
         }
         int width = widths[widths.length - 1];
         int numerics = wideNumeric.length;
-        float[] out = new float[rows];
+        float[] wideSums = in.wideSums();
+        float[] logits = new float[rows];
         for (int r = 0; r < rows; r++) {
             float sum = 0f;
             for (int k = 0, at = r * width; k < width; k++, at++) {
@@ -132,34 +167,41 @@ final class HostMlp {
             for (int k = 0, at = r * numerics; k < numerics; k++, at++) {
                 dot = Math.fma(numeric[at], wideNumeric[k], dot);
             }
-            out[r] = (sum + logitBias) + wideSums[r] + dot + wideBias;
+            logits[r] = (sum + logitBias) + wideSums[r] + dot + wideBias;
         }
-        return out;
+        return logits;
     }
 
-    /** {@code relu(x . W^T + b)} of one hidden layer, {@code rows x out}. */
-    private static float[] hidden(float[] x, int rows, int in, int out, float[] w, float[] bias) {
-        float[] y = new float[rows * out];
-        FloatVector zero = FloatVector.zero(F8);
-        int full = rows & ~3;
+    /**
+     * For each of the first {@code count} {@code rows}, adds input columns {@code [from, to)} of its row of
+     * {@code x} ({@code in} wide) times the layer's weights ({@code w}, blocked) to its row of {@code y} ({@code out}
+     * wide, holding the sums so far), then applies the ReLU if {@code relu}. Four rows at a time share each weight
+     * load; a column block of the weights ({@code in x 16} floats) is read once per batch, in order.
+     */
+    private static void accumulate(float[] x, int in, int[] rows, int count, int from, int to, float[] w, int out,
+            float[] y, boolean relu) {
+        FloatVector floor = FloatVector.broadcast(F8, relu ? 0f : Float.NEGATIVE_INFINITY);
+        int full = count & ~3;
         for (int first = 0; first < out; first += BLOCK) {
-            int base = first * in;
-            FloatVector b0 = FloatVector.fromArray(F8, bias, first);
-            FloatVector b1 = FloatVector.fromArray(F8, bias, first + 8);
-            for (int r = 0; r < full; r += 4) {
-                int x0 = r * in;
-                int x1 = x0 + in;
-                int x2 = x1 + in;
-                int x3 = x2 + in;
-                FloatVector a00 = b0;
-                FloatVector a01 = b1;
-                FloatVector a10 = b0;
-                FloatVector a11 = b1;
-                FloatVector a20 = b0;
-                FloatVector a21 = b1;
-                FloatVector a30 = b0;
-                FloatVector a31 = b1;
-                for (int k = 0, at = base; k < in; k++, at += BLOCK) {
+            int start = first * in + from * BLOCK;
+            for (int i = 0; i < full; i += 4) {
+                int x0 = rows[i] * in;
+                int x1 = rows[i + 1] * in;
+                int x2 = rows[i + 2] * in;
+                int x3 = rows[i + 3] * in;
+                int y0 = rows[i] * out + first;
+                int y1 = rows[i + 1] * out + first;
+                int y2 = rows[i + 2] * out + first;
+                int y3 = rows[i + 3] * out + first;
+                FloatVector a00 = FloatVector.fromArray(F8, y, y0);
+                FloatVector a01 = FloatVector.fromArray(F8, y, y0 + 8);
+                FloatVector a10 = FloatVector.fromArray(F8, y, y1);
+                FloatVector a11 = FloatVector.fromArray(F8, y, y1 + 8);
+                FloatVector a20 = FloatVector.fromArray(F8, y, y2);
+                FloatVector a21 = FloatVector.fromArray(F8, y, y2 + 8);
+                FloatVector a30 = FloatVector.fromArray(F8, y, y3);
+                FloatVector a31 = FloatVector.fromArray(F8, y, y3 + 8);
+                for (int k = from, at = start; k < to; k++, at += BLOCK) {
                     FloatVector w0 = FloatVector.fromArray(F8, w, at);
                     FloatVector w1 = FloatVector.fromArray(F8, w, at + 8);
                     FloatVector v = FloatVector.broadcast(F8, x[x0 + k]);
@@ -175,30 +217,28 @@ final class HostMlp {
                     a30 = w0.fma(v, a30);
                     a31 = w1.fma(v, a31);
                 }
-                int y0 = r * out + first;
-                a00.max(zero).intoArray(y, y0);
-                a01.max(zero).intoArray(y, y0 + 8);
-                a10.max(zero).intoArray(y, y0 + out);
-                a11.max(zero).intoArray(y, y0 + out + 8);
-                a20.max(zero).intoArray(y, y0 + 2 * out);
-                a21.max(zero).intoArray(y, y0 + 2 * out + 8);
-                a30.max(zero).intoArray(y, y0 + 3 * out);
-                a31.max(zero).intoArray(y, y0 + 3 * out + 8);
+                a00.max(floor).intoArray(y, y0);
+                a01.max(floor).intoArray(y, y0 + 8);
+                a10.max(floor).intoArray(y, y1);
+                a11.max(floor).intoArray(y, y1 + 8);
+                a20.max(floor).intoArray(y, y2);
+                a21.max(floor).intoArray(y, y2 + 8);
+                a30.max(floor).intoArray(y, y3);
+                a31.max(floor).intoArray(y, y3 + 8);
             }
-            for (int r = full; r < rows; r++) {
-                int x0 = r * in;
-                FloatVector a0 = b0;
-                FloatVector a1 = b1;
-                for (int k = 0, at = base; k < in; k++, at += BLOCK) {
+            for (int i = full; i < count; i++) {
+                int x0 = rows[i] * in;
+                int y0 = rows[i] * out + first;
+                FloatVector a0 = FloatVector.fromArray(F8, y, y0);
+                FloatVector a1 = FloatVector.fromArray(F8, y, y0 + 8);
+                for (int k = from, at = start; k < to; k++, at += BLOCK) {
                     FloatVector v = FloatVector.broadcast(F8, x[x0 + k]);
                     a0 = FloatVector.fromArray(F8, w, at).fma(v, a0);
                     a1 = FloatVector.fromArray(F8, w, at + 8).fma(v, a1);
                 }
-                int y0 = r * out + first;
-                a0.max(zero).intoArray(y, y0);
-                a1.max(zero).intoArray(y, y0 + 8);
+                a0.max(floor).intoArray(y, y0);
+                a1.max(floor).intoArray(y, y0 + 8);
             }
         }
-        return y;
     }
 }

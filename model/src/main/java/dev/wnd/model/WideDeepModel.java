@@ -327,7 +327,7 @@ final class WideDeepModel implements AutoCloseable {
             return null;
         }
         HostInputs.Built in = hostInputs.build(batch, table, wide);
-        float[] p = mlp.logits(in.deep(), in.size(), in.wideSums(), batch.numeric());
+        float[] p = mlp.logits(in, batch.numeric());
         for (int i = 0; i < p.length; i++) {
             p[i] = (float) (1.0 / (1.0 + Math.exp(-p[i])));
         }

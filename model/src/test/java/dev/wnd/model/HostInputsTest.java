@@ -61,6 +61,8 @@ class HostInputsTest {
 
         HostInputs.Built batch = inputs.build(new Batch(n, cat, num, null), table, wide);
 
+        assertThat(batch.leaders()).containsExactly(0, 0, 0, 0, 4, 4, 4, 7, 7, 7);
+        assertThat(batch.requestColumns()).isEqualTo(4 + 4 + 3);
         int width = layout.deepWidth;
         for (int r = 0; r < n; r++) {
             Batch alone = new Batch(1, Arrays.copyOfRange(cat, r * slots, (r + 1) * slots), new float[] {num[r]},

@@ -37,6 +37,41 @@ class HostMlpTest {
         }
     }
 
+    /**
+     * Displays of 1 to 9 ads whose rows repeat their request's slots (the first layer sums a request's columns once
+     * per run): every row's probability is bit for bit the one it has alone.
+     */
+    @Test
+    void shouldGiveEachAdOfADisplayTheProbabilityItHasAlone() {
+        FeatureSpec spec = TestSpecs.tiny();
+        ModelConfig config = ModelConfig.builder().deepHiddenUnits(List.of(32, 16)).seed(5).build();
+        int slots = spec.categoricalSlots();
+        int numerics = spec.numericCount();
+        try (WideDeepModel model = randomModel(spec, config)) {
+            HostMlp mlp = HostMlp.of(model.block);
+            SplittableRandom rng = new SplittableRandom(9);
+            int[] adsPerDisplay = {3, 1, 9, 4, 2, 5};
+            int rows = 24;
+            Batch random = TestSpecs.learnableBatch(spec, rows, rng);
+            int[] cat = random.categorical().clone();
+            int row = 0;
+            for (int ads : adsPerDisplay) {
+                for (int i = 1; i < ads; i++) { // the request slots (a; then m and ind after the ad's b) of the first
+                    cat[(row + i) * slots] = cat[row * slots];
+                    System.arraycopy(cat, row * slots + 2, cat, (row + i) * slots + 2, slots - 2);
+                }
+                row += ads;
+            }
+            float[] num = random.numeric();
+            float[] batch = model.predictOnHost(new Batch(rows, cat, num, null), mlp);
+            for (int r = 0; r < rows; r++) {
+                Batch alone = new Batch(1, java.util.Arrays.copyOfRange(cat, r * slots, (r + 1) * slots),
+                        java.util.Arrays.copyOfRange(num, r * numerics, (r + 1) * numerics), null);
+                assertThat(batch[r]).as("row %d", r).isEqualTo(model.predictOnHost(alone, mlp)[0]);
+            }
+        }
+    }
+
     @Test
     void shouldServeSmallBatchesOnTheHostWhenTheVectorModuleIsThere() throws Exception {
         FeatureSpec spec = TestSpecs.tiny();
