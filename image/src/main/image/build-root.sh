@@ -44,10 +44,11 @@ if [ "$BUNDLE" != "true" ]; then
 fi
 
 # The modules of the JDK the app and its libraries use (jdeps over the class path), plus the ones that are only
-# reached by reflection or service loading: TLS and SASL for secured clusters, DNS, JMX.
+# reached by reflection or service loading: TLS and SASL for secured clusters, DNS, JMX; and the vector API, which
+# the scorer resolves with --add-modules (docker-compose.yml) to compute small batches' MLP on the host.
 MODULES=java.base,java.desktop,java.logging,java.management,java.naming,java.net.http,java.security.jgss
 MODULES=$MODULES,java.security.sasl,java.sql,java.xml,jdk.crypto.ec,jdk.httpserver,jdk.management
-MODULES=$MODULES,jdk.naming.dns,jdk.unsupported,jdk.zipfs
+MODULES=$MODULES,jdk.naming.dns,jdk.unsupported,jdk.zipfs,jdk.incubator.vector
 "$JDK/bin/jlink" --add-modules "$MODULES" --output "$OUT/opt/java/openjdk" --strip-debug --no-header-files \
   --no-man-pages --compress=2
 

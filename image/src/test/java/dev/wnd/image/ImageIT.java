@@ -87,6 +87,15 @@ class ImageIT {
         assertThat(r.output()).contains("OpenJDK");
     }
 
+    /** docker-compose.yml's scorer resolves the vector API for its host MLP: the bundled runtime must hold it. */
+    @Test
+    void shouldResolveTheVectorModuleTheScorerAsksFor() throws Exception {
+        Result r = inImage(List.of("/opt/java/openjdk/bin/java", "--add-modules=jdk.incubator.vector",
+                "--list-modules"));
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).contains("jdk.incubator.vector");
+    }
+
     @Test
     void shouldRunTheEntryPointWithItsDefaultArguments() throws Exception {
         List<String> command = new ArrayList<>(strings(config.path("config").path("Entrypoint")));
