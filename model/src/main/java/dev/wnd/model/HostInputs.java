@@ -50,7 +50,7 @@ final class HostInputs {
      * columns (and wide sum so far) instead of reading the same table rows again.
      */
     private final int requestFeatures;
-    /** Slots, then deep columns, of those leading features. */
+    /** Slots, then deep columns, of those leading features (0 and 0 when there are none). */
     private final int requestSlots;
     private final int requestColumns;
 
@@ -119,7 +119,7 @@ final class HostInputs {
             }
             System.arraycopy(num, r * numericCount, deep, rowBase + numericOffset, numericCount);
         }
-        return new Built(n, deep, wideSums, requestFeatures > 0 ? requestColumns : 0, leaders);
+        return new Built(n, deep, wideSums, requestColumns, leaders);
     }
 
     /** Adds categorical feature {@code i} of row {@code r} to its deep columns and its wide sum. */

@@ -299,11 +299,10 @@ final class WideDeepModel implements AutoCloseable {
      * @throws IllegalArgumentException if the batch does not fit the spec
      */
     NDArray predictLogits(NDManager scope, Batch batch) {
-        FloatBuffer table = hostEmbeddingView();
-        if (layout.hasEmbeddings() && table == null) {
+        HostInputs.Built in = buildOnHost(batch);
+        if (in == null) {
             return forward(scope, encoder.encode(batch, false), false).logits();
         }
-        HostInputs.Built in = hostInputs.build(batch, table, wide);
         int n = in.size();
         NDList inputs = new NDList(scope.create(in.deep(), new Shape(n, layout.deepWidth)),
                 scope.create(in.wideSums()));
@@ -322,16 +321,29 @@ final class WideDeepModel implements AutoCloseable {
      * @throws IllegalArgumentException if the batch does not fit the spec
      */
     float[] predictOnHost(Batch batch, HostMlp mlp) {
-        FloatBuffer table = hostEmbeddingView();
-        if (layout.hasEmbeddings() && table == null) {
+        HostInputs.Built in = buildOnHost(batch);
+        if (in == null) {
             return null;
         }
-        HostInputs.Built in = hostInputs.build(batch, table, wide);
         float[] p = mlp.logits(in, batch.numeric());
         for (int i = 0; i < p.length; i++) {
             p[i] = (float) (1.0 / (1.0 + Math.exp(-p[i])));
         }
         return p;
+    }
+
+    /**
+     * The batch's inputs built on the host ({@link HostInputs}), or null when the embedding table has no host view
+     * (see {@link #hostEmbeddingView}).
+     *
+     * @throws IllegalArgumentException if the batch does not fit the spec
+     */
+    private HostInputs.Built buildOnHost(Batch batch) {
+        FloatBuffer table = hostEmbeddingView();
+        if (layout.hasEmbeddings() && table == null) {
+            return null;
+        }
+        return hostInputs.build(batch, table, wide);
     }
 
     /**
