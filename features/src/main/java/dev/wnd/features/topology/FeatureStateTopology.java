@@ -64,7 +64,11 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class FeatureStateTopology {
 
-    /** The node labels come from, in processing order; processors that also need labels attach to it. */
+    /**
+     * The node labels come from, in processing order; processors that also need labels attach to it. A label comes
+     * out of it only after its display has been processed ({@link LabelGate}, or the {@link EventSequencer} with
+     * several partitions).
+     */
     public static final String LABELS_SOURCE = "labels-source";
     /** The node displays come from, in processing order; processors that also need displays attach to it. */
     public static final String DISPLAYS_SOURCE = "displays-source";
@@ -139,11 +143,14 @@ public final class FeatureStateTopology {
             topology.addSource(DISPLAYS_SOURCE, topics.displays.keySerde().deserializer(),
                     topics.displays.valueSerde().deserializer(), topics.displays.name());
             topology.addProcessor("display-facts", DisplayFactsProcessor::new, DISPLAYS_SOURCE);
-            topology.addSource(LABELS_SOURCE, topics.labels.keySerde().deserializer(),
+            topology.addSource("labels-input", topics.labels.keySerde().deserializer(),
                     topics.labels.valueSerde().deserializer(), topics.labels.name());
+            topology.addProcessor(LABELS_SOURCE, LabelGate::new, "labels-input");
+            topology.addStateStore(Stores.keyValueStoreBuilder(taskStore(StoreNames.EARLY_LABELS), Serdes.Long(),
+                    LabelGate.Held.serde(topics.labels.valueSerde())), LABELS_SOURCE);
             topology.addProcessor("label-facts", LabelFactsProcessor::new, LABELS_SOURCE);
             topology.addProcessor(CTR_STATE, () -> new CtrStateProcessor(views), "label-facts");
-            factsUsers = new String[] {"display-facts", "label-facts"};
+            factsUsers = new String[] {"display-facts", "label-facts", LABELS_SOURCE};
         }
         topology.addStateStore(ObjectCachingKeyValueStore.builder(Stores.keyValueStoreBuilder(
                 taskStore(StoreNames.USERS), Serdes.String(), StateSerdes.userState()),

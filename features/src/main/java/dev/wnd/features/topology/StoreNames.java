@@ -23,6 +23,8 @@ public final class StoreNames {
     public static final String CTR_ADS = "ctr-ads";
     /** Per partition: page and country of displays waiting for their labels, by display id. */
     public static final String DISPLAY_FACTS = "display-facts";
+    /** One partition only: labels that came before their display, by display id ({@link LabelGate}). */
+    public static final String EARLY_LABELS = "early-labels";
     /** Several partitions only: events and CTR updates held until every task has passed them, in event-time order. */
     public static final String SEQUENCER_HELD = "sequencer-held";
     /** Several partitions only: every task's watermark and stream time, and this task's own counters. */

@@ -26,6 +26,8 @@ class EventSequencerTest {
 
     private static final long BASE = FeaturesDriver.BASE;
     private static final String US = "US>NY>501";
+    /** The facts of task one's displays in the comparison: page 901, in the US. */
+    private static final DisplayFacts OTHER_PAGE = new DisplayFacts(901L, dev.wnd.features.fn.FeatureFunctions.country(US));
     private static final StatePartitioning TWO = new StatePartitioning(2, "features-test-ctr-updates", true,
             Duration.ofMillis(50), Duration.ofSeconds(5));
 
@@ -75,23 +77,25 @@ class EventSequencerTest {
         Example single;
         try (FeaturesDriver driver = driver("single", StatePartitioning.single())) {
             for (int i = 1; i <= 6; i++) {
+                driver.pipe(new Display(50L + i, "u2", 901L, 100L * i - 50, 1, US, List.of(10L)));
                 driver.pipe(new Label(50L + i, "u2", 100L * i - 50, 100L * i, List.of(10L),
                         i % 2 == 0 ? List.of(10L) : List.of()));
             }
             driver.pipe(new Display(1L, "u1", 900L, 1_000L, 1, US, List.of(10L)));
+            driver.pipe(new Display(57L, "u2", 901L, 1_400L, 1, US, List.of(10L)));
             driver.pipe(new Label(57L, "u2", 1_400L, 1_500L, List.of(10L), List.of(10L)));
             driver.pipe(new Label(1L, "u1", 1_000L, 2_000L, List.of(10L), List.of(10L)));
-            single = only(driver.examples());
+            single = only(driver.examples().stream().filter(e -> e.getDisplayId() == 1L).toList());
         }
 
         Example two;
         try (FeaturesDriver driver = driver("two", TWO)) {
             for (int i = 1; i <= 6; i++) {
                 driver.pipeBroadcast(fromTaskOne(i, 100L * i, new CtrUpdate(50L + i, List.of(10L),
-                        i % 2 == 0 ? List.of(10L) : List.of(), null)));
+                        i % 2 == 0 ? List.of(10L) : List.of(), OTHER_PAGE)));
             }
             driver.pipe(new Display(1L, "u1", 900L, 1_000L, 1, US, List.of(10L)));
-            driver.pipeBroadcast(fromTaskOne(7, 1_500, new CtrUpdate(57L, List.of(10L), List.of(10L), null)));
+            driver.pipeBroadcast(fromTaskOne(7, 1_500, new CtrUpdate(57L, List.of(10L), List.of(10L), OTHER_PAGE)));
             driver.pipe(new Label(1L, "u1", 1_000L, 2_000L, List.of(10L), List.of(10L)));
             driver.pipeBroadcast(fromTaskOne(8, 10_000, null));
             driver.advanceWallClock(Duration.ofSeconds(6));

@@ -81,6 +81,10 @@ class FeaturesMetricsTest {
     @Test
     void shouldTellTheMetricsOfALabelWhoseDisplayWasNeverSeen() {
         labels.pipeInput("u1", new Label(11L, "u1", 1_000L, 5_000L, List.of(1L), List.of(1L)), BASE + 5_000L);
+        // Held until stream time is past its grace: its display may still be on its way.
+        long later = 5_000L + LabelGate.GRACE.toMillis() + 1;
+        displays.pipeInput("u2", new Display(12L, "u2", 900L, later, 1, "US>CA>807", List.of(1L)), BASE + later);
+        driver.advanceWallClockTime(LabelGate.RELEASE_CHECK);
 
         assertThat(calls).containsExactly("dead letter from " + topics.labels.name());
     }

@@ -3,6 +3,8 @@ package dev.wnd.features.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wnd.features.spec.FeatureSpec;
+import dev.wnd.features.state.CtrCounts;
+import dev.wnd.features.state.CtrKeys;
 import dev.wnd.schemas.avro.Display;
 import dev.wnd.schemas.avro.DocumentCategory;
 import dev.wnd.schemas.avro.DocumentMeta;
@@ -13,6 +15,7 @@ import dev.wnd.schemas.avro.PromotedContent;
 import dev.wnd.schemas.avro.Split;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -135,9 +138,50 @@ class FeaturesTopologyTest {
     }
 
     @Test
-    void shouldDeadLetterALabelWhoseDisplayWasNeverSeen() {
+    void shouldDeadLetterALabelWhoseDisplayWasNeverSeenOnceStreamTimeIsPastItsGrace() {
         label(77L, 1_000L, List.of(10L), 10L, 2_000L);
+        driver.advanceWallClock(LabelGate.RELEASE_CHECK);
+        // Held: its display may still be on its way.
+        assertThat(driver.deadLetters().isEmpty()).isTrue();
+
+        pageView(42L, 2_000L + LabelGate.GRACE.toMillis() + 1);
+        driver.advanceWallClock(LabelGate.RELEASE_CHECK);
         assertThat(driver.examples()).isEmpty();
         assertThat(driver.deadLetters().readValue().getReason()).contains("77");
+    }
+
+    @Test
+    void shouldHoldALabelThatComesBeforeItsDisplayAndLabelTheDisplayWithoutCountingItsOwnClick() {
+        for (long d = 1; d <= 6; d++) {
+            display(d, d * 10, List.of(10L, 11L));
+            label(d, d * 10, List.of(10L, 11L), 10L, d * 10 + 5);
+        }
+        // The label of display 100 is processed before the display, as Streams does when the displays partition
+        // has nothing fetched for max.task.idle.ms.
+        label(100L, 1_000L, List.of(10L, 11L), 10L, 2_000L);
+        assertThat(driver.examples()).hasSize(12);
+        display(100L, 1_000L, List.of(10L, 11L));
+        driver.advanceWallClock(LabelGate.RELEASE_CHECK);
+
+        List<Example> out = driver.examples();
+        assertThat(out).extracting(Example::getDisplayId).containsOnly(100L);
+        assertThat(out).extracting(Example::getLabel).containsExactly(1, 0);
+        Example own = out.get(0);
+        assertThat(read.numeric(own, "pop_ad_id")).isEqualTo(1.0f);
+        assertThat(read.numeric(own, "ad_views")).isEqualTo(read.transformed("ad_views", 6));
+        assertThat(driver.deadLetters().isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldCountAHeldLabelInTheCtrsOnceItsDisplayHasBeenSeen() {
+        label(1L, 10L, List.of(10L), 10L, 15L);
+        KeyValueStore<Long, CtrCounts> ctr = driver.store(StoreNames.CTR);
+        assertThat(ctr.get(CtrKeys.ad(10L))).isNull();
+
+        display(1L, 10L, List.of(10L));
+        driver.advanceWallClock(LabelGate.RELEASE_CHECK);
+        assertThat(driver.examples()).hasSize(1);
+        assertThat(ctr.get(CtrKeys.ad(10L))).extracting(CtrCounts::views, CtrCounts::clicks).containsExactly(1L, 1L);
+        assertThat(driver.<Long, Object>store(StoreNames.EARLY_LABELS).approximateNumEntries()).isZero();
     }
 }
