@@ -68,11 +68,11 @@ final class BenchFeaturesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Workspace.reset(workDir);
+        WorkDirLock lock = Workspace.claimFresh(workDir);
         GeneratorSummary data = DataGenerator.generate(GeneratorConfig.defaults(displays, seed), workDir.resolve("data"));
         ClusterOptions options = Workspace.embedded(workDir);
         options.partitions = partitions;
-        try (Cluster cluster = Cluster.open(options, true)) {
+        try (Cluster cluster = Cluster.open(options, true, lock)) {
             cluster.ensureTopics();
             ReplaySummary replay = IngestCommand.replay(cluster, workDir.resolve("data"), 0, Duration.ofHours(1));
             long inputs = replay.sent() - replay.sentPerTopic().getOrDefault(cluster.topics().scoreRequests.name(), 0L);
@@ -85,7 +85,7 @@ final class BenchFeaturesCommand implements Callable<Integer> {
             String appId = passthrough ? PassthroughTopology.APP_ID : Stages.FEATURES_APP_ID;
             KafkaStreams streams = passthrough
                     ? PassthroughTopology.start(cluster, workDir.resolve("state"), !atLeastOnce, commitMs)
-                    : Stages.startFeatures(cluster, workDir.resolve("state"), 0, !atLeastOnce, commitMs);
+                    : Stages.startFeatures(cluster, workDir.resolve("state"), 0, !atLeastOnce, commitMs).streams();
             ConsumptionProgress progress;
             try (Admin admin = cluster.admin()) {
                 progress = awaitConsumed(admin, label, appId, streamInputs, t0);

@@ -143,7 +143,7 @@ final class BenchFreshnessCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        Workspace.reset(workDir);
+        WorkDirLock lock = Workspace.claimFresh(workDir);
         Path data = workDir.resolve("data");
         DataGenerator.generate(GeneratorConfig.defaults(displays, 1), data);
         Path models = workDir.resolve("models");
@@ -151,7 +151,7 @@ final class BenchFreshnessCommand implements Callable<Integer> {
         FeatureSpec spec = FeatureSpec.seed();
         ModelConfig modelConfig = model.toConfig(ModelConfig.defaults());
         Timeline timeline = new Timeline();
-        try (Cluster cluster = Cluster.open(Workspace.embedded(workDir), true)) {
+        try (Cluster cluster = Cluster.open(Workspace.embedded(workDir), true, lock)) {
             cluster.ensureTopics();
             Map<String, Long> sent = IngestCommand.replay(cluster, data, 0, Duration.ofHours(1)).sentPerTopic();
             // Probe displays copy the users, pages and ads of replayed ones from the training days; their event
@@ -171,9 +171,9 @@ final class BenchFreshnessCommand implements Callable<Integer> {
                     Observers observers = new Observers(cluster, timeline, feed)) {
                 KafkaStreams scorer = loadOnStreamThread
                         ? Stages.startScorer(cluster, state, true, ScorerTopology.build(cluster.topics(),
-                                new FeatureAssembler(spec), feed, Runnable::run))
-                        : Stages.startScorer(cluster, state, feed, true);
-                KafkaStreams features = Stages.startFeatures(cluster, state, 0, true);
+                                new FeatureAssembler(spec), feed, Runnable::run)).streams()
+                        : Stages.startScorer(cluster, state, feed, true).streams();
+                KafkaStreams features = Stages.startFeatures(cluster, state, 0, true).streams();
                 try (DjlTrainableModel djl = DjlTrainableModel.open(spec, modelConfig, models, keep, keepSnapshots,
                         fullSnapshotEvery);
                         OnlineLearner learner = new OnlineLearner(new LearnerConfig(cluster.kafka(), batchSize,

@@ -81,7 +81,7 @@ final class BenchScorerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Workspace.reset(workDir);
+        WorkDirLock lock = Workspace.claimFresh(workDir);
         Path data = workDir.resolve("data");
         DataGenerator.generate(GeneratorConfig.defaults(displays, 1), data);
         Path modelDir = workDir.resolve("models");
@@ -89,7 +89,7 @@ final class BenchScorerCommand implements Callable<Integer> {
                 modelDir, 1)) {
             m.checkpoint(Map.of(), 0, 0);
         }
-        try (Cluster cluster = Cluster.open(Workspace.embedded(workDir), true)) {
+        try (Cluster cluster = Cluster.open(Workspace.embedded(workDir), true, lock)) {
             cluster.ensureTopics();
             long replayed = IngestCommand.replay(cluster, data, 0, Duration.ofHours(1)).sentPerTopic()
                     .getOrDefault(cluster.topics().scoreRequests.name(), 0L);
@@ -103,8 +103,8 @@ final class BenchScorerCommand implements Callable<Integer> {
                         : onePassPerRequest
                         ? Stages.startScorer(cluster, workDir.resolve("state"), true, ScorerTopology.build(
                                 cluster.topics(), new FeatureAssembler(FeatureSpec.seed()), feed, processing,
-                                ScorerTopology.threadPerLoad()))
-                        : Stages.startScorer(cluster, workDir.resolve("state"), feed, true, processing);
+                                ScorerTopology.threadPerLoad())).streams()
+                        : Stages.startScorer(cluster, workDir.resolve("state"), feed, true, processing).streams();
                 try (Admin admin = cluster.admin()) {
                     Stages.await("the scorer to catch up with the replayed state", Duration.ofMinutes(10),
                             () -> Stages.caughtUp(admin, appId,

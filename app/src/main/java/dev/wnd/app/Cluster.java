@@ -25,6 +25,8 @@ final class Cluster implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
+    /** The Streams state directory inside the work directory. */
+    private static final String STATE = "state";
 
     private final KafkaConnection kafka;
     private final RegistryConnection registry;
@@ -32,24 +34,44 @@ final class Cluster implements AutoCloseable {
     private final AppTopics topics;
     private final int partitions;
     private final Optional<Short> replicationFactor;
+    private final Path workDir;
+    private WorkDirLock workDirLock;
+    private Path stateDir;
 
     private Cluster(KafkaConnection kafka, RegistryConnection registry, EmbeddedRuntime embedded, int partitions,
-            Optional<Short> replicationFactor) {
+            Optional<Short> replicationFactor, Path workDir, WorkDirLock workDirLock) {
         this.kafka = kafka;
         this.registry = registry;
         this.embedded = embedded;
         this.partitions = partitions;
         this.replicationFactor = replicationFactor;
+        this.workDir = workDir;
+        this.workDirLock = workDirLock;
         this.topics = new AppTopics(new HttpSchemaRegistryClient(registry));
     }
 
     /**
      * Connects to the cluster of {@code options}, or starts the embedded one in {@code options.workDir/cluster}.
+     * The embedded cluster makes this command the owner of the work directory ({@link WorkDirLock}) until
+     * {@link #close()}; a command that already holds it passes it to {@link #open(ClusterOptions, boolean,
+     * WorkDirLock)}.
      *
-     * @param fresh delete the embedded data first (ignored for an external cluster)
+     * @param fresh delete the embedded data, and the Streams state built on it, first (ignored for an external
+     *     cluster)
      * @throws IllegalArgumentException for options that do not fit together or a refused client config
+     * @throws WorkDirLock.WorkDirBusyException when another command holds the work directory
      */
     static Cluster open(ClusterOptions options, boolean fresh) {
+        return open(options, fresh, null);
+    }
+
+    /**
+     * As {@link #open(ClusterOptions, boolean)}, with the work directory already held by the caller; the cluster
+     * takes the lock over and releases it on {@link #close()}.
+     *
+     * @param held the caller's lock on {@code options.workDir}, or null to claim it here when needed
+     */
+    static Cluster open(ClusterOptions options, boolean fresh, WorkDirLock held) {
         if (options.partitions < 1) {
             throw new IllegalArgumentException("--partitions must be >= 1, was " + options.partitions);
         }
@@ -66,20 +88,58 @@ final class Cluster implements AutoCloseable {
             KafkaConnection kafka = client.kafkaConnection(options.bootstrap);
             RegistryConnection registry = client.registryConnection(options.registry);
             LOG.info("using the Kafka cluster {} and the schema registry {}", kafka, registry);
-            return new Cluster(kafka, registry, null, options.partitions, replication);
+            return new Cluster(kafka, registry, null, options.partitions, replication, options.workDir, held);
         }
         if (options.clientConfig != null) {
             throw new IllegalArgumentException("--client-config " + options.clientConfig + " is for an external "
                     + "cluster (--bootstrap and --registry); the embedded broker and registry take plain connections "
                     + "on 127.0.0.1 only");
         }
-        Path dir = options.workDir.resolve("cluster");
-        EmbeddedRuntime runtime = fresh
-                ? EmbeddedRuntime.startFresh(dir, options.kafkaPort, options.registryPort, options.partitions)
-                : EmbeddedRuntime.start(new EmbeddedRuntime.Config(dir, options.kafkaPort, options.registryPort,
-                        options.partitions));
-        return new Cluster(KafkaConnection.plaintext(runtime.bootstrapServers()),
-                RegistryConnection.plain(runtime.registryUrl()), runtime, options.partitions, replication);
+        WorkDirLock lock = held != null ? held : WorkDirLock.claim(options.workDir);
+        try {
+            Path dir = options.workDir.resolve("cluster");
+            EmbeddedRuntime runtime;
+            if (fresh) {
+                // The Streams state of the stages belongs to the cluster it was built on: it goes with it.
+                WorkDirLock.deleteTree(options.workDir.resolve(STATE));
+                runtime = EmbeddedRuntime.startFresh(dir, options.kafkaPort, options.registryPort,
+                        options.partitions);
+            } else {
+                runtime = EmbeddedRuntime.start(new EmbeddedRuntime.Config(dir, options.kafkaPort,
+                        options.registryPort, options.partitions));
+            }
+            return new Cluster(KafkaConnection.plaintext(runtime.bootstrapServers()),
+                    RegistryConnection.plain(runtime.registryUrl()), runtime, options.partitions, replication,
+                    options.workDir, lock);
+        } catch (java.io.IOException e) {
+            lock.close();
+            throw new java.io.UncheckedIOException("cannot delete the stale state in " + options.workDir, e);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The Streams state directory of this command's stages ({@code workDir/state}), checked against this cluster
+     * first (see {@link LocalState#reconcile}): state built on another cluster, or recording offsets past the end
+     * of a topic, is deleted with a log line so the stages rebuild it from the cluster instead of failing. Claims
+     * the work directory if this command does not hold it yet (a stage on an external cluster).
+     *
+     * @throws WorkDirLock.WorkDirBusyException when another command holds the work directory
+     */
+    synchronized Path stateDir() {
+        if (stateDir == null) {
+            if (workDirLock == null) {
+                workDirLock = WorkDirLock.claim(workDir);
+            }
+            Path dir = workDir.resolve(STATE);
+            try (Admin admin = admin()) {
+                LocalState.reconcile(dir, admin, ADMIN_TIMEOUT);
+            }
+            stateDir = dir;
+        }
+        return stateDir;
     }
 
     /** The cluster and the settings every Kafka client of the command starts from. */
@@ -138,8 +198,14 @@ final class Cluster implements AutoCloseable {
 
     @Override
     public void close() {
-        if (embedded != null) {
-            embedded.close();
+        try {
+            if (embedded != null) {
+                embedded.close();
+            }
+        } finally {
+            if (workDirLock != null) {
+                workDirLock.close();
+            }
         }
     }
 }

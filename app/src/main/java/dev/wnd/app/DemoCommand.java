@@ -48,13 +48,16 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Workspace.reset(workDir);
+        WorkDirLock lock = Workspace.claimFresh(workDir);
         ClusterOptions cluster = Workspace.embedded(workDir);
         cluster.partitions = partitions;
         // The demo's default model is small so that it runs in minutes on a laptop CPU; every seed flag still applies.
         ModelConfig base = ModelConfig.defaults().toBuilder().deepHiddenUnits(java.util.List.of(256, 256, 256)).build();
-        Pipeline.Report r = Pipeline.run(new Pipeline.Config(workDir, displays, dataSeed, 0L, model.toConfig(base),
-                batchSize, labelDelay, SCORING_TIMEOUT), cluster, System.out);
+        Pipeline.Report r;
+        try (lock) {
+            r = Pipeline.run(new Pipeline.Config(workDir, displays, dataSeed, 0L, model.toConfig(base), batchSize,
+                    labelDelay, SCORING_TIMEOUT), cluster, lock, System.out);
+        }
         System.out.println();
         System.out.println("wnd demo summary");
         System.out.printf("  data          %,d displays (%,d train, %,d test), seed %d%n", r.data().displays(),

@@ -128,9 +128,6 @@ final class EvaluateCommand implements Callable<Integer> {
 
         Collected collected;
         try (Cluster c = Cluster.open(cluster, !cluster.external())) {
-            if (c.embedded()) {
-                Workspace.reset(cluster.workDir.resolve("state")); // Streams state of an earlier broker is stale
-            }
             c.ensureTopics();
             IngestCommand.replay(c, data, 0, labelDelay);
             drainFeatures(c);
@@ -167,16 +164,10 @@ final class EvaluateCommand implements Callable<Integer> {
 
     /** Runs the features topology until it has consumed and committed everything the replay wrote. */
     private void drainFeatures(Cluster c) {
-        KafkaStreams features = Stages.startFeatures(c, cluster.workDir.resolve("state"), splitSeed, true);
+        StreamsStage features = Stages.startFeatures(c, c.stateDir(), splitSeed, true);
         try (Admin admin = c.admin()) {
-            Stages.await("the features topology to drain the replayed topics", timeout, () -> {
-                KafkaStreams.State state = features.state();
-                if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
-                        || state == KafkaStreams.State.NOT_RUNNING) {
-                    throw new IllegalStateException("the features topology stopped (" + state + "); see the log");
-                }
-                return Stages.featuresDrained(admin, features, c.topics());
-            });
+            Stages.await("the features topology to drain the replayed topics", timeout,
+                    () -> Stages.featuresDrained(admin, features, c.topics()));
         } finally {
             features.close();
         }

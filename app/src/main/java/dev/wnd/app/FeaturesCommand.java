@@ -2,7 +2,6 @@ package dev.wnd.app;
 
 import dev.wnd.app.metrics.StageMetrics;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -11,6 +10,9 @@ import picocli.CommandLine.Option;
 @Command(name = "features", mixinStandardHelpOptions = true,
         description = "Run the features topology (displays, page views and labels in; examples out) until Ctrl-C.")
 final class FeaturesCommand implements Runnable {
+
+    /** How long a stage may take to restore its state and join its group before its command gives up. */
+    static final java.time.Duration STARTUP_TIMEOUT = java.time.Duration.ofMinutes(30);
 
     @Mixin
     ClusterOptions cluster;
@@ -41,17 +43,31 @@ final class FeaturesCommand implements Runnable {
         }
         try (Cluster c = Cluster.open(cluster, false); StageMetrics m = metrics.open("features")) {
             c.ensureTopics();
-            KafkaStreams streams = Stages.startFeatures(c, cluster.workDir.resolve("state"), splitSeed, !atLeastOnce,
+            StreamsStage stage = Stages.startFeatures(c, c.stateDir(), splitSeed, !atLeastOnce,
                     commitIntervalMs, m.features());
-            watch(m, streams);
-            waitForCtrlC(streams, health.healthFile);
+            watch(m, stage);
+            awaitRunning(stage);
+            System.out.println("features: displays, page views and labels in, Examples out. Ctrl-C stops.");
+            waitForCtrlC(stage, health.healthFile);
         }
     }
 
+    /**
+     * Waits until the stage has started (restored its state and joined its group).
+     *
+     * @throws StageFailedException when it dies first
+     */
+    static void awaitRunning(StreamsStage stage) {
+        Stages.await("the " + stage.name() + " stage to start", STARTUP_TIMEOUT, () -> {
+            stage.check();
+            return stage.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING;
+        });
+    }
+
     /** Binds a Streams stage's client metrics (lag) and makes {@code /health} follow its state. */
-    static void watch(StageMetrics metrics, KafkaStreams streams) {
-        metrics.bindStreams(streams);
-        metrics.healthCheck(() -> streams.state().isRunningOrRebalancing());
+    static void watch(StageMetrics metrics, StreamsStage stage) {
+        metrics.bindStreams(stage.streams());
+        metrics.healthCheck(stage::healthy);
     }
 
     /**
@@ -60,8 +76,10 @@ final class FeaturesCommand implements Runnable {
      *
      * @param healthFile rewritten while the application is running or rebalancing (see {@link Heartbeat}); null
      *     for none
+     * @throws StageFailedException when the stage died, after closing it: the command exits non-zero, naming the
+     *     cause
      */
-    static void waitForCtrlC(KafkaStreams streams, java.nio.file.Path healthFile) {
+    static void waitForCtrlC(StreamsStage stage, java.nio.file.Path healthFile) {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -74,18 +92,22 @@ final class FeaturesCommand implements Runnable {
         }, "wnd-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         // The state is polled: a state listener can only be set before start(), and the streams are started.
-        try (Heartbeat beat = Heartbeat.start(healthFile, () -> streams.state().isRunningOrRebalancing())) {
-            while (!stop.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                KafkaStreams.State state = streams.state();
-                if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
-                        || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN) {
+        boolean failed = false;
+        try (Heartbeat beat = Heartbeat.start(healthFile, stage::healthy)) {
+            while (!stop.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (stage.failed()) {
+                    failed = true;
                     break;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        streams.close();
+        StageFailedException failure = failed ? stage.failure() : null;
+        stage.close();
         closed.countDown();
+        if (failure != null) {
+            throw failure;
+        }
     }
 }

@@ -58,6 +58,6 @@ final class PassthroughTopology {
         }
         StreamsSettings settings = new StreamsSettings(APP_ID, cluster.kafka(), cluster.registry(),
                 stateDir.resolve("passthrough"), "passthrough", exactlyOnce, commitIntervalMs);
-        return Stages.start(build(cluster.topics()), APP_ID, settings.toProperties());
+        return Stages.start("features passthrough", build(cluster.topics()), settings.toProperties()).streams();
     }
 }

@@ -29,7 +29,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +54,13 @@ final class Pipeline {
     private Pipeline() {
     }
 
-    static Report run(Config config, ClusterOptions clusterOptions, PrintStream out) throws Exception {
+    /**
+     * Runs the whole flow.
+     *
+     * @param workDirLock the caller's hold on {@code config.workDir()}, handed to the embedded cluster
+     */
+    static Report run(Config config, ClusterOptions clusterOptions, WorkDirLock workDirLock, PrintStream out)
+            throws Exception {
         long started = System.nanoTime();
         Path data = config.workDir().resolve("data");
         out.printf("[1/5] generating %,d displays (seed %d) into %s%n", config.displays(), config.dataSeed(), data);
@@ -63,7 +68,7 @@ final class Pipeline {
                 config.dataSeed()), data);
 
         out.println("[2/5] starting the embedded Kafka broker and schema registry");
-        try (Cluster cluster = Cluster.open(clusterOptions, true)) {
+        try (Cluster cluster = Cluster.open(clusterOptions, true, workDirLock)) {
             cluster.ensureTopics();
             out.printf("      Kafka on %s, registry on %s%n", cluster.bootstrap(), cluster.registryUrl());
 
@@ -72,7 +77,7 @@ final class Pipeline {
             long requests = replay.sentPerTopic().getOrDefault(cluster.topics().scoreRequests.name(), 0L);
 
             out.println("[4/5] building features and learning (test-then-train)");
-            Path state = config.workDir().resolve("state");
+            Path state = cluster.stateDir();
             Path models = config.workDir().resolve("models");
             OnlineLearner.Summary learned = learn(cluster, state, models, config.splitSeed(), config.model(),
                     config.batchSize());
@@ -117,15 +122,19 @@ final class Pipeline {
      */
     static OnlineLearner.Summary learn(Cluster cluster, Path stateDir, Path modelDir, long splitSeed,
             ModelConfig modelConfig, int batchSize, int epochs) {
-        KafkaStreams features = Stages.startFeatures(cluster, stateDir, splitSeed, true);
+        StreamsStage features = Stages.startFeatures(cluster, stateDir, splitSeed, true);
         try (Admin admin = cluster.admin();
                 DjlTrainableModel model = DjlTrainableModel.open(FeatureSpec.seed(), modelConfig, modelDir, 2);
                 OnlineLearner learner = new OnlineLearner(new LearnerConfig(cluster.kafka(), batchSize,
                         Duration.ofSeconds(1), 0, Duration.ZERO, false, "wnd", modelDir.resolve("metrics.jsonl"),
                         epochs),
                         cluster.topics(), model,
-                        new OnlineMetrics(5_000))) {
-            return learner.run(() -> Stages.featuresDrained(admin, features, cluster.topics()));
+                        new OnlineMetrics(5_000));
+                StageWatch watch = StageWatch.onFailure(List.of(features), learner::stop)) {
+            OnlineLearner.Summary summary = learner.run(() -> Stages.featuresDrained(admin, features,
+                    cluster.topics()));
+            features.check(); // stopped because the features died
+            return summary;
         } finally {
             features.close();
         }
@@ -139,17 +148,17 @@ final class Pipeline {
             Duration timeout, Map<String, Long> servedBy) {
         try (CheckpointModelFeed feed = new CheckpointModelFeed(FeatureSpec.seed(), modelDir, cluster.topics(),
                 null)) {
-            KafkaStreams scorer = Stages.startScorer(cluster, stateDir, feed, false);
+            StreamsStage scorer = Stages.startScorer(cluster, stateDir, feed, false);
             try {
-                return collectScores(cluster, requests, timeout, servedBy);
+                return collectScores(cluster, scorer, requests, timeout, servedBy);
             } finally {
                 scorer.close();
             }
         }
     }
 
-    private static Map<Long, List<Long>> collectScores(Cluster cluster, long expected, Duration timeout,
-            Map<String, Long> servedBy) {
+    private static Map<Long, List<Long>> collectScores(Cluster cluster, StreamsStage scorer, long expected,
+            Duration timeout, Map<String, Long> servedBy) {
         Map<Long, List<Long>> rankings = new HashMap<>();
         Properties p = cluster.kafka().properties();
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -162,6 +171,7 @@ final class Pipeline {
             long quietSince = System.nanoTime();
             try (Admin admin = cluster.admin()) {
                 while (rankings.size() < expected) {
+                    scorer.check();
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException("only " + rankings.size() + " of " + expected
                                 + " test displays were scored within " + timeout.toSeconds() + " s");

@@ -54,7 +54,7 @@ final class PredictCommand implements Callable<Integer> {
             ReplaySummary replay = IngestCommand.replay(c, data, 0, labelDelay);
             long requests = replay.sentPerTopic().getOrDefault(c.topics().scoreRequests.name(), 0L);
             Map<String, Long> servedBy = new java.util.TreeMap<>();
-            ranked = Pipeline.score(c, cluster.workDir.resolve("state"), modelDir, requests, Duration.ofHours(2),
+            ranked = Pipeline.score(c, c.stateDir(), modelDir, requests, Duration.ofHours(2),
                     servedBy);
             System.err.println("scores served by model version(s): " + servedBy);
         }

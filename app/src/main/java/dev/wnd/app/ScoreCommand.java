@@ -6,7 +6,6 @@ import dev.wnd.scorer.CheckpointModelFeed;
 import dev.wnd.scorer.ScorerMetrics;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,11 +44,12 @@ final class ScoreCommand implements Callable<Integer> {
             ScorerMetrics meters = m.scorer();
             try (CheckpointModelFeed feed = new CheckpointModelFeed(FeatureSpec.seed(), modelDir, c.topics(),
                     c.kafka(), meters)) {
-                KafkaStreams streams = Stages.startScorer(c, cluster.workDir.resolve("state"), feed, true, meters);
-                FeaturesCommand.watch(m, streams);
+                StreamsStage stage = Stages.startScorer(c, c.stateDir(), feed, true, meters);
+                FeaturesCommand.watch(m, stage);
+                FeaturesCommand.awaitRunning(stage);
                 System.out.println("scoring: requests on score-requests / score-requests.json, answers on scores /"
                         + " scores.json. Ctrl-C stops.");
-                FeaturesCommand.waitForCtrlC(streams, health.healthFile);
+                FeaturesCommand.waitForCtrlC(stage, health.healthFile);
             }
         }
         return 0;

@@ -45,8 +45,8 @@ final class ScorerPassthroughTopology {
 
     /** Starts the application (the bench's topics exist already). */
     static KafkaStreams start(Cluster cluster, Path stateDir) {
-        return Stages.start(build(cluster.topics()), APP_ID,
-                Stages.scorerProperties(cluster, stateDir, APP_ID, true));
+        return Stages.start("scorer passthrough", build(cluster.topics()),
+                Stages.scorerProperties(cluster, stateDir, APP_ID, true)).streams();
     }
 
     private static final class Answer implements Processor<String, ScoreRequest, Long, Score> {

@@ -58,18 +58,18 @@ final class Stages {
     /** The features' producer batch size (changelogs, Examples). */
     static final int FEATURES_BATCH_BYTES = 256 * 1024;
 
-    static KafkaStreams startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce) {
+    static StreamsStage startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce) {
         return startFeatures(cluster, stateDir, splitSeed, exactlyOnce, FeaturesMetrics.NONE);
     }
 
     /** As {@link #startFeatures(Cluster, Path, long, boolean)}, telling {@code metrics} of examples and dead letters. */
-    static KafkaStreams startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce,
+    static StreamsStage startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce,
             FeaturesMetrics metrics) {
         return startFeatures(cluster, stateDir, splitSeed, exactlyOnce, FEATURES_COMMIT_INTERVAL_MS, metrics);
     }
 
     /** As {@link #startFeatures(Cluster, Path, long, boolean)}, committing every {@code commitIntervalMs}. */
-    static KafkaStreams startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce,
+    static StreamsStage startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce,
             long commitIntervalMs) {
         return startFeatures(cluster, stateDir, splitSeed, exactlyOnce, commitIntervalMs, FeaturesMetrics.NONE);
     }
@@ -79,7 +79,7 @@ final class Stages {
      * partitions, creating its CTR updates topic ({@link InputPartitions#prepare}); it runs one stream thread per
      * partition, up to the machine's cores.
      */
-    static KafkaStreams startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce,
+    static StreamsStage startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce,
             long commitIntervalMs, FeaturesMetrics metrics) {
         StatePartitioning partitioning;
         try (Admin admin = cluster.admin()) {
@@ -97,14 +97,14 @@ final class Stages {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), FEATURES_BATCH_BYTES);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG,
                 Math.min(partitioning.partitions(), Runtime.getRuntime().availableProcessors()));
-        return purgingUpdates(cluster, partitioning, FEATURES_APP_ID, start(topology, settings.applicationId(), props));
+        return purgingUpdates(cluster, partitioning, FEATURES_APP_ID, start("features", topology, props));
     }
 
     /**
      * @param live serve requests as they come (no waiting for other inputs, answers sent without linger); false for a
      *     backfill, where requests must wait until the state inputs have caught up with their timestamps
      */
-    static KafkaStreams startScorer(Cluster cluster, Path stateDir, ModelFeed feed, boolean live) {
+    static StreamsStage startScorer(Cluster cluster, Path stateDir, ModelFeed feed, boolean live) {
         return startScorer(cluster, stateDir, feed, live, ScorerMetrics.NONE);
     }
 
@@ -113,7 +113,7 @@ final class Stages {
      * several partitions the scorer's tasks exchange CTR updates through its own topic, created here
      * ({@link InputPartitions#prepare}).
      */
-    static KafkaStreams startScorer(Cluster cluster, Path stateDir, ModelFeed feed, boolean live,
+    static StreamsStage startScorer(Cluster cluster, Path stateDir, ModelFeed feed, boolean live,
             ScorerMetrics metrics) {
         StatePartitioning partitioning = scorerPartitioning(cluster);
         FetchedOffsets fetched = new FetchedOffsets();
@@ -124,15 +124,16 @@ final class Stages {
     }
 
     /** With several partitions, deletes what the application has consumed of its CTR updates topic, while it runs. */
-    private static KafkaStreams purgingUpdates(Cluster cluster, StatePartitioning partitioning, String applicationId,
-            KafkaStreams streams) {
+    private static StreamsStage purgingUpdates(Cluster cluster, StatePartitioning partitioning, String applicationId,
+            StreamsStage stage) {
         if (partitioning.broadcasts()) {
+            KafkaStreams streams = stage.streams();
             ConsumedRecordsPurger.start(cluster.admin(), applicationId, partitioning.updatesTopic(),
                     Duration.ofSeconds(30), () -> streams.state() != KafkaStreams.State.NOT_RUNNING
                             && streams.state() != KafkaStreams.State.ERROR
                             && streams.state() != KafkaStreams.State.PENDING_SHUTDOWN);
         }
-        return streams;
+        return stage;
     }
 
     /**
@@ -142,7 +143,7 @@ final class Stages {
      *
      * @throws IllegalStateException when the inputs have several partitions
      */
-    static KafkaStreams startScorer(Cluster cluster, Path stateDir, boolean live, Topology topology) {
+    static StreamsStage startScorer(Cluster cluster, Path stateDir, boolean live, Topology topology) {
         if (scorerPartitioning(cluster).broadcasts()) {
             throw new IllegalStateException("this scorer topology was built for one partition per input topic");
         }
@@ -159,7 +160,7 @@ final class Stages {
         }
     }
 
-    private static KafkaStreams startScorer(Cluster cluster, Path stateDir, boolean live, Topology topology,
+    private static StreamsStage startScorer(Cluster cluster, Path stateDir, boolean live, Topology topology,
             ScorerMetrics metrics, FetchedOffsets fetched) {
         Properties props = scorerProperties(cluster, stateDir, SCORER_APP_ID, live);
         props.put(DeadLetterHandler.LISTENER_CONFIG, metrics);
@@ -169,7 +170,7 @@ final class Stages {
                     FetchedOffsets.Interceptor.class.getName());
             props.put(StreamsConfig.mainConsumerPrefix(FetchedOffsets.CONFIG), fetched);
         }
-        return start(topology, SCORER_APP_ID, props);
+        return start("scorer", topology, props);
     }
 
     /**
@@ -198,15 +199,9 @@ final class Stages {
         return props;
     }
 
-    static KafkaStreams start(Topology topology, String applicationId, Properties props) {
-        KafkaStreams streams = new KafkaStreams(topology, props);
-        streams.setUncaughtExceptionHandler(e -> {
-            org.slf4j.LoggerFactory.getLogger(Stages.class).error("{} failed", applicationId, e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
-                    .SHUTDOWN_CLIENT;
-        });
-        streams.start();
-        return streams;
+    /** Starts a Streams stage called {@code name} in messages; see {@link StreamsStage}. */
+    static StreamsStage start(String name, Topology topology, Properties props) {
+        return StreamsStage.start(name, topology, props);
     }
 
     /**
@@ -267,7 +262,9 @@ final class Stages {
      * any more. (With several partitions the tasks release their last events only after an idle period, in a later
      * transaction than the one that committed the end of the inputs.)
      */
-    static boolean featuresDrained(Admin admin, KafkaStreams features, AppTopics topics) {
+    static boolean featuresDrained(Admin admin, StreamsStage stage, AppTopics topics) {
+        stage.check();
+        KafkaStreams features = stage.streams();
         if (features.state() != KafkaStreams.State.RUNNING) {
             return false;
         }

@@ -55,7 +55,7 @@ final class TrainCommand implements Callable<Integer> {
         try (Cluster c = Cluster.open(cluster, !cluster.external())) {
             c.ensureTopics();
             ReplaySummary replay = IngestCommand.replay(c, data, 0, labelDelay);
-            OnlineLearner.Summary s = Pipeline.learn(c, cluster.workDir.resolve("state"), modelDir, splitSeed,
+            OnlineLearner.Summary s = Pipeline.learn(c, c.stateDir(), modelDir, splitSeed,
                     model.toConfig(ModelConfig.defaults()), batchSize, epochs);
             System.out.printf("replayed %,d records; trained on %,d examples, scored %,d validation examples "
                     + "(online window: logloss %.4f, AUC %.4f, MAP@12 %.4f); checkpoint %s in %s%n", replay.sent(),

@@ -1,10 +1,6 @@
 package dev.wnd.app;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /** Work directories of the self-contained commands (demo, benchmarks): reset at start, embedded cluster inside. */
 final class Workspace {
@@ -12,15 +8,21 @@ final class Workspace {
     private Workspace() {
     }
 
-    /** Deletes {@code dir} and everything in it, saying so, so that nothing of a previous run is reused. */
-    static void reset(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            System.err.println("resetting the work directory " + dir + " (nothing of a previous run is reused)");
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
+    /**
+     * Takes {@code dir} for this command ({@link WorkDirLock}) and deletes what an earlier run left in it, so that
+     * nothing of it is reused. The caller passes the lock on to {@link Cluster#open(ClusterOptions, boolean,
+     * WorkDirLock)}, which releases it when the cluster closes.
+     *
+     * @throws WorkDirLock.WorkDirBusyException when another command holds {@code dir}; nothing is deleted then
+     */
+    static WorkDirLock claimFresh(Path dir) {
+        WorkDirLock lock = WorkDirLock.claim(dir);
+        try {
+            lock.resetContents();
+            return lock;
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
         }
     }
 

@@ -87,14 +87,14 @@ final class AccuracyLab {
             DataGenerator.generate(GeneratorConfig.defaults(displays, dataSeed), data);
         }
         Path run = work.resolve("run");
-        Workspace.reset(run);
+        WorkDirLock lock = Workspace.claimFresh(run);
         List<ExampleFile.Row> rows = new ArrayList<>();
-        try (Cluster c = Cluster.open(Workspace.embedded(run), true)) {
+        try (Cluster c = Cluster.open(Workspace.embedded(run), true, lock)) {
             c.ensureTopics();
             ReplaySummary replay = IngestCommand.replay(c, data, 0, Duration.ofHours(1));
             long requests = replay.sentPerTopic().getOrDefault(c.topics().scoreRequests.name(), 0L);
             long t0 = System.nanoTime();
-            KafkaStreams features = Stages.startFeatures(c, run.resolve("state"), 0L, true);
+            KafkaStreams features = Stages.startFeatures(c, c.stateDir(), 0L, true).streams();
             try (Admin admin = c.admin()) {
                 List<String> inputs = List.of(c.topics().pageViews.name(), c.topics().displays.name(),
                         c.topics().labels.name());
@@ -108,7 +108,7 @@ final class AccuracyLab {
             System.err.printf("%,d examples%n", rows.size());
             t0 = System.nanoTime();
             RecordingFeed feed = new RecordingFeed();
-            KafkaStreams scorer = Stages.startScorer(c, run.resolve("state"), feed, false);
+            KafkaStreams scorer = Stages.startScorer(c, c.stateDir(), feed, false).streams();
             try {
                 readTestRows(c, feed, requests, rows);
             } finally {

@@ -33,7 +33,8 @@ class PipelineIT {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
         Pipeline.Report r = Pipeline.run(new Pipeline.Config(work, 3_000, 11, 0, model, 512, Duration.ofHours(1),
-                Duration.ofMinutes(5)), cluster, new PrintStream(progress, true, StandardCharsets.UTF_8));
+                Duration.ofMinutes(5)), cluster, WorkDirLock.claim(work),
+                new PrintStream(progress, true, StandardCharsets.UTF_8));
 
         long displays = r.replay().sentPerTopic().get("displays");
         long labels = r.replay().sentPerTopic().get("labels");

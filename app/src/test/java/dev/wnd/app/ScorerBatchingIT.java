@@ -64,7 +64,7 @@ class ScorerBatchingIT {
 
             try (CheckpointModelFeed feed = new CheckpointModelFeed(spec, models, cluster.topics(), cluster.kafka());
                     KafkaConsumer<Long, Score> answers = answersConsumer(cluster)) {
-                KafkaStreams scorer = Stages.startScorer(cluster, work.resolve("state"), feed, true, metrics);
+                KafkaStreams scorer = Stages.startScorer(cluster, cluster.stateDir(), feed, true, metrics).streams();
                 try {
                     List<Score> received = new ArrayList<>();
                     await().atMost(Duration.ofSeconds(90)).until(() -> {

@@ -76,7 +76,7 @@ class ScorerModelSwapIT {
                     cluster.kafka());
                     Answers answers = new Answers(cluster);
                     Load load = new Load(cluster)) {
-                KafkaStreams scorer = Stages.startScorer(cluster, work.resolve("state"), feed, true);
+                KafkaStreams scorer = Stages.startScorer(cluster, cluster.stateDir(), feed, true).streams();
                 try {
                     await().atMost(Duration.ofSeconds(60))
                             .until(() -> scorer.state() == KafkaStreams.State.RUNNING);
