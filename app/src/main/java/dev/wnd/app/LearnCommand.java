@@ -85,6 +85,7 @@ final class LearnCommand implements Callable<Integer> {
         // announced). The shutdown hook waits for it, not for this thread: after call() returns, main calls
         // System.exit, which blocks while hooks run, so joining this thread would only wait out the timeout.
         CountDownLatch finished = new CountDownLatch(1);
+        Progress progress = health.progress();
         try (Cluster c = Cluster.open(cluster, false); StageMetrics meters = metrics.open("learner")) {
             c.ensureTopics();
             LearnerConfig config = new LearnerConfig(c.kafka(), batchSize, maxBatchWait, checkpointEveryExamples,
@@ -93,7 +94,7 @@ final class LearnCommand implements Callable<Integer> {
             try (DjlTrainableModel m = DjlTrainableModel.open(FeatureSpec.seed(), model.toConfig(ModelConfig.defaults()),
                     modelDir, keep, keepSnapshots, fullSnapshotEvery);
                     OnlineLearner learner = new OnlineLearner(config, c.topics(), m, new OnlineMetrics(10_000),
-                            meters.learner())) {
+                            progress.learner(meters.learner()))) {
                 Thread hook = new Thread(() -> {
                     learner.stop();
                     try {
@@ -103,7 +104,8 @@ final class LearnCommand implements Callable<Integer> {
                     }
                 }, "wnd-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
-                try (Heartbeat beat = Heartbeat.start(health.healthFile, () -> true)) {
+                meters.healthCheck(progress::healthy);
+                try (Heartbeat beat = Heartbeat.start(health.healthFile, progress::healthy)) {
                     OnlineLearner.Summary summary = learner.run(() -> false);
                     System.out.printf("trained %,d examples; last checkpoint %s%n", summary.examplesTrained(),
                             summary.lastVersion());
