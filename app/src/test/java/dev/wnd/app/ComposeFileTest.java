@@ -64,6 +64,18 @@ class ComposeFileTest {
     }
 
     @Test
+    void shouldPublishEveryPortOnTheLoopbackInterfaceUnlessTheUserOptsIn() {
+        for (String service : compose.services()) {
+            for (String port : ComposeFile.strings(compose.service(service).path("ports"))) {
+                assertThat(port).as("%s publishes %s", service, port)
+                        .startsWith("${WND_PUBLISH_ADDRESS:-127.0.0.1}:");
+            }
+        }
+        assertThat(compose.services()).anySatisfy(s ->
+                assertThat(ComposeFile.strings(compose.service(s).path("ports"))).isNotEmpty());
+    }
+
+    @Test
     void shouldDeclareAHealthCheckForEveryService() {
         for (String service : compose.services()) {
             JsonNode check = compose.service(service).path("healthcheck");
