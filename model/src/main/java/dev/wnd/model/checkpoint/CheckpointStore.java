@@ -19,6 +19,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -77,7 +78,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Verification.</b> {@link #loadNewestValid} tries checkpoints newest first and returns the first whose
  * manifest digest, file sizes, file digests and tensor-file structure all check out; each one skipped is logged at
- * WARN with its directory and the reason. Snapshots are never resumed from. A scorer verifies only what it loads:
+ * WARN with its directory and the reason. Every load first checks that it was given a version of this store: a
+ * directory with a version name right in {@link #directory()} (compared by real path, so {@code ..} and links in
+ * the path do not lead elsewhere), which is not itself a symbolic link and whose files are not either, and whose
+ * manifest names the directory's version and generation; anything else is refused as corrupt. Snapshots are never resumed from. A scorer verifies only what it loads:
  * {@link #loadServable} and {@link #loadNewestServable} check the manifest and the parameters file of a checkpoint
  * or a snapshot, not the optimizer state.
  *
@@ -340,8 +344,13 @@ public final class CheckpointStore {
                 parameters, optimizer);
     }
 
-    /** The manifest of {@code directory}, after checking its digest, its format and that it names the directory. */
+    /**
+     * The manifest of {@code directory}, after checking that the directory is a version of this store (a real
+     * directory with a version name right in {@link #directory()}, not a symbolic link), the manifest's digest, its
+     * format, and that it names the directory and its generation.
+     */
     private CheckpointManifest verifiedManifest(Path directory) throws IOException {
+        requireOwnVersion(directory);
         Path manifestFile = directory.resolve(MANIFEST_FILE);
         Path digestFile = directory.resolve(MANIFEST_DIGEST_FILE);
         byte[] manifestBytes = readRequired(manifestFile);
@@ -364,7 +373,34 @@ public final class CheckpointStore {
             throw new CorruptCheckpointException("manifest is for " + manifest.version() + ", directory is "
                     + dirName);
         }
+        if (manifest.generation() != generation(directory)) {
+            throw new CorruptCheckpointException("manifest says generation " + manifest.generation()
+                    + ", the directory name " + dirName);
+        }
         return manifest;
+    }
+
+    /**
+     * Refuses anything but a version this store could have written: a directory (not a symbolic link) with a
+     * version name whose parent is, once every link is resolved, this store's directory. Keeps a reader from being
+     * pointed at files elsewhere (an announcement naming another path, a link planted in the directory).
+     */
+    private void requireOwnVersion(Path directory) throws IOException {
+        Path name = directory.getFileName();
+        if (name == null || !isVersionName(name.toString())) {
+            throw new CorruptCheckpointException(directory + " is not a model version directory (ckpt-, snap- or "
+                    + "delta-<generation>-s<step>)");
+        }
+        if (Files.isSymbolicLink(directory)) {
+            throw new CorruptCheckpointException(directory + " is a symbolic link, not a version written here");
+        }
+        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            throw new CorruptCheckpointException("missing " + directory);
+        }
+        Path parent = directory.toAbsolutePath().getParent();
+        if (parent == null || !parent.toRealPath().equals(modelDir.toRealPath())) {
+            throw new CorruptCheckpointException(directory + " is not in the model directory " + modelDir);
+        }
     }
 
     /** Checks that {@code file} in {@code directory} has the size and SHA-256 {@code manifest} lists for it. */
@@ -374,7 +410,10 @@ public final class CheckpointStore {
             throw new CorruptCheckpointException(MANIFEST_FILE + " lists no " + file);
         }
         Path path = directory.resolve(file);
-        if (!Files.isRegularFile(path)) {
+        if (Files.isSymbolicLink(path)) {
+            throw new CorruptCheckpointException(file + " is a symbolic link, not a file written here");
+        }
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
             throw new CorruptCheckpointException("missing " + file);
         }
         long size = Files.size(path);
@@ -467,7 +506,17 @@ public final class CheckpointStore {
 
     /** Whether {@code directory}'s name is that of a delta serving snapshot. */
     public static boolean isDelta(Path directory) {
-        return DELTA_NAME.matcher(directory.getFileName().toString()).matches();
+        Path name = directory.getFileName();
+        return name != null && DELTA_NAME.matcher(name.toString()).matches();
+    }
+
+    /**
+     * The generation in a model version's name ({@code ckpt-}, {@code snap-} or {@code delta-<generation>-s<step>}),
+     * or empty if {@code name} is not a version name.
+     */
+    public static java.util.OptionalLong generationOf(String name) {
+        return name != null && isVersionName(name) ? java.util.OptionalLong.of(generation(Path.of(name)))
+                : java.util.OptionalLong.empty();
     }
 
     private static boolean isVersionName(String name) {
@@ -600,6 +649,9 @@ public final class CheckpointStore {
     }
 
     private static byte[] readRequired(Path file) throws IOException {
+        if (Files.isSymbolicLink(file)) {
+            throw new CorruptCheckpointException(file.getFileName() + " is a symbolic link, not a file written here");
+        }
         try {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {

@@ -374,6 +374,56 @@ class CheckpointStoreTest {
         }
     }
 
+    @Test
+    void shouldRefuseToLoadAnythingButARealVersionDirectoryOfItsOwnDirectory() throws IOException {
+        Path here = Files.createDirectories(modelDir.resolve("here"));
+        Path elsewhere = Files.createDirectories(modelDir.resolve("elsewhere"));
+        CheckpointStore store = new CheckpointStore(here, 3, 3);
+        CheckpointInfo foreign;
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            store.save(trainer, Map.of(), null);
+            CheckpointStore other = new CheckpointStore(elsewhere, 3, 3);
+            other.save(trainer, Map.of(), null);
+            foreign = other.saveServingSnapshot(trainer, Map.of(), 0, null);
+        }
+        // a version elsewhere, reached directly, through "..", or through a link planted in the directory
+        assertThatThrownBy(() -> store.loadServable(foreign.directory()))
+                .isInstanceOf(CorruptCheckpointException.class).hasMessageContaining("not in the model directory");
+        assertThatThrownBy(() -> store.loadServable(here.resolve("..").resolve("elsewhere")
+                .resolve(foreign.version()))).isInstanceOf(CorruptCheckpointException.class)
+                .hasMessageContaining("not in the model directory");
+        Path link = Files.createSymbolicLink(here.resolve(foreign.version()), foreign.directory());
+        assertThatThrownBy(() -> store.loadServable(link)).isInstanceOf(CorruptCheckpointException.class)
+                .hasMessageContaining("symbolic link");
+        assertThat(store.loadNewestServable().orElseThrow().version()).isEqualTo("ckpt-0000000001-s0");
+        Files.delete(link);
+        // a file of a version linked to one elsewhere
+        Path ckpt = store.checkpointDirectories().get(0);
+        Files.delete(ckpt.resolve("parameters.bin"));
+        Files.createSymbolicLink(ckpt.resolve("parameters.bin"), foreign.directory().resolve("parameters.bin"));
+        assertThatThrownBy(() -> store.loadServable(ckpt)).isInstanceOf(CorruptCheckpointException.class)
+                .hasMessageContaining("parameters.bin is a symbolic link");
+        assertThatThrownBy(() -> store.loadServable(Path.of("/"))).isInstanceOf(CorruptCheckpointException.class)
+                .hasMessageContaining("not a model version directory");
+        assertThat(CheckpointStore.isDelta(Path.of("/"))).isFalse();
+    }
+
+    @Test
+    void shouldRefuseAManifestWhoseGenerationIsNotTheOneItsDirectoryNames() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 3);
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            store.save(trainer, Map.of(), null);
+        }
+        Path dir = store.checkpointDirectories().get(0);
+        String json = Files.readString(dir.resolve("manifest.json")).replace("\"generation\" : 1,",
+                "\"generation\" : 9,");
+        Files.writeString(dir.resolve("manifest.json"), json);
+        Files.writeString(dir.resolve("manifest.sha256"), CheckpointStore.sha256(
+                json.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\n");
+        assertThatThrownBy(() -> store.load(dir)).isInstanceOf(CorruptCheckpointException.class)
+                .hasMessageContaining("generation 9");
+    }
+
     private static void damage(Path dir, Damage damage) throws IOException {
         switch (damage) {
             case FLIPPED_PARAMETER_BYTE -> {
