@@ -78,7 +78,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Verification.</b> {@link #loadNewestValid} tries checkpoints newest first and returns the first whose
  * manifest digest, file sizes, file digests and tensor-file structure all check out; each one skipped is logged at
- * WARN with its directory and the reason. Every load first checks that it was given a version of this store: a
+ * WARN with its directory and the reason. A learner resumes with {@link #loadForResume}, which is stricter: a
+ * checkpoint of another format version ({@link UnsupportedCheckpointFormatException}) or a directory of checkpoints
+ * none of which verifies ({@link UnverifiableCheckpointsException}) stops it instead of being skipped or answered
+ * with a fresh start. The format version is read from the manifest on its own, after the manifest's digest and
+ * before the rest, so that a manifest of a later format is recognised as such even if this code cannot parse it;
+ * later formats must keep {@code manifest.json}, {@code manifest.sha256} and a top-level {@code formatVersion}. Every load first checks that it was given a version of this store: a
  * directory with a version name right in {@link #directory()} (compared by real path, so {@code ..} and links in
  * the path do not lead elsewhere), which is not itself a symbolic link and whose files are not either, and whose
  * manifest names the directory's version and generation; anything else is refused as corrupt. Snapshots are never resumed from. A scorer verifies only what it loads:
@@ -329,6 +334,38 @@ public final class CheckpointStore {
     }
 
     /**
+     * The checkpoint a learner resumes from: the newest that passes verification, each one skipped logged at WARN
+     * as in {@link #loadNewestValid}; empty only when the directory holds no checkpoint at all (a fresh start;
+     * serving snapshots and leftovers do not count). Unlike {@link #loadNewestValid} it never lets a learner start
+     * over on a directory it should not: a checkpoint of another format version stops the search (it is intact,
+     * from another build, and falling back past it would throw that build's training away), and so do checkpoints
+     * none of which verifies.
+     *
+     * @throws UnsupportedCheckpointFormatException if a checkpoint newer than every one that verifies has another
+     *     format version
+     * @throws UnverifiableCheckpointsException if there are checkpoints and none verifies
+     * @throws IOException if the directory cannot be listed
+     */
+    public Optional<LoadedCheckpoint> loadForResume() throws IOException {
+        List<Path> candidates = checkpointDirectories();
+        if (candidates.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> reasons = new ArrayList<>();
+        for (Path dir : candidates) {
+            try {
+                return Optional.of(load(dir));
+            } catch (UnsupportedCheckpointFormatException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Skipping checkpoint {}: {}", dir, reason(e));
+                reasons.add(dir.getFileName() + ": " + reason(e));
+            }
+        }
+        throw new UnverifiableCheckpointsException(modelDir, reasons);
+    }
+
+    /**
      * Verifies and opens one checkpoint directory.
      *
      * @throws CorruptCheckpointException if it fails verification
@@ -358,15 +395,25 @@ public final class CheckpointStore {
         if (!sha256(manifestBytes).equals(expectedDigest)) {
             throw new CorruptCheckpointException(MANIFEST_FILE + ": SHA-256 does not match " + MANIFEST_DIGEST_FILE);
         }
-        CheckpointManifest manifest;
+        // The format version first, on its own: a manifest of another format need not fit this code's record.
+        com.fasterxml.jackson.databind.JsonNode tree;
         try {
-            manifest = json.readValue(manifestBytes, CheckpointManifest.class);
-        } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
+            tree = json.readTree(manifestBytes);
+        } catch (JacksonException e) {
             throw new CorruptCheckpointException(MANIFEST_FILE + ": unreadable: " + e.getMessage());
         }
-        if (manifest.formatVersion() != FORMAT_VERSION) {
-            throw new CorruptCheckpointException("format version " + manifest.formatVersion() + ", this code reads "
-                    + FORMAT_VERSION);
+        com.fasterxml.jackson.databind.JsonNode format = tree == null ? null : tree.get("formatVersion");
+        if (format == null || !format.canConvertToExactIntegral() || !format.canConvertToInt()) {
+            throw new CorruptCheckpointException(MANIFEST_FILE + ": no formatVersion");
+        }
+        if (format.intValue() != FORMAT_VERSION) {
+            throw new UnsupportedCheckpointFormatException(directory, format.intValue(), FORMAT_VERSION);
+        }
+        CheckpointManifest manifest;
+        try {
+            manifest = json.treeToValue(tree, CheckpointManifest.class);
+        } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
+            throw new CorruptCheckpointException(MANIFEST_FILE + ": unreadable: " + e.getMessage());
         }
         String dirName = directory.getFileName().toString();
         if (!manifest.version().equals(dirName)) {
@@ -711,7 +758,8 @@ public final class CheckpointStore {
     }
 
     private static String reason(Exception e) {
-        return e instanceof CorruptCheckpointException ? e.getMessage() : e.toString();
+        return e instanceof CorruptCheckpointException || e instanceof UnsupportedCheckpointFormatException
+                ? e.getMessage() : e.toString();
     }
 
     private static ObjectMapper objectMapper() {

@@ -424,6 +424,53 @@ class CheckpointStoreTest {
                 .hasMessageContaining("generation 9");
     }
 
+    @Test
+    void shouldResumeFreshOnlyWhereThereIsNoCheckpointAndStopOnOnesItCannotTrust() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 3, 3);
+        assertThat(store.loadForResume()).isEmpty();
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            store.saveServingSnapshot(trainer, Map.of(), 0, null);
+            assertThat(store.loadForResume()).as("serving snapshots are no recovery points").isEmpty();
+            trainer.trainBatch(batches.get(0));
+            store.save(trainer, Map.of("examples-0", 32L), null);
+            trainer.trainBatch(batches.get(1));
+            store.save(trainer, Map.of("examples-0", 64L), null);
+        }
+        List<Path> checkpoints = store.checkpointDirectories();
+        damage(checkpoints.get(0), Damage.FLIPPED_PARAMETER_BYTE);
+        assertThat(store.loadForResume().orElseThrow().offsets()).containsEntry("examples-0", 32L);
+
+        damage(checkpoints.get(1), Damage.MISSING_MANIFEST_DIGEST);
+        assertThatThrownBy(store::loadForResume).isInstanceOf(UnverifiableCheckpointsException.class)
+                .hasMessageContaining("none of the 2 checkpoints in " + modelDir)
+                .satisfies(e -> assertThat(((UnverifiableCheckpointsException) e).reasons()).hasSize(2));
+        assertThat(store.loadNewestValid()).isEmpty();
+    }
+
+    @Test
+    void shouldStopOnANewerFormatVersionInsteadOfFallingBackToAnOlderCheckpoint() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 3);
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            store.save(trainer, Map.of("examples-0", 0L), null);
+            trainer.trainBatch(batches.get(0));
+            store.save(trainer, Map.of("examples-0", 32L), null);
+        }
+        Path newest = store.checkpointDirectories().get(0);
+        // a later format's manifest need not parse as this one's: only formatVersion is read before it is refused
+        String json = "{\"formatVersion\" : 2, \"somethingNew\" : [1, 2]}";
+        Files.writeString(newest.resolve("manifest.json"), json);
+        Files.writeString(newest.resolve("manifest.sha256"), CheckpointStore.sha256(
+                json.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\n");
+
+        assertThatThrownBy(store::loadForResume).isInstanceOf(UnsupportedCheckpointFormatException.class)
+                .hasMessageContaining(newest.toString()).hasMessageContaining("format version 2")
+                .hasMessageContaining("reads format version 1")
+                .satisfies(e -> assertThat(((UnsupportedCheckpointFormatException) e).found()).isEqualTo(2));
+        // readers that may skip (evaluation, scorers) pass over it with the same reason
+        assertThat(store.loadNewestValid().orElseThrow().version()).isEqualTo("ckpt-0000000001-s0");
+        assertThat(log.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("format version 2"));
+    }
+
     private static void damage(Path dir, Damage damage) throws IOException {
         switch (damage) {
             case FLIPPED_PARAMETER_BYTE -> {
