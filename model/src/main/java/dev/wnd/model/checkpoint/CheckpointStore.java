@@ -391,8 +391,9 @@ public final class CheckpointStore {
         Path manifestFile = directory.resolve(MANIFEST_FILE);
         Path digestFile = directory.resolve(MANIFEST_DIGEST_FILE);
         byte[] manifestBytes = readRequired(manifestFile);
-        String expectedDigest = new String(readRequired(digestFile), StandardCharsets.US_ASCII).trim();
-        if (!sha256(manifestBytes).equals(expectedDigest)) {
+        // Exactly as written ("<hex>\n"): a digest file cut short, even by its newline, is torn, never verified.
+        String expectedDigest = new String(readRequired(digestFile), StandardCharsets.US_ASCII);
+        if (!(sha256(manifestBytes) + "\n").equals(expectedDigest)) {
             throw new CorruptCheckpointException(MANIFEST_FILE + ": SHA-256 does not match " + MANIFEST_DIGEST_FILE);
         }
         // The format version first, on its own: a manifest of another format need not fit this code's record.
