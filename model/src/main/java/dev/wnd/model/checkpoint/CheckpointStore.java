@@ -55,7 +55,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Atomicity.</b> {@link #save} writes into a hidden temporary directory, forces every file and the directory
  * to disk, renames it into place atomically and forces the parent: a crash leaves either the whole checkpoint or
- * none (plus a temporary directory that the next save removes). Old checkpoints beyond {@code keepLast} are renamed
+ * none (plus a temporary directory that the next save removes). A write that fails (a full disk, an I/O error)
+ * removes its temporary directory before it throws, so the versions already there are untouched and nothing
+ * partial is left; pruning happens only after a write succeeded, and its own failure does not fail the save. Old checkpoints beyond {@code keepLast} are renamed
  * to a hidden trash name, then deleted, so a half-deleted checkpoint is never visible.
  *
  * <p><b>Serving snapshots.</b> {@link #saveServingSnapshot} writes {@code <modelDir>/snap-<generation>-s<step>/}:
@@ -188,8 +190,10 @@ public final class CheckpointStore {
     public CheckpointInfo save(WideDeepTrainer trainer, Map<String, Long> offsets, int epoch, Instant streamTime)
             throws IOException {
         CheckpointInfo saved = write(trainer, offsets, epoch, streamTime, Kind.CHECKPOINT, null);
-        prune(checkpointDirectories(), keepLast);
-        pruneDeltas();
+        pruneAfter(saved, () -> {
+            prune(checkpointDirectories(), keepLast);
+            pruneDeltas();
+        });
         return saved;
     }
 
@@ -207,8 +211,10 @@ public final class CheckpointStore {
     public CheckpointInfo saveServingSnapshot(WideDeepTrainer trainer, Map<String, Long> offsets, int epoch,
             Instant streamTime) throws IOException {
         CheckpointInfo saved = write(trainer, offsets, epoch, streamTime, Kind.SNAPSHOT, null);
-        prune(snapshotDirectories(), keepSnapshots);
-        pruneDeltas();
+        pruneAfter(saved, () -> {
+            prune(snapshotDirectories(), keepSnapshots);
+            pruneDeltas();
+        });
         return saved;
     }
 
@@ -230,8 +236,27 @@ public final class CheckpointStore {
                     + modelDir);
         }
         CheckpointInfo saved = write(trainer, offsets, epoch, streamTime, Kind.DELTA, baseVersion);
-        pruneDeltas();
+        pruneAfter(saved, this::pruneDeltas);
         return saved;
+    }
+
+    /** Pruning that may fail; see {@link #pruneAfter}. */
+    private interface Pruning {
+        void run() throws IOException;
+    }
+
+    /**
+     * Prunes after {@code saved} was written. A failure here does not fail the save, which is complete and durable
+     * by then (a caller told otherwise would wrongly keep an older recovery point): it is logged, and the next save
+     * prunes again.
+     */
+    private void pruneAfter(CheckpointInfo saved, Pruning pruning) {
+        try {
+            pruning.run();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Saved {}, but could not remove old versions: {}; the next save tries again", saved.version(),
+                    e.toString());
+        }
     }
 
     /** What {@link #write} writes. */
@@ -306,7 +331,13 @@ public final class CheckpointStore {
             }
             return new CheckpointInfo(version, target, manifest);
         } catch (IOException | RuntimeException | Error e) {
-            deleteRecursively(temp);
+            // Nothing of a failed write stays (on a full disk too: deleting frees space, it needs none); what a
+            // failed deletion leaves is a temporary directory, which no reader lists and the next write removes.
+            try {
+                deleteRecursively(temp);
+            } catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
     }
