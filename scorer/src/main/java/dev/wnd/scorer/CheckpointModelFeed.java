@@ -166,8 +166,10 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
                         onAnnouncement(announced);
                     }
                 } catch (WakeupException | InterruptException e) {
+                    // close() wakes the consumer up; anything else (a stray interrupt) is not a reason to stop
+                    Thread.interrupted();
                     if (!closing) {
-                        LOG.warn("model feed: woken up while not closing ({}); following on", e.toString());
+                        LOG.warn("model feed: interrupted while not closing ({}); following on", e.toString());
                     }
                 } catch (RuntimeException e) {
                     LOG.warn("model feed: {} failed: {}; trying again in {} ms", topics.modelVersions.name(),
@@ -204,12 +206,12 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
         LOG.info("model feed following {} from its end", partitions);
     }
 
+    /** Waits {@link #RETRY_PAUSE}; only {@link #close()} ends the follower, so an interrupt merely cuts it short. */
     private void pause() {
         try {
             Thread.sleep(RETRY_PAUSE.toMillis());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closing = true;
+            LOG.debug("model feed: pause interrupted");
         }
     }
 
