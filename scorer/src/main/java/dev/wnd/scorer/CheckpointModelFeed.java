@@ -395,7 +395,8 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
             boolean moved = now != null && now != current;
             throw new ModelRefusal(moved && now.generation() > generation ? ModelRefusal.Cause.NOT_NEWER
                     : ModelRefusal.Cause.UNLOADABLE, why + (moved ? "; moved on to " + now.version()
-                            + " (the newest full version on disk and its deltas)" : ""));
+                            + " instead (what the deltas on disk, or the newest full version and its deltas, reach)"
+                            : ""));
         }
     }
 
