@@ -8,6 +8,9 @@ import dev.wnd.model.WideDeepTrainer;
 import dev.wnd.model.checkpoint.CheckpointInfo;
 import dev.wnd.model.checkpoint.CheckpointStore;
 import dev.wnd.model.checkpoint.LoadedCheckpoint;
+import dev.wnd.model.checkpoint.ModelDirectoryLock;
+import dev.wnd.model.checkpoint.UnsupportedCheckpointFormatException;
+import dev.wnd.model.checkpoint.UnverifiableCheckpointsException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -21,7 +24,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The Wide &amp; Deep trainer on DJL behind the learner loop, with its checkpoint store. Resumes from the newest
  * valid full checkpoint in the model directory (corrupt ones are skipped by the store; serving snapshots are never
- * resumed from), or starts fresh.
+ * resumed from), or starts fresh when the directory holds no checkpoint at all.
+ *
+ * <p><b>What it refuses.</b> {@link #open} throws rather than start on a directory it cannot trust
+ * ({@link CheckpointStore#loadForResume}): a checkpoint of another format version (written by another build), or
+ * checkpoints none of which verifies (a fresh model there would out-generation them and scorers would serve it).
+ * And it holds the directory's {@link ModelDirectoryLock} from {@link #open} to {@link #close()}, so a second
+ * learner on the same directory, in this process or another, is refused with the holder's pid; the OS releases the
+ * lock when the process ends, however it ends.
  *
  * <p><b>Delta serving snapshots.</b> With a non-zero {@code fullSnapshotEvery}, a serving snapshot is written as a
  * delta on the previous model version this instance wrote (only the dense parameters and the table rows trained
@@ -44,8 +54,12 @@ public final class DjlTrainableModel implements TrainableModel {
     private String lastVersion;
     private long lastFullNanos;
 
-    private DjlTrainableModel(FeatureSpec spec, CheckpointStore store, WideDeepTrainer trainer,
-            Map<String, Long> restoredOffsets, int restoredEpoch, Duration fullSnapshotEvery) {
+    private final ModelDirectoryLock lock;
+
+    private DjlTrainableModel(FeatureSpec spec, CheckpointStore store, ModelDirectoryLock lock,
+            WideDeepTrainer trainer, Map<String, Long> restoredOffsets, int restoredEpoch,
+            Duration fullSnapshotEvery) {
+        this.lock = lock;
         this.fullSnapshotEvery = fullSnapshotEvery;
         this.spec = spec;
         this.store = store;
@@ -56,9 +70,11 @@ public final class DjlTrainableModel implements TrainableModel {
 
     /**
      * Opens the model in {@code modelDir}: the newest valid checkpoint there, or a fresh model built with
-     * {@code config}.
+     * {@code config} if there is no checkpoint; locks the directory until {@link #close()}.
      *
-     * @throws IllegalStateException when the newest checkpoint was trained on another feature spec
+     * @throws IllegalStateException with a message naming the directory and what to do, when another learner holds
+     *     the directory, when the newest checkpoint was trained on another feature spec, when a checkpoint has a
+     *     format version this build does not read, or when there are checkpoints and none verifies
      */
     public static DjlTrainableModel open(FeatureSpec spec, ModelConfig config, Path modelDir, int keepLast) {
         return open(spec, config, modelDir, keepLast, keepLast);
@@ -85,9 +101,17 @@ public final class DjlTrainableModel implements TrainableModel {
         if (fullSnapshotEvery == null || fullSnapshotEvery.isNegative()) {
             throw new IllegalArgumentException("fullSnapshotEvery must be zero or positive, got " + fullSnapshotEvery);
         }
+        ModelDirectoryLock lock;
+        try {
+            lock = ModelDirectoryLock.acquire(modelDir);
+        } catch (ModelDirectoryLock.ModelDirectoryLockedException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock the model directory " + modelDir, e);
+        }
         try {
             CheckpointStore store = new CheckpointStore(modelDir, keepLast, keepSnapshots);
-            Optional<LoadedCheckpoint> newest = store.loadNewestValid();
+            Optional<LoadedCheckpoint> newest = store.loadForResume();
             if (newest.isPresent()) {
                 LoadedCheckpoint checkpoint = newest.get();
                 String hash = checkpoint.manifest().featureSpec().hash();
@@ -98,14 +122,29 @@ public final class DjlTrainableModel implements TrainableModel {
                 }
                 LOG.info("resuming from checkpoint {} ({} examples trained, pass {} over the input)",
                         checkpoint.version(), checkpoint.manifest().examplesTrained(), checkpoint.epoch() + 1);
-                return new DjlTrainableModel(spec, store, checkpoint.restoreTrainer(spec), checkpoint.offsets(),
-                        checkpoint.epoch(), fullSnapshotEvery);
+                return new DjlTrainableModel(spec, store, lock, checkpoint.restoreTrainer(spec),
+                        checkpoint.offsets(), checkpoint.epoch(), fullSnapshotEvery);
             }
             LOG.info("no checkpoint in {}: starting a fresh model ({})", modelDir, config);
-            return new DjlTrainableModel(spec, store, WideDeepTrainer.create(spec, config), Map.of(), 0,
+            return new DjlTrainableModel(spec, store, lock, WideDeepTrainer.create(spec, config), Map.of(), 0,
                     fullSnapshotEvery);
+        } catch (UnsupportedCheckpointFormatException | UnverifiableCheckpointsException e) {
+            release(lock, e);
+            throw new IllegalStateException(e.getMessage(), e);
         } catch (IOException e) {
+            release(lock, e);
             throw new UncheckedIOException("cannot open the model directory " + modelDir, e);
+        } catch (RuntimeException | Error e) {
+            release(lock, e);
+            throw e;
+        }
+    }
+
+    private static void release(ModelDirectoryLock lock, Throwable cause) {
+        try {
+            lock.close();
+        } catch (IOException e) {
+            cause.addSuppressed(e);
         }
     }
 
@@ -175,8 +214,17 @@ public final class DjlTrainableModel implements TrainableModel {
         return trainer.examplesTrained();
     }
 
+    /** Closes the trainer and releases the model directory's lock. */
     @Override
     public void close() {
-        trainer.close();
+        try {
+            trainer.close();
+        } finally {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                LOG.warn("cannot release the lock on {}: {}", store.directory(), e.toString());
+            }
+        }
     }
 }

@@ -28,10 +28,25 @@ import java.util.Objects;
  *     the first batch trained this long after the last published model version, checkpoint or snapshot (zero =
  *     never): scorers get new versions at this cadence while full checkpoints, the recovery points, follow
  *     {@code checkpointEvery} and {@code checkpointEveryExamples}
+ * @param maxFailedCheckpoints how many checkpoints in a row may fail to be written (a full disk) while the learner
+ *     trains on and tries again at each next checkpoint moment; one more and {@link OnlineLearner#run} throws
+ *     {@link CheckpointFailedException}. 0 stops at the first failure. The default is
+ *     {@value #DEFAULT_MAX_FAILED_CHECKPOINTS}
  */
 public record LearnerConfig(KafkaConnection kafka, int batchSize, Duration maxBatchWait,
         long checkpointEveryExamples, Duration checkpointEvery, boolean deterministic, String modelName,
-        java.nio.file.Path metricsLog, int epochs, Duration servingSnapshotEvery) {
+        java.nio.file.Path metricsLog, int epochs, Duration servingSnapshotEvery, int maxFailedCheckpoints) {
+
+    /** The default of {@link #maxFailedCheckpoints()}. */
+    public static final int DEFAULT_MAX_FAILED_CHECKPOINTS = 10;
+
+    /** A config that tolerates {@value #DEFAULT_MAX_FAILED_CHECKPOINTS} failed checkpoints in a row. */
+    public LearnerConfig(KafkaConnection kafka, int batchSize, Duration maxBatchWait, long checkpointEveryExamples,
+            Duration checkpointEvery, boolean deterministic, String modelName, java.nio.file.Path metricsLog,
+            int epochs, Duration servingSnapshotEvery) {
+        this(kafka, batchSize, maxBatchWait, checkpointEveryExamples, checkpointEvery, deterministic, modelName,
+                metricsLog, epochs, servingSnapshotEvery, DEFAULT_MAX_FAILED_CHECKPOINTS);
+    }
 
     /** A config without serving snapshots: every model version is a full checkpoint. */
     public LearnerConfig(KafkaConnection kafka, int batchSize, Duration maxBatchWait, long checkpointEveryExamples,
@@ -65,6 +80,9 @@ public record LearnerConfig(KafkaConnection kafka, int batchSize, Duration maxBa
         }
         if (maxBatchWait.isNegative() || checkpointEvery.isNegative() || servingSnapshotEvery.isNegative()) {
             throw new IllegalArgumentException("durations must not be negative");
+        }
+        if (maxFailedCheckpoints < 0) {
+            throw new IllegalArgumentException("maxFailedCheckpoints must be >= 0, got " + maxFailedCheckpoints);
         }
     }
 }

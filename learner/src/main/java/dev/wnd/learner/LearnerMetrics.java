@@ -49,6 +49,15 @@ public interface LearnerMetrics {
     }
 
     /**
+     * A checkpoint could not be written (e.g. a full disk); the previous one stays the recovery point.
+     *
+     * @param examplesTrained examples trained in all when it was attempted
+     * @param reason what failed, for a log or an event
+     */
+    default void checkpointFailed(long examplesTrained, String reason) {
+    }
+
+    /**
      * A serving snapshot (parameters only, for scorers) was written and announced.
      *
      * @param version the model version, {@code snap-<generation>-s<step>}

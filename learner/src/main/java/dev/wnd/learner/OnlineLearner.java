@@ -6,6 +6,8 @@ import dev.wnd.schemas.avro.Example;
 import dev.wnd.schemas.avro.ModelVersion;
 import dev.wnd.schemas.avro.Split;
 import dev.wnd.schemas.topic.AppTopics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -78,6 +80,15 @@ import org.slf4j.LoggerFactory;
  * offsets, so every train example is still trained exactly once per pass, and makes the passes that are left. A
  * learner whose upstream never drains (a live stream) makes one endless pass.
  *
+ * <p><b>A checkpoint that cannot be written</b> (a full disk) fails alone: the store removes what it wrote, the
+ * previous checkpoint stays the recovery point, the failure is logged as one WARN line, and the learner trains on and
+ * tries again at the next checkpoint moment; the learner stops (throws {@link CheckpointFailedException} out of
+ * {@link #run}) only when the final checkpoint of a run fails or when more than
+ * {@link LearnerConfig#maxFailedCheckpoints()} fail in a row. Either way exactly-once holds: every checkpoint on
+ * disk pairs parameters with the offsets they were trained to, so a restart, or the next checkpoint once there is
+ * space, continues without losing or repeating an example (and in deterministic mode ends bit-identical to a run
+ * that never failed). A serving snapshot that cannot be written is skipped with one WARN line.
+ *
  * <p>Online metrics are kept in memory: after a restart the window starts empty, and validation records after
  * the restored checkpoint are scored again (with the restored model, as the uninterrupted run scored them); the
  * metrics log's {@code validation_examples} counts from the start of the process.
@@ -122,8 +133,14 @@ public final class OnlineLearner implements AutoCloseable {
     private long batches;
     private long oldestBuffered;
     private long lastEndCheck;
+    /** Train examples since the newest checkpoint written (a failed one does not count). */
     private long trainedSinceCheckpoint;
-    private long lastCheckpointNanos = System.nanoTime();
+    /** Train examples since the last checkpoint attempt, written or failed: the cadence by count. */
+    private long trainedSinceCheckpointAttempt;
+    /** When the last checkpoint was attempted, written or failed: the cadence by time. */
+    private long lastCheckpointAttemptNanos = System.nanoTime();
+    /** Checkpoints that failed in a row since the last one written. */
+    private int failedCheckpoints;
     /** When the newest model version (checkpoint or serving snapshot) was published. */
     private long lastPublishedNanos = System.nanoTime();
     private long streamTime;
@@ -241,7 +258,7 @@ public final class OnlineLearner implements AutoCloseable {
             // dead-lettered records), so that a restart neither retrains nor rescores nor re-dead-letters them.
             positionAfterLastBatch = new HashMap<>(position);
             if (!positionAfterLastBatch.equals(checkpointedPosition) || lastVersion == null) {
-                checkpoint();
+                checkpoint(true);
             }
         } else {
             // Deterministic stop: the batch boundaries of the whole input must stay those of an uninterrupted run,
@@ -253,7 +270,7 @@ public final class OnlineLearner implements AutoCloseable {
             trainBuffer.clear();
             validationBuffer.clear();
             if (trainedSinceCheckpoint > 0 || lastVersion == null) {
-                checkpoint();
+                checkpoint(true);
             }
             LOG.info("stopped in deterministic mode: {} consumed records after the last full batch are left for the"
                     + " next run", left);
@@ -286,7 +303,7 @@ public final class OnlineLearner implements AutoCloseable {
         positionAfterLastBatch = new HashMap<>(position);
         LOG.info("input drained: pass {} of {} done after {} examples trained; reading {} again from the beginning",
                 epoch, config.epochs(), model.examplesTrained(), topics.examples.name());
-        checkpoint();
+        checkpoint(false);
     }
 
     /**
@@ -455,6 +472,7 @@ public final class OnlineLearner implements AutoCloseable {
         lastLoss = model.train(batch);
         meters.trained(trainBuffer.size(), System.nanoTime() - stepStart, lastLoss);
         trainedSinceCheckpoint += trainBuffer.size();
+        trainedSinceCheckpointAttempt += trainBuffer.size();
         if (++batches % METRICS_EVERY_BATCHES == 0) {
             appendMetrics(metrics.snapshot());
         }
@@ -477,11 +495,11 @@ public final class OnlineLearner implements AutoCloseable {
 
     private void maybeCheckpoint() {
         boolean byCount = config.checkpointEveryExamples() > 0
-                && trainedSinceCheckpoint >= config.checkpointEveryExamples();
+                && trainedSinceCheckpointAttempt >= config.checkpointEveryExamples();
         boolean byTime = !config.checkpointEvery().isZero()
-                && System.nanoTime() - lastCheckpointNanos >= config.checkpointEvery().toNanos();
+                && System.nanoTime() - lastCheckpointAttemptNanos >= config.checkpointEvery().toNanos();
         if (byCount || byTime) {
-            checkpoint();
+            checkpoint(false);
         } else if (!config.servingSnapshotEvery().isZero()
                 && System.nanoTime() - lastPublishedNanos >= config.servingSnapshotEvery().toNanos()) {
             servingSnapshot();
@@ -490,27 +508,82 @@ public final class OnlineLearner implements AutoCloseable {
 
     /**
      * Publishes the parameters as a serving snapshot with {@link #positionAfterLastBatch} (what they learned from)
-     * and announces it. The checkpointed position, from which a restart resumes, does not move.
+     * and announces it. The checkpointed position, from which a restart resumes, does not move. A snapshot that
+     * cannot be written (a full disk) is skipped with one WARN line: scorers keep the version they have, and the
+     * next snapshot is due a full {@link LearnerConfig#servingSnapshotEvery()} later.
      */
     private void servingSnapshot() {
-        TrainableModel.Checkpointed saved = model.servingSnapshot(offsetsByName(positionAfterLastBatch), epoch,
-                model.examplesTrained(), streamTime);
+        TrainableModel.Checkpointed saved;
+        try {
+            saved = model.servingSnapshot(offsetsByName(positionAfterLastBatch), epoch, model.examplesTrained(),
+                    streamTime);
+        } catch (UncheckedIOException e) {
+            lastPublishedNanos = System.nanoTime();
+            LOG.warn("serving snapshot failed after {} examples: {}; scorers keep the previous version",
+                    model.examplesTrained(), reason(e));
+            return;
+        }
         long createdMs = announce(saved);
         meters.servingSnapshotPublished(saved.version(), model.examplesTrained(), createdMs);
         LOG.debug("serving snapshot {} after {} examples", saved.version(), model.examplesTrained());
     }
 
-    /** Checkpoints the model with {@link #positionAfterLastBatch} and announces it. */
-    private void checkpoint() {
+    /**
+     * Checkpoints the model with {@link #positionAfterLastBatch} and announces it.
+     *
+     * <p><b>When it cannot be written</b> (a full disk, an I/O error: {@link TrainableModel#checkpoint} throws
+     * {@link UncheckedIOException}), the store has removed what it wrote of it and the newest checkpoint on disk,
+     * with its offsets, stays the recovery point; the parameters are untouched. This is logged as one WARN line and
+     * the learner trains on: it tries again at the next checkpoint moment (another
+     * {@link LearnerConfig#checkpointEveryExamples()} examples or {@link LearnerConfig#checkpointEvery()} after the
+     * failed attempt). Exactly-once holds throughout: a restart resumes from the newest written checkpoint, whose
+     * parameters are those of its offsets, and trains what follows once. The learner stops instead, by throwing
+     * {@link CheckpointFailedException} out of {@link #run} (so the process exits non-zero), when the checkpoint is
+     * the last of the run ({@code last}: there is no next moment) or when more than
+     * {@link LearnerConfig#maxFailedCheckpoints()} have failed in a row (the work that a crash would cost keeps
+     * growing, and the disk needs an operator).
+     */
+    private void checkpoint(boolean last) {
         Map<String, Long> offsets = offsetsByName(positionAfterLastBatch);
-        TrainableModel.Checkpointed saved = model.checkpoint(offsets, epoch, model.examplesTrained(), streamTime);
+        TrainableModel.Checkpointed saved;
+        try {
+            saved = model.checkpoint(offsets, epoch, model.examplesTrained(), streamTime);
+        } catch (UncheckedIOException e) {
+            failedCheckpoints++;
+            trainedSinceCheckpointAttempt = 0;
+            lastCheckpointAttemptNanos = System.nanoTime();
+            meters.checkpointFailed(model.examplesTrained(), reason(e));
+            String kept = checkpointedPosition.isEmpty() ? "there is no checkpoint yet (a restart starts over)"
+                    : "the newest checkpoint stays the one at offsets "
+                            + new java.util.TreeMap<>(offsetsByName(checkpointedPosition));
+            if (last || failedCheckpoints > config.maxFailedCheckpoints()) {
+                throw new CheckpointFailedException((last ? "the final checkpoint of the run" : "checkpoint "
+                        + failedCheckpoints + " in a row (more than the " + config.maxFailedCheckpoints()
+                        + " the learner tolerates)") + " failed after " + model.examplesTrained()
+                        + " examples: " + reason(e) + "; " + kept + ". Free space in the model directory and start"
+                        + " the learner again: it resumes there and trains what follows exactly once", e);
+            }
+            LOG.warn("checkpoint failed after {} examples ({} in a row, the learner stops after {}): {}; {}; "
+                    + "training goes on, the next checkpoint moment tries again", model.examplesTrained(),
+                    failedCheckpoints, config.maxFailedCheckpoints() + 1, reason(e), kept);
+            return;
+        }
+        failedCheckpoints = 0;
         checkpointedPosition = new HashMap<>(positionAfterLastBatch);
         lastVersion = saved.version();
         trainedSinceCheckpoint = 0;
-        lastCheckpointNanos = System.nanoTime();
+        trainedSinceCheckpointAttempt = 0;
+        lastCheckpointAttemptNanos = System.nanoTime();
         long createdMs = announce(saved);
         meters.checkpointed(saved.version(), model.examplesTrained(), createdMs);
         LOG.info("checkpoint {} after {} examples, offsets {}", saved.version(), model.examplesTrained(), offsets);
+    }
+
+    /** The message of a write failure and of its cause (e.g. "cannot write ...: No space left on device"). */
+    private static String reason(UncheckedIOException e) {
+        IOException cause = e.getCause();
+        return e.getMessage() + (cause == null || e.getMessage().contains(String.valueOf(cause.getMessage()))
+                ? "" : ": " + cause.getMessage());
     }
 
     private static Map<String, Long> offsetsByName(Map<TopicPartition, Long> position) {

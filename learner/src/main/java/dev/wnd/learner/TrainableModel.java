@@ -21,6 +21,10 @@ public interface TrainableModel extends AutoCloseable {
     /**
      * Writes a checkpoint that records {@code nextOffsets} (partition name → next offset to consume) in pass
      * {@code epoch} over the input (0-based) and returns where it lives.
+     *
+     * @throws java.io.UncheckedIOException if it could not be written (e.g. a full disk): then nothing of it is
+     *     left, the previous checkpoint stays the newest, and the model is unchanged, so the caller may train on and
+     *     try again later
      */
     Checkpointed checkpoint(Map<String, Long> nextOffsets, int epoch, long examplesTrained, long streamTime);
 
@@ -28,6 +32,9 @@ public interface TrainableModel extends AutoCloseable {
      * Publishes the parameters alone as a serving snapshot for scorers, recording {@code nextOffsets} (what they
      * learned from) like a checkpoint does, and returns where it lives. A snapshot is never resumed from: after a
      * restart, {@link #restoredOffsets()} are those of the newest full checkpoint.
+     *
+     * @throws java.io.UncheckedIOException if it could not be written; as for {@link #checkpoint}, nothing of it is
+     *     left and the model is unchanged
      */
     Checkpointed servingSnapshot(Map<String, Long> nextOffsets, int epoch, long examplesTrained, long streamTime);
 

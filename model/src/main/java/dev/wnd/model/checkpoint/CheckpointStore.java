@@ -19,6 +19,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -54,7 +55,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Atomicity.</b> {@link #save} writes into a hidden temporary directory, forces every file and the directory
  * to disk, renames it into place atomically and forces the parent: a crash leaves either the whole checkpoint or
- * none (plus a temporary directory that the next save removes). Old checkpoints beyond {@code keepLast} are renamed
+ * none (plus a temporary directory that the next save removes). A write that fails (a full disk, an I/O error)
+ * removes its temporary directory before it throws, so the versions already there are untouched and nothing
+ * partial is left; pruning happens only after a write succeeded, and its own failure does not fail the save. Old checkpoints beyond {@code keepLast} are renamed
  * to a hidden trash name, then deleted, so a half-deleted checkpoint is never visible.
  *
  * <p><b>Serving snapshots.</b> {@link #saveServingSnapshot} writes {@code <modelDir>/snap-<generation>-s<step>/}:
@@ -77,7 +80,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Verification.</b> {@link #loadNewestValid} tries checkpoints newest first and returns the first whose
  * manifest digest, file sizes, file digests and tensor-file structure all check out; each one skipped is logged at
- * WARN with its directory and the reason. Snapshots are never resumed from. A scorer verifies only what it loads:
+ * WARN with its directory and the reason. A learner resumes with {@link #loadForResume}, which is stricter: a
+ * checkpoint of another format version ({@link UnsupportedCheckpointFormatException}) or a directory of checkpoints
+ * none of which verifies ({@link UnverifiableCheckpointsException}) stops it instead of being skipped or answered
+ * with a fresh start. The format version is read from the manifest on its own, after the manifest's digest and
+ * before the rest, so that a manifest of a later format is recognised as such even if this code cannot parse it;
+ * later formats must keep {@code manifest.json}, {@code manifest.sha256} and a top-level {@code formatVersion}. Every load first checks that it was given a version of this store: a
+ * directory with a version name right in {@link #directory()} (compared by real path, so {@code ..} and links in
+ * the path do not lead elsewhere), which is not itself a symbolic link and whose files are not either, and whose
+ * manifest names the directory's version and generation; anything else is refused as corrupt. Snapshots are never resumed from. A scorer verifies only what it loads:
  * {@link #loadServable} and {@link #loadNewestServable} check the manifest and the parameters file of a checkpoint
  * or a snapshot, not the optimizer state.
  *
@@ -179,8 +190,10 @@ public final class CheckpointStore {
     public CheckpointInfo save(WideDeepTrainer trainer, Map<String, Long> offsets, int epoch, Instant streamTime)
             throws IOException {
         CheckpointInfo saved = write(trainer, offsets, epoch, streamTime, Kind.CHECKPOINT, null);
-        prune(checkpointDirectories(), keepLast);
-        pruneDeltas();
+        pruneAfter(saved, () -> {
+            prune(checkpointDirectories(), keepLast);
+            pruneDeltas();
+        });
         return saved;
     }
 
@@ -198,8 +211,10 @@ public final class CheckpointStore {
     public CheckpointInfo saveServingSnapshot(WideDeepTrainer trainer, Map<String, Long> offsets, int epoch,
             Instant streamTime) throws IOException {
         CheckpointInfo saved = write(trainer, offsets, epoch, streamTime, Kind.SNAPSHOT, null);
-        prune(snapshotDirectories(), keepSnapshots);
-        pruneDeltas();
+        pruneAfter(saved, () -> {
+            prune(snapshotDirectories(), keepSnapshots);
+            pruneDeltas();
+        });
         return saved;
     }
 
@@ -221,8 +236,27 @@ public final class CheckpointStore {
                     + modelDir);
         }
         CheckpointInfo saved = write(trainer, offsets, epoch, streamTime, Kind.DELTA, baseVersion);
-        pruneDeltas();
+        pruneAfter(saved, this::pruneDeltas);
         return saved;
+    }
+
+    /** Pruning that may fail; see {@link #pruneAfter}. */
+    private interface Pruning {
+        void run() throws IOException;
+    }
+
+    /**
+     * Prunes after {@code saved} was written. A failure here does not fail the save, which is complete and durable
+     * by then (a caller told otherwise would wrongly keep an older recovery point): it is logged, and the next save
+     * prunes again.
+     */
+    private void pruneAfter(CheckpointInfo saved, Pruning pruning) {
+        try {
+            pruning.run();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Saved {}, but could not remove old versions: {}; the next save tries again", saved.version(),
+                    e.toString());
+        }
     }
 
     /** What {@link #write} writes. */
@@ -297,7 +331,13 @@ public final class CheckpointStore {
             }
             return new CheckpointInfo(version, target, manifest);
         } catch (IOException | RuntimeException | Error e) {
-            deleteRecursively(temp);
+            // Nothing of a failed write stays (on a full disk too: deleting frees space, it needs none); what a
+            // failed deletion leaves is a temporary directory, which no reader lists and the next write removes.
+            try {
+                deleteRecursively(temp);
+            } catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
     }
@@ -325,6 +365,38 @@ public final class CheckpointStore {
     }
 
     /**
+     * The checkpoint a learner resumes from: the newest that passes verification, each one skipped logged at WARN
+     * as in {@link #loadNewestValid}; empty only when the directory holds no checkpoint at all (a fresh start;
+     * serving snapshots and leftovers do not count). Unlike {@link #loadNewestValid} it never lets a learner start
+     * over on a directory it should not: a checkpoint of another format version stops the search (it is intact,
+     * from another build, and falling back past it would throw that build's training away), and so do checkpoints
+     * none of which verifies.
+     *
+     * @throws UnsupportedCheckpointFormatException if a checkpoint newer than every one that verifies has another
+     *     format version
+     * @throws UnverifiableCheckpointsException if there are checkpoints and none verifies
+     * @throws IOException if the directory cannot be listed
+     */
+    public Optional<LoadedCheckpoint> loadForResume() throws IOException {
+        List<Path> candidates = checkpointDirectories();
+        if (candidates.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> reasons = new ArrayList<>();
+        for (Path dir : candidates) {
+            try {
+                return Optional.of(load(dir));
+            } catch (UnsupportedCheckpointFormatException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Skipping checkpoint {}: {}", dir, reason(e));
+                reasons.add(dir.getFileName() + ": " + reason(e));
+            }
+        }
+        throw new UnverifiableCheckpointsException(modelDir, reasons);
+    }
+
+    /**
      * Verifies and opens one checkpoint directory.
      *
      * @throws CorruptCheckpointException if it fails verification
@@ -340,31 +412,74 @@ public final class CheckpointStore {
                 parameters, optimizer);
     }
 
-    /** The manifest of {@code directory}, after checking its digest, its format and that it names the directory. */
+    /**
+     * The manifest of {@code directory}, after checking that the directory is a version of this store (a real
+     * directory with a version name right in {@link #directory()}, not a symbolic link), the manifest's digest, its
+     * format, and that it names the directory and its generation.
+     */
     private CheckpointManifest verifiedManifest(Path directory) throws IOException {
+        requireOwnVersion(directory);
         Path manifestFile = directory.resolve(MANIFEST_FILE);
         Path digestFile = directory.resolve(MANIFEST_DIGEST_FILE);
         byte[] manifestBytes = readRequired(manifestFile);
-        String expectedDigest = new String(readRequired(digestFile), StandardCharsets.US_ASCII).trim();
-        if (!sha256(manifestBytes).equals(expectedDigest)) {
+        // Exactly as written ("<hex>\n"): a digest file cut short, even by its newline, is torn, never verified.
+        String expectedDigest = new String(readRequired(digestFile), StandardCharsets.US_ASCII);
+        if (!(sha256(manifestBytes) + "\n").equals(expectedDigest)) {
             throw new CorruptCheckpointException(MANIFEST_FILE + ": SHA-256 does not match " + MANIFEST_DIGEST_FILE);
+        }
+        // The format version first, on its own: a manifest of another format need not fit this code's record.
+        com.fasterxml.jackson.databind.JsonNode tree;
+        try {
+            tree = json.readTree(manifestBytes);
+        } catch (JacksonException e) {
+            throw new CorruptCheckpointException(MANIFEST_FILE + ": unreadable: " + e.getMessage());
+        }
+        com.fasterxml.jackson.databind.JsonNode format = tree == null ? null : tree.get("formatVersion");
+        if (format == null || !format.canConvertToExactIntegral() || !format.canConvertToInt()) {
+            throw new CorruptCheckpointException(MANIFEST_FILE + ": no formatVersion");
+        }
+        if (format.intValue() != FORMAT_VERSION) {
+            throw new UnsupportedCheckpointFormatException(directory, format.intValue(), FORMAT_VERSION);
         }
         CheckpointManifest manifest;
         try {
-            manifest = json.readValue(manifestBytes, CheckpointManifest.class);
+            manifest = json.treeToValue(tree, CheckpointManifest.class);
         } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
             throw new CorruptCheckpointException(MANIFEST_FILE + ": unreadable: " + e.getMessage());
-        }
-        if (manifest.formatVersion() != FORMAT_VERSION) {
-            throw new CorruptCheckpointException("format version " + manifest.formatVersion() + ", this code reads "
-                    + FORMAT_VERSION);
         }
         String dirName = directory.getFileName().toString();
         if (!manifest.version().equals(dirName)) {
             throw new CorruptCheckpointException("manifest is for " + manifest.version() + ", directory is "
                     + dirName);
         }
+        if (manifest.generation() != generation(directory)) {
+            throw new CorruptCheckpointException("manifest says generation " + manifest.generation()
+                    + ", the directory name " + dirName);
+        }
         return manifest;
+    }
+
+    /**
+     * Refuses anything but a version this store could have written: a directory (not a symbolic link) with a
+     * version name whose parent is, once every link is resolved, this store's directory. Keeps a reader from being
+     * pointed at files elsewhere (an announcement naming another path, a link planted in the directory).
+     */
+    private void requireOwnVersion(Path directory) throws IOException {
+        Path name = directory.getFileName();
+        if (name == null || !isVersionName(name.toString())) {
+            throw new CorruptCheckpointException(directory + " is not a model version directory (ckpt-, snap- or "
+                    + "delta-<generation>-s<step>)");
+        }
+        if (Files.isSymbolicLink(directory)) {
+            throw new CorruptCheckpointException(directory + " is a symbolic link, not a version written here");
+        }
+        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            throw new CorruptCheckpointException("missing " + directory);
+        }
+        Path parent = directory.toAbsolutePath().getParent();
+        if (parent == null || !parent.toRealPath().equals(modelDir.toRealPath())) {
+            throw new CorruptCheckpointException(directory + " is not in the model directory " + modelDir);
+        }
     }
 
     /** Checks that {@code file} in {@code directory} has the size and SHA-256 {@code manifest} lists for it. */
@@ -374,7 +489,10 @@ public final class CheckpointStore {
             throw new CorruptCheckpointException(MANIFEST_FILE + " lists no " + file);
         }
         Path path = directory.resolve(file);
-        if (!Files.isRegularFile(path)) {
+        if (Files.isSymbolicLink(path)) {
+            throw new CorruptCheckpointException(file + " is a symbolic link, not a file written here");
+        }
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
             throw new CorruptCheckpointException("missing " + file);
         }
         long size = Files.size(path);
@@ -467,7 +585,17 @@ public final class CheckpointStore {
 
     /** Whether {@code directory}'s name is that of a delta serving snapshot. */
     public static boolean isDelta(Path directory) {
-        return DELTA_NAME.matcher(directory.getFileName().toString()).matches();
+        Path name = directory.getFileName();
+        return name != null && DELTA_NAME.matcher(name.toString()).matches();
+    }
+
+    /**
+     * The generation in a model version's name ({@code ckpt-}, {@code snap-} or {@code delta-<generation>-s<step>}),
+     * or empty if {@code name} is not a version name.
+     */
+    public static java.util.OptionalLong generationOf(String name) {
+        return name != null && isVersionName(name) ? java.util.OptionalLong.of(generation(Path.of(name)))
+                : java.util.OptionalLong.empty();
     }
 
     private static boolean isVersionName(String name) {
@@ -600,6 +728,9 @@ public final class CheckpointStore {
     }
 
     private static byte[] readRequired(Path file) throws IOException {
+        if (Files.isSymbolicLink(file)) {
+            throw new CorruptCheckpointException(file.getFileName() + " is a symbolic link, not a file written here");
+        }
         try {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
@@ -659,7 +790,8 @@ public final class CheckpointStore {
     }
 
     private static String reason(Exception e) {
-        return e instanceof CorruptCheckpointException ? e.getMessage() : e.toString();
+        return e instanceof CorruptCheckpointException || e instanceof UnsupportedCheckpointFormatException
+                ? e.getMessage() : e.toString();
     }
 
     private static ObjectMapper objectMapper() {

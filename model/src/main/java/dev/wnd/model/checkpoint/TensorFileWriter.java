@@ -31,13 +31,23 @@ final class TensorFileWriter implements TensorSink, AutoCloseable {
     private boolean finished;
 
     TensorFileWriter(Path file) throws IOException {
-        this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
             this.digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
-        write(ByteBuffer.wrap(TensorFormat.MAGIC));
+        this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            write(ByteBuffer.wrap(TensorFormat.MAGIC));
+        } catch (IOException | RuntimeException e) {
+            // no one can close what a failed constructor opened (e.g. on a full disk)
+            try {
+                channel.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -3,8 +3,10 @@
  * optimizer state by name plus a checksummed JSON manifest (config, seed, feature-spec hash, consumed offsets,
  * stream time, provenance).
  *
- * <p>The learner saves with {@link dev.wnd.model.checkpoint.CheckpointStore#save} and resumes with {@link
- * dev.wnd.model.checkpoint.CheckpointStore#loadNewestValid} then {@link
+ * <p>The learner holds the directory's {@link dev.wnd.model.checkpoint.ModelDirectoryLock} (one writer per
+ * directory), saves with {@link dev.wnd.model.checkpoint.CheckpointStore#save} and resumes with {@link
+ * dev.wnd.model.checkpoint.CheckpointStore#loadForResume} (which stops on a checkpoint of another format version
+ * and on checkpoints none of which verifies, rather than starting over) then {@link
  * dev.wnd.model.checkpoint.LoadedCheckpoint#restoreTrainer} and {@link
  * dev.wnd.model.checkpoint.LoadedCheckpoint#offsets}. Between checkpoints it publishes parameters-only serving
  * snapshots with {@link dev.wnd.model.checkpoint.CheckpointStore#saveServingSnapshot} (atomic, checksummed, not
@@ -12,6 +14,7 @@
  * dev.wnd.model.checkpoint.CheckpointStore#loadServable} or {@link
  * dev.wnd.model.checkpoint.CheckpointStore#loadNewestServable} then {@link
  * dev.wnd.model.checkpoint.ServableModel#newPredictor}, verifying only the manifest and the parameters. Corrupt or
- * truncated files are detected by SHA-256 and skipped with a WARN.
+ * truncated files are detected by SHA-256 and skipped with a WARN. Every load refuses a directory that is not a
+ * version written right in the store's directory (links, {@code ..}, paths elsewhere).
  */
 package dev.wnd.model.checkpoint;
