@@ -65,7 +65,7 @@ class UserRunsIT {
                     "--model-dir", "M3", "--deep-hidden-units", "16,16");
 
             assertThat(refused.exitValue()).as(refused.tail()).isNotZero();
-            assertThat(refused.output()).contains("is in use by `wnd score --model-dir M1").contains("pid " + score.pid());
+            assertThat(refused.output()).contains("is in use by pid " + score.pid() + " `wnd score --model-dir M1");
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
             assertThat(answerOneJsonRequest("127.0.0.1:" + kafkaPort)).containsPattern("\"display_id\":\\s*777");
             score.stop(Duration.ofSeconds(60));

@@ -17,7 +17,7 @@ class ModelDirectoryLockTest {
     void shouldRefuseASecondHolderInTheSameProcessNamingItAndFreeTheDirectoryOnClose() throws Exception {
         long me = ProcessHandle.current().pid();
         try (ModelDirectoryLock first = ModelDirectoryLock.acquire(dir.resolve("models"))) {
-            assertThat(first.holder()).startsWith("pid " + me + ", started ");
+            assertThat(first.holder()).startsWith("pid " + me).contains(", started ");
             assertThatThrownBy(() -> ModelDirectoryLock.acquire(dir.resolve("models")))
                     .isInstanceOf(ModelDirectoryLock.ModelDirectoryLockedException.class)
                     .hasMessageContaining("in use by another learner (pid " + me)
