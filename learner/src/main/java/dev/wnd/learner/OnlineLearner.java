@@ -197,6 +197,10 @@ public final class OnlineLearner implements AutoCloseable {
         consumer.assign(partitions);
         Map<String, Long> restored = model.restoredOffsets();
         epoch = model.restoredEpoch();
+        if (pastTheEnd(restored, partitions)) {
+            restored = Map.of();
+            epoch = 0;
+        }
         for (TopicPartition tp : partitions) {
             pending.put(tp, new ArrayDeque<>());
             Long offset = restored.get(name(tp));
@@ -278,6 +282,32 @@ public final class OnlineLearner implements AutoCloseable {
         logProgress(started, startExamples);
         return new Summary(model.examplesTrained(), metrics.examplesSeen(), deadLetters, lastVersion,
                 metrics.snapshot());
+    }
+
+    /**
+     * Whether the checkpoint's offsets lie past the end of the topic: they were consumed from another topic of the
+     * same name (a cluster formatted afresh, a topic recreated), and resuming at them would skip records or read
+     * nothing. The model then keeps its parameters and reads this topic from its beginning, saying so.
+     */
+    private boolean pastTheEnd(Map<String, Long> restored, List<TopicPartition> partitions) {
+        if (restored.isEmpty()) {
+            return false;
+        }
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+        List<String> ahead = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            Long offset = restored.get(name(tp));
+            if (offset != null && offset > ends.get(tp)) {
+                ahead.add(name(tp) + " at " + offset + " (its end is " + ends.get(tp) + ")");
+            }
+        }
+        if (ahead.isEmpty()) {
+            return false;
+        }
+        LOG.warn("the newest checkpoint was trained on another {} topic: its offsets lie past this one's end ({}). "
+                + "The model keeps its parameters and learns {} from its beginning", topics.examples.name(),
+                String.join(", ", ahead), topics.examples.name());
+        return true;
     }
 
     /**

@@ -106,6 +106,29 @@ class OnlineLearnerIT {
     }
 
     @Test
+    void shouldLearnANewClustersTopicFromItsBeginningWhenTheCheckpointsOffsetsLiePastItsEnd() throws Exception {
+        Path modelDir = work.resolve("model");
+        List<Example> first = TestExamples.generate(21, 400, 0, 0, specHash);
+        KafkaSupport.produce(runtime, topics, first);
+        OnlineLearner.Summary one = learn(modelDir, false, 128);
+        long trainedFirst = TestExamples.count(first, Split.TRAIN);
+        assertThat(one.examplesTrained()).isEqualTo(trainedFirst);
+
+        // A fresh cluster, as a second `wnd train` formats, with a smaller examples topic of the same name.
+        runtime.close();
+        runtime = EmbeddedRuntime.startFresh(work.resolve("kafka-2"), 0, 0, 1);
+        topics = KafkaSupport.topics(runtime);
+        KafkaSupport.createTopics(runtime, topics, 2);
+        List<Example> second = TestExamples.generate(22, 100, 0, 0, specHash);
+        KafkaSupport.produce(runtime, topics, second);
+
+        OnlineLearner.Summary two = learn(modelDir, false, 128);
+
+        assertThat(two.examplesTrained()).as("the model kept what it had learned and learned every new example")
+                .isEqualTo(trainedFirst + TestExamples.count(second, Split.TRAIN));
+    }
+
+    @Test
     void shouldNeitherRetrainNorRescoreNorDeadLetterAgainAfterARestart() throws Exception {
         Path modelDir = work.resolve("model");
         List<Example> first = TestExamples.generate(12, 300, 0, 0, specHash);
