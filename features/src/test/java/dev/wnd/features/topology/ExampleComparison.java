@@ -13,18 +13,19 @@ import java.util.Map;
  * categorical slots exactly, numerics within {@link #TOLERANCE}. Every difference is named by display, ad and
  * feature, so a failing test says what went wrong where.
  */
-final class ExampleComparison {
+public final class ExampleComparison {
 
     static final double TOLERANCE = 1e-6;
 
     private final FeatureSpec spec;
 
-    ExampleComparison(FeatureSpec spec) {
+    /** Compares Examples laid out by {@code spec}. */
+    public ExampleComparison(FeatureSpec spec) {
         this.spec = spec;
     }
 
     /** Every way {@code got} differs from {@code want}; empty when they agree. */
-    List<String> differences(Example want, Example got) {
+    public List<String> differences(Example want, Example got) {
         List<String> out = new ArrayList<>();
         String where = "display " + want.getDisplayId() + " ad " + want.getAdId() + ": ";
         if (want.getDisplayId() != got.getDisplayId() || want.getAdId() != got.getAdId()) {
@@ -58,7 +59,7 @@ final class ExampleComparison {
      * Every difference between two sets of Examples regardless of their order: each (display, ad) of {@code want}
      * must be in {@code got} exactly once with equal features, and {@code got} must hold nothing else.
      */
-    List<String> differencesByKey(List<Example> want, List<Example> got) {
+    public List<String> differencesByKey(List<Example> want, List<Example> got) {
         List<String> out = new ArrayList<>();
         Map<String, Example> actual = new HashMap<>();
         for (Example e : got) {
@@ -79,7 +80,8 @@ final class ExampleComparison {
         return out;
     }
 
-    static String key(Example e) {
+    /** "display/ad": what identifies an Example. */
+    public static String key(Example e) {
         return e.getDisplayId() + "/" + e.getAdId();
     }
 }
