@@ -1,5 +1,6 @@
 package dev.wnd.app;
 
+import dev.wnd.features.spec.EventTime;
 import dev.wnd.features.fn.FeatureAssembler;
 import dev.wnd.features.fn.FeatureFunctions;
 import dev.wnd.features.fn.Splits;
@@ -288,7 +289,7 @@ final class BenchFreshnessCommand implements Callable<Integer> {
                     }
                     Display d = Display.newBuilder(t).setDisplayId(nextId++).setTimestamp(eventTime).build();
                     displaysOut.send(cluster.topics().displays.record(d.getUuid(), d,
-                            FeatureFunctions.EPOCH_BASE_MS + d.getTimestamp()));
+                            EventTime.EPOCH_BASE_MS + d.getTimestamp()));
                     pending.add(d);
                     if (i >= labelsPerSecond) {
                         Display l = pending.removeFirst();
@@ -297,7 +298,7 @@ final class BenchFreshnessCommand implements Callable<Integer> {
                                 l.getTimestamp() + 1_000, ads, List.of(ads.get(random.nextInt(ads.size()))));
                         timeline.labelSent(l.getDisplayId(), System.currentTimeMillis());
                         labelsOut.send(cluster.topics().labels.record(l.getUuid(), label,
-                                FeatureFunctions.EPOCH_BASE_MS + label.getReleaseTimestamp()));
+                                EventTime.EPOCH_BASE_MS + label.getReleaseTimestamp()));
                     }
                 }
             }
@@ -315,7 +316,7 @@ final class BenchFreshnessCommand implements Callable<Integer> {
                     ScoreRequest r = ScoreRequest.newBuilder(t).setDisplayId(FIRST_REQUEST_DISPLAY + i).build();
                     timeline.requestSent(r.getDisplayId(), System.currentTimeMillis());
                     out.send(cluster.topics().scoreRequests.record(t.getUuid(), r,
-                            FeatureFunctions.EPOCH_BASE_MS + t.getTimestamp()));
+                            EventTime.EPOCH_BASE_MS + t.getTimestamp()));
                 }
             }
         }
@@ -329,7 +330,7 @@ final class BenchFreshnessCommand implements Callable<Integer> {
     }
 
     /**
-     * The event time (ms since {@link FeatureFunctions#EPOCH_BASE_MS}) of a probe display sent at wall clock
+     * The event time (ms since {@link FeatureFunctions#EventTime.EPOCH_BASE_MS}) of a probe display sent at wall clock
      * {@code nowMs}: a live clock that starts in the last hour of the last training day when the probes start at
      * {@code startMs} and moves with the wall clock, so that probe displays and their labels (released a second
      * later) come in event-time order, as in a live system.

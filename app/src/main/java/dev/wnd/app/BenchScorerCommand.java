@@ -1,5 +1,6 @@
 package dev.wnd.app;
 
+import dev.wnd.features.spec.EventTime;
 import dev.wnd.features.fn.FeatureAssembler;
 import dev.wnd.features.fn.FeatureFunctions;
 import dev.wnd.features.spec.FeatureSpec;
@@ -205,7 +206,7 @@ final class BenchScorerCommand implements Callable<Integer> {
                 sentMillis[(int) i] = System.currentTimeMillis();
                 sentNanos.set((int) i, System.nanoTime());
                 producer.send(cluster.topics().scoreRequests.record(t.getUuid(), request,
-                        FeatureFunctions.EPOCH_BASE_MS + t.getTimestamp()));
+                        EventTime.EPOCH_BASE_MS + t.getTimestamp()));
             }
             Map<String, Double> cores = ThreadCpu.now().coresSince(cpuAtStart, 8);
             producer.flush();

@@ -1,5 +1,6 @@
 package dev.wnd.app;
 
+import dev.wnd.features.spec.EventTime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -109,7 +110,7 @@ class ScorerBatchingIT {
                 long timestamp = 1_000L + display;
                 producer.send(cluster.topics().scoreRequests.record(uuid, new ScoreRequest(display, uuid,
                         900L + display % 3, timestamp, 1, "US>CA>807", adsOf(display)),
-                        FeatureFunctions.EPOCH_BASE_MS + timestamp));
+                        EventTime.EPOCH_BASE_MS + timestamp));
             }
             producer.flush();
         }

@@ -1,5 +1,6 @@
 package dev.wnd.app;
 
+import dev.wnd.features.spec.EventTime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -231,7 +232,7 @@ class ScorerModelSwapIT {
                 if (display % 2 == 0) {
                     avro.send(cluster.topics().scoreRequests.record(uuid, new ScoreRequest(display, uuid,
                             900L + display % 3, timestamp, 1, "US>CA>807", ads),
-                            FeatureFunctions.EPOCH_BASE_MS + timestamp));
+                            EventTime.EPOCH_BASE_MS + timestamp));
                     avroSent.add(display);
                 } else {
                     String request = String.format("{\"display_id\": %d, \"uuid\": \"%s\", \"document_id\": %d, "

@@ -1,5 +1,6 @@
 package dev.wnd.app;
 
+import dev.wnd.features.spec.EventTime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -87,7 +88,7 @@ class StageMetricsIT {
         int port = freePort();
         startStage("features", port, "--split-seed", "3");
         List<Long> ads = List.of(11L, 12L, 13L);
-        long base = FeatureFunctions.EPOCH_BASE_MS;
+        long base = EventTime.EPOCH_BASE_MS;
         try (KafkaProducer<String, Display> displays = producer(topics.displays);
                 KafkaProducer<String, Label> labels = producer(topics.labels)) {
             for (long id = 1; id <= 4; id++) {

@@ -1,6 +1,6 @@
 package dev.wnd.learner;
 
-import dev.wnd.features.fn.FeatureFunctions;
+import dev.wnd.features.spec.EventTime;
 import dev.wnd.features.spec.FeatureSpec;
 import dev.wnd.model.Batch;
 import dev.wnd.model.ModelConfig;
@@ -169,7 +169,7 @@ public final class DjlTrainableModel implements TrainableModel {
         lastVersion = null;
         try {
             CheckpointInfo info = store.save(trainer, nextOffsets, epoch,
-                    Instant.ofEpochMilli(FeatureFunctions.EPOCH_BASE_MS + streamTime));
+                    Instant.ofEpochMilli(EventTime.EPOCH_BASE_MS + streamTime));
             lastVersion = info.version();
             lastFullNanos = System.nanoTime();
             return new Checkpointed(info.version(), info.directory().toString());
@@ -186,7 +186,7 @@ public final class DjlTrainableModel implements TrainableModel {
                 && System.nanoTime() - lastFullNanos < fullSnapshotEvery.toNanos();
         lastVersion = null; // a failure part-way leaves no known base: the next version is full
         try {
-            Instant time = Instant.ofEpochMilli(FeatureFunctions.EPOCH_BASE_MS + streamTime);
+            Instant time = Instant.ofEpochMilli(EventTime.EPOCH_BASE_MS + streamTime);
             CheckpointInfo info = delta ? store.saveServingDelta(trainer, base, nextOffsets, epoch, time)
                     : store.saveServingSnapshot(trainer, nextOffsets, epoch, time);
             if (!delta) {

@@ -1,5 +1,6 @@
 package dev.wnd.scorer;
 
+import dev.wnd.features.spec.EventTime;
 import dev.wnd.schemas.kafka.KafkaConnection;
 import dev.wnd.schemas.registry.RegistryConnection;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The scorer topology tells its {@link ScorerMetrics} of every answer, every model swap and every dead letter. */
 class ScorerMetricsTest {
 
-    private static final long REQUEST_TIME = FeatureFunctions.EPOCH_BASE_MS + 1_000L;
+    private static final long REQUEST_TIME = EventTime.EPOCH_BASE_MS + 1_000L;
 
     private final FeatureSpec spec = FeatureSpec.seed();
     private final AppTopics topics = new AppTopics(new InMemorySchemaRegistryClient());

@@ -1,5 +1,6 @@
 package dev.wnd.scorer;
 
+import dev.wnd.features.spec.EventTime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wnd.features.fn.FeatureAssembler;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ScorerPartitionsTest {
 
-    private static final long BASE = FeatureFunctions.EPOCH_BASE_MS;
+    private static final long BASE = EventTime.EPOCH_BASE_MS;
     private static final String UPDATES = "scorer-test-ctr-updates";
 
     private final FeatureSpec spec = FeatureSpec.seed();

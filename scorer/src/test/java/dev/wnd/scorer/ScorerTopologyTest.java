@@ -1,5 +1,6 @@
 package dev.wnd.scorer;
 
+import dev.wnd.features.spec.EventTime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wnd.features.fn.FeatureAssembler;
@@ -98,7 +99,7 @@ class ScorerTopologyTest {
         startDriver();
         driver.createInputTopic(topics.promotedContent.name(), topics.promotedContent.keySerde().serializer(),
                 topics.promotedContent.valueSerde().serializer())
-                .pipeInput(10L, new PromotedContent(10L, 500L, 7L, 3L), FeatureFunctions.EPOCH_BASE_MS - 1);
+                .pipeInput(10L, new PromotedContent(10L, 500L, 7L, 3L), EventTime.EPOCH_BASE_MS - 1);
     }
 
     private void startDriver() {
@@ -134,7 +135,7 @@ class ScorerTopologyTest {
 
     private void send(long display, List<Long> ads) {
         requests.pipeInput("u1", new ScoreRequest(display, "u1", 900L, 1_000L, 2, "SG>00", ads),
-                FeatureFunctions.EPOCH_BASE_MS + 1_000L);
+                EventTime.EPOCH_BASE_MS + 1_000L);
     }
 
     /** Pretends the consumer has fetched the request topic up to {@code offset} (the driver numbers from 0). */
@@ -294,7 +295,7 @@ class ScorerTopologyTest {
         ScoreRequest held = new ScoreRequest(52L, "u1", 900L, 1_000L, 2, "SG>00", List.of(10L, 11L));
         // A restarted task finds in its store what the last commit before the stop persisted:
         driver.<String, List<PendingRequests.Held>>getKeyValueStore(ScorerTopology.PENDING_STORE).put(ScorerTopology.HELD_KEY,
-                List.of(new PendingRequests.Held("u1", held, FeatureFunctions.EPOCH_BASE_MS + 1_000L, false, 1L, 0L,
+                List.of(new PendingRequests.Held("u1", held, EventTime.EPOCH_BASE_MS + 1_000L, false, 1L, 0L,
                         PendingRequests.distinctAds(held), null)));
 
         send(53L, List.of(12L));

@@ -1,5 +1,6 @@
 package dev.wnd.features.fn;
 
+import dev.wnd.features.spec.EventTime;
 import dev.wnd.schemas.avro.Display;
 import dev.wnd.schemas.avro.ScoreRequest;
 import java.util.List;
@@ -7,7 +8,7 @@ import java.util.List;
 /**
  * The request side of a display, whether it comes from the training stream or from a score request.
  *
- * @param timestamp ms after {@link FeatureFunctions#EPOCH_BASE_MS}
+ * @param timestamp ms after {@link FeatureFunctions#EventTime.EPOCH_BASE_MS}
  */
 public record DisplayContext(long displayId, String uuid, long documentId, long timestamp, Integer platform,
         String geoLocation, List<Long> adIds) {

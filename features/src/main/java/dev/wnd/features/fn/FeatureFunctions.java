@@ -1,5 +1,6 @@
 package dev.wnd.features.fn;
 
+import dev.wnd.features.spec.EventTime;
 import dev.wnd.features.spec.NumericFeature;
 import java.time.DayOfWeek;
 import java.time.Instant;
@@ -10,12 +11,10 @@ import java.time.ZonedDateTime;
  * Pure per-field feature functions, shared by the features topology and the scorer so that training and serving
  * cannot drift apart. Every function is deterministic and side-effect free.
  *
- * <p>Times: Outbrain timestamps are milliseconds after {@link #EPOCH_BASE_MS} (2016-06-14 04:00 UTC).
+ * <p>Times: Outbrain timestamps are milliseconds after {@link EventTime#EventTime.EPOCH_BASE_MS} (2016-06-14 04:00 UTC).
  */
 public final class FeatureFunctions {
 
-    /** Outbrain's time origin: relative timestamp 0 is this epoch millisecond (2016-06-14 04:00 UTC). */
-    public static final long EPOCH_BASE_MS = 1_465_876_799_998L;
     /** Milliseconds per day. */
     public static final long DAY_MS = 86_400_000L;
     /** The seed's reference offset: it treats event times as UTC-4 (US Eastern daylight time). */
@@ -86,7 +85,7 @@ public final class FeatureFunctions {
 
     /** Local date-time of an Outbrain timestamp in the seed's reference zone (UTC-4). */
     public static ZonedDateTime localTime(long relativeMs) {
-        return Instant.ofEpochMilli(EPOCH_BASE_MS + relativeMs).atZone(SEED_LOCAL);
+        return Instant.ofEpochMilli(EventTime.EPOCH_BASE_MS + relativeMs).atZone(SEED_LOCAL);
     }
 
     /**
@@ -99,7 +98,7 @@ public final class FeatureFunctions {
      * 4 hours late; we do not reproduce that.)
      */
     public static ZonedDateTime localTime(long relativeMs, String geoLocation) {
-        return Instant.ofEpochMilli(EPOCH_BASE_MS + relativeMs).atZone(TimeZones.offset(geoLocation));
+        return Instant.ofEpochMilli(EventTime.EPOCH_BASE_MS + relativeMs).atZone(TimeZones.offset(geoLocation));
     }
 
     /** 1 on Saturday and Sunday, else 0. */
@@ -195,7 +194,7 @@ public final class FeatureFunctions {
             return -1;
         }
         // The seed truncates the event time to whole seconds before subtracting (fromtimestamp(ms // 1000)).
-        long eventMs = Math.floorDiv(EPOCH_BASE_MS + eventRelativeMs, 1000L) * 1000L;
+        long eventMs = Math.floorDiv(EventTime.EPOCH_BASE_MS + eventRelativeMs, 1000L) * 1000L;
         long days = Math.floorDiv(eventMs - publishTimeEpochMs, DAY_MS);
         return days < 0 || days > 3650 ? -1 : (int) days;
     }

@@ -1,5 +1,6 @@
 package dev.wnd.features.fn;
 
+import dev.wnd.features.spec.EventTime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -34,7 +35,7 @@ class FeatureFunctionsTest {
     @Test
     void shouldTruncateTheEventToSecondsBeforeCountingWholeDaysSincePublished() {
         long event = 10_000L;                                    // 9.998 s past a whole second, absolute
-        long eventSecond = (FeatureFunctions.EPOCH_BASE_MS + event) / 1000 * 1000;
+        long eventSecond = (EventTime.EPOCH_BASE_MS + event) / 1000 * 1000;
         long day = FeatureFunctions.DAY_MS;
         assertThat(FeatureFunctions.daysSincePublished(eventSecond - 2 * day, event)).isEqualTo(2);
         // Published 0.5 s into the event's second: 2 days before the event's milliseconds, but not before the

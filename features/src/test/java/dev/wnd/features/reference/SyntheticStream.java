@@ -1,5 +1,6 @@
 package dev.wnd.features.reference;
 
+import dev.wnd.features.spec.EventTime;
 import dev.wnd.features.fn.FeatureFunctions;
 import dev.wnd.schemas.avro.Display;
 import dev.wnd.schemas.avro.DocumentCategory;
@@ -70,7 +71,7 @@ public final class SyntheticStream {
             Long source = r < 0.06 ? null : (Long) (long) (1 + random.nextInt(sources));
             Long publisher = source == null || source % 7 == 0 ? null : (Long) (source % 11 + 1);
             Long published = random.nextDouble() < 0.05 ? null
-                    : FeatureFunctions.EPOCH_BASE_MS + (long) ((random.nextDouble() * 1200 - 1100)
+                    : EventTime.EPOCH_BASE_MS + (long) ((random.nextDouble() * 1200 - 1100)
                             * FeatureFunctions.DAY_MS);
             dimensions.add(new DocumentMeta(doc, source, publisher, published));
         }

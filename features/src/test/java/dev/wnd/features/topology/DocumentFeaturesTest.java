@@ -1,5 +1,6 @@
 package dev.wnd.features.topology;
 
+import dev.wnd.features.spec.EventTime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wnd.features.fn.FeatureFunctions;
@@ -105,7 +106,7 @@ class DocumentFeaturesTest {
 
     @Test
     void shouldDescribeSourcePublisherAndAgeOfPageAndAdDocuments() {
-        long eventMs = FeatureFunctions.EPOCH_BASE_MS + 5 * DAY;
+        long eventMs = EventTime.EPOCH_BASE_MS + 5 * DAY;
         driver.pipe(new DocumentMeta(PAGE, 20L, 30L, eventMs - 10 * DAY - DAY / 2));
         // A source without a publisher gets its own publisher key, as the seed gives it a new publisher id.
         driver.pipe(new DocumentMeta(AD_DOC, 21L, null, eventMs + DAY));
@@ -126,7 +127,7 @@ class DocumentFeaturesTest {
 
     @Test
     void shouldTreatADocumentWithoutSourceAsUnknownAsTheSeedDropsIt() {
-        driver.pipe(new DocumentMeta(PAGE, null, 30L, FeatureFunctions.EPOCH_BASE_MS - 3 * DAY));
+        driver.pipe(new DocumentMeta(PAGE, null, 30L, EventTime.EPOCH_BASE_MS - 3 * DAY));
         Example e = displayed(1_000L);
         assertThat(read.categorical(e, "doc_event_source_id")).isEqualTo(-1);
         assertThat(read.categorical(e, "doc_event_publisher_id")).isEqualTo(-1);

@@ -1,5 +1,6 @@
 package dev.wnd.features.topology;
 
+import dev.wnd.features.spec.EventTime;
 import dev.wnd.schemas.kafka.KafkaConnection;
 import dev.wnd.schemas.registry.RegistryConnection;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The features topology tells its {@link FeaturesMetrics} of every Example emitted and every dead letter. */
 class FeaturesMetricsTest {
 
-    private static final long BASE = FeatureFunctions.EPOCH_BASE_MS;
+    private static final long BASE = EventTime.EPOCH_BASE_MS;
 
     private final AppTopics topics = new AppTopics(new InMemorySchemaRegistryClient());
     private final List<String> calls = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.wnd.features.topology;
 
+import dev.wnd.features.spec.EventTime;
 import dev.wnd.features.fn.FeatureFunctions;
 import dev.wnd.schemas.avro.Display;
 import dev.wnd.schemas.avro.DocumentCategory;
@@ -33,7 +34,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 record InputRecord<K, V>(Topic<K, V> topic, K key, V value, long timestamp) {
 
-    static final long BASE = FeatureFunctions.EPOCH_BASE_MS;
+    static final long BASE = EventTime.EPOCH_BASE_MS;
 
     /** The routing of {@code record} among {@code topics}. */
     static InputRecord<?, ?> of(AppTopics topics, SpecificRecord record) {

@@ -24,14 +24,11 @@ import java.util.Optional;
  * <p>Parsing rules common to all files: fields are split on every comma (the files have no quoting); integers are
  * plain decimal; a required field that is empty rejects the line ("missing"); nullable integer columns read both
  * an empty field and MySQL's {@code \N} as null; an empty geo_location is null; timestamps stay as in the file
- * (milliseconds after {@link #TIMESTAMP_BASE_MS}).
+ * (milliseconds after {@link EventTime#EPOCH_BASE_MS}).
  *
  * @param <T> the Avro record of one data line
  */
 public final class OutbrainFile<T> {
-
-    /** Epoch ms that the CSV timestamps are relative to: 2016-06-14 04:00 UTC (less 2 ms, as Kaggle published it). */
-    public static final long TIMESTAMP_BASE_MS = 1465876799998L;
 
     /** {@code clicks_train}: display_id, ad_id, clicked (0 or 1). */
     public static final OutbrainFile<ClickTrain> CLICKS_TRAIN = new OutbrainFile<>("clicks_train", List.of(),

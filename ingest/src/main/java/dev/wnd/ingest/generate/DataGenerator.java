@@ -1,5 +1,6 @@
 package dev.wnd.ingest.generate;
 
+import dev.wnd.features.spec.EventTime;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -155,7 +156,7 @@ public final class DataGenerator {
                 }
                 meta.comma();
                 if ((flags & World.META_EMPTY_PUBLISH_TIME) == 0) {
-                    long epochSeconds = (OutbrainFile.TIMESTAMP_BASE_MS + w.docPublish[d]) / 1000;
+                    long epochSeconds = (EventTime.EPOCH_BASE_MS + w.docPublish[d]) / 1000;
                     meta.text(PUBLISH_TIME.format(LocalDateTime.ofEpochSecond(epochSeconds, 0, ZoneOffset.UTC)));
                 }
                 meta.endRow();

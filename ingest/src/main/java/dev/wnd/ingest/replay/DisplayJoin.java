@@ -1,5 +1,6 @@
 package dev.wnd.ingest.replay;
 
+import dev.wnd.features.spec.EventTime;
 import dev.wnd.ingest.csv.CsvRow;
 import dev.wnd.ingest.csv.OutbrainFile;
 import dev.wnd.ingest.csv.OutbrainReader;
@@ -119,11 +120,11 @@ final class DisplayJoin implements TimedSource {
             Display d = new Display(display, e.getUuid(), e.getDocumentId(), ts, e.getPlatform(),
                     e.getGeoLocation(), ads);
             out.timed(ts, Emitter.DISPLAY, line, new StreamRecord(Channel.DISPLAYS, e.getUuid(), d,
-                    OutbrainFile.TIMESTAMP_BASE_MS + ts));
+                    EventTime.EPOCH_BASE_MS + ts));
             long release = ts + labelDelay;
             Label label = new Label(display, e.getUuid(), ts, release, ads, clicked);
             out.timed(release, Emitter.LABEL, line, new StreamRecord(Channel.LABELS, e.getUuid(), label,
-                    OutbrainFile.TIMESTAMP_BASE_MS + release));
+                    EventTime.EPOCH_BASE_MS + release));
             for (CsvRow.Parsed<ClickTest> c : testRows) {
                 out.deadLetter(DeadLetters.TEST_CLICK_OF_TRAIN_DISPLAY, DeadLetters.of(testName(), c.line(),
                         "display_id " + display + " is also in clicks_train: trained on, not scored",
@@ -137,7 +138,7 @@ final class DisplayJoin implements TimedSource {
             ScoreRequest request = new ScoreRequest(display, e.getUuid(), e.getDocumentId(), ts, e.getPlatform(),
                     e.getGeoLocation(), ads);
             out.timed(ts, Emitter.DISPLAY, line, new StreamRecord(Channel.SCORE_REQUESTS, e.getUuid(), request,
-                    OutbrainFile.TIMESTAMP_BASE_MS + ts));
+                    EventTime.EPOCH_BASE_MS + ts));
         } else {
             out.deadLetter(DeadLetters.EVENT_WITHOUT_ADS, DeadLetters.of(events.fileName(), line,
                     "display_id " + display + " has no ads in " + clicksNames, DeadLetters.csv(e)));

@@ -1,5 +1,6 @@
 package dev.wnd.ingest.replay;
 
+import dev.wnd.features.spec.EventTime;
 import dev.wnd.ingest.csv.CsvRow;
 import dev.wnd.ingest.csv.OutbrainFile;
 import dev.wnd.ingest.csv.OutbrainReader;
@@ -31,7 +32,7 @@ final class PageViewSource implements TimedSource {
         long ts = view.getTimestamp();
         maxTimestamp = Math.max(maxTimestamp, ts);
         out.timed(ts, Emitter.PAGE_VIEW, row.line(), new StreamRecord(Channel.PAGE_VIEWS, view.getUuid(), view,
-                OutbrainFile.TIMESTAMP_BASE_MS + ts));
+                EventTime.EPOCH_BASE_MS + ts));
         return true;
     }
 

@@ -1,5 +1,6 @@
 package dev.wnd.ingest.replay;
 
+import dev.wnd.features.spec.EventTime;
 import dev.wnd.ingest.csv.CsvRow;
 import dev.wnd.ingest.csv.DataDirectory;
 import dev.wnd.ingest.csv.OutbrainFile;
@@ -32,7 +33,7 @@ import java.util.function.Function;
  *
  * <ol>
  *   <li>Dimension files, each in file order: promoted_content, documents_meta, documents_topics, documents_entities,
- *       documents_categories, with record timestamp {@link OutbrainFile#TIMESTAMP_BASE_MS}{@code - 1} so that they
+ *       documents_categories, with record timestamp {@link OutbrainFile#EventTime.EPOCH_BASE_MS}{@code - 1} so that they
  *       precede every event.</li>
  *   <li>Then, merged in event time: page views; displays (events.csv rows merge-joined with their clicks_train ads)
  *       and score requests (those joined with clicks_test ads); and label releases, {@code labelDelay} after their
@@ -54,7 +55,7 @@ import java.util.function.Function;
  */
 public final class ReplayStream implements Iterator<StreamRecord>, Closeable {
 
-    private static final long DIMENSION_TIMESTAMP = OutbrainFile.TIMESTAMP_BASE_MS - 1;
+    private static final long DIMENSION_TIMESTAMP = EventTime.EPOCH_BASE_MS - 1;
 
     private final DataDirectory data;
     private final StreamOptions options;

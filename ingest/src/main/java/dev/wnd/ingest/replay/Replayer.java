@@ -1,5 +1,6 @@
 package dev.wnd.ingest.replay;
 
+import dev.wnd.features.spec.EventTime;
 import dev.wnd.ingest.csv.DataDirectory;
 import dev.wnd.ingest.csv.OutbrainFile;
 import dev.wnd.schemas.topic.AppTopics;
@@ -53,7 +54,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * thread is interrupted; in each case what was sent is committed first. Resuming with other input or other stream
  * options than the position was written with fails with a {@link ReplayException} (use another replay id).
  *
- * <p>Record timestamps: absolute epoch ms of the event ({@link OutbrainFile#TIMESTAMP_BASE_MS} + the CSV's ms);
+ * <p>Record timestamps: absolute epoch ms of the event ({@link OutbrainFile#EventTime.EPOCH_BASE_MS} + the CSV's ms);
  * dimension records one ms before the data's epoch; dead letters the wall clock. Keys: as {@link AppTopics} says
  * (ids for dimensions, uuid for page views, displays, labels and score requests), the file name for dead letters.
  * With {@link ReplayConfig#speed()} &gt; 0 the timed records are paced to that many times real time.
@@ -218,7 +219,7 @@ public final class Replayer {
 
     /** Waits until the record is due; true when interrupted while waiting (the record is still sent). */
     private boolean pace(StreamRecord record) {
-        if (record.timestampMs() < OutbrainFile.TIMESTAMP_BASE_MS) {
+        if (record.timestampMs() < EventTime.EPOCH_BASE_MS) {
             return false;
         }
         long streamMs = record.timestampMs();
@@ -327,7 +328,7 @@ public final class Replayer {
         long streamTime = stream.streamTime();
         return new ReplayProgress(position, skipping, sent, sentPerTopic(), sentByChannel.get(
                 Channel.DEAD_LETTERS)[0], stream.late(), seconds > 0 ? sent / seconds : 0, read, total, elapsed, eta,
-                streamTime == Long.MIN_VALUE ? 0 : OutbrainFile.TIMESTAMP_BASE_MS + streamTime);
+                streamTime == Long.MIN_VALUE ? 0 : EventTime.EPOCH_BASE_MS + streamTime);
     }
 
     private Map<String, Long> sentPerTopic() {

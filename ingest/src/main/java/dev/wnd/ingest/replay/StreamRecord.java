@@ -1,5 +1,6 @@
 package dev.wnd.ingest.replay;
 
+import dev.wnd.features.spec.EventTime;
 import java.util.Objects;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Objects;
  *     the source file name for dead letters
  * @param value the Avro record
  * @param timestampMs the Kafka record timestamp: absolute epoch ms (the CSV's relative ms plus
- *     {@link dev.wnd.ingest.csv.OutbrainFile#TIMESTAMP_BASE_MS}); for dead letters the wall clock when it was made
+ *     {@link dev.wnd.ingest.csv.OutbrainFile#EventTime.EPOCH_BASE_MS}); for dead letters the wall clock when it was made
  */
 public record StreamRecord(Channel channel, Object key, Object value, long timestampMs) {
 

@@ -1,5 +1,6 @@
 package dev.wnd.ingest.replay;
 
+import dev.wnd.features.spec.EventTime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wnd.ingest.TestFiles;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ReplayStreamTest {
 
-    private static final long BASE = OutbrainFile.TIMESTAMP_BASE_MS;
+    private static final long BASE = EventTime.EPOCH_BASE_MS;
     private static final StreamOptions OPTIONS = new StreamOptions(Duration.ofMillis(1000), Duration.ofMillis(100),
             StreamOptions.DEFAULT_MAX_EVENT_RUNS);
 

@@ -1,5 +1,6 @@
 package dev.wnd.ingest.replay;
 
+import dev.wnd.features.spec.EventTime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -185,10 +186,10 @@ class ReplayerIT {
 
         ConsumerRecord<byte[], byte[]> first = committed(topics.displays.name()).get(0);
         Display display = topics.displays.valueSerde().deserializer().deserialize("displays", first.value());
-        assertThat(first.timestamp()).isEqualTo(OutbrainFile.TIMESTAMP_BASE_MS + display.getTimestamp());
+        assertThat(first.timestamp()).isEqualTo(EventTime.EPOCH_BASE_MS + display.getTimestamp());
         assertThat(new String(first.key(), StandardCharsets.UTF_8)).isEqualTo(display.getUuid());
         assertThat(committed(topics.promotedContent.name()).get(0).timestamp())
-                .isEqualTo(OutbrainFile.TIMESTAMP_BASE_MS - 1);
+                .isEqualTo(EventTime.EPOCH_BASE_MS - 1);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             List<ConsumerRecord<byte[], byte[]>> positions = committed(Replayer.POSITION_TOPIC);
             assertThat(positions).isNotEmpty();
