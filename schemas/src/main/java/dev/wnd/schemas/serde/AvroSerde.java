@@ -8,10 +8,8 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -28,6 +26,13 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <p>The writer schema is registered on first use per topic; a record written with an older (compatible) schema
  * is read through Avro schema resolution into the class's current schema. Thread-safe.
+ *
+ * <p><b>Bytes from outside.</b> Records are decoded by {@link BoundedBinaryDecoder}: no length or count in the
+ * bytes can make the decoder allocate more than the record holds (33 bytes claiming an array of 2<sup>31</sup>&minus;9
+ * items fail at once instead of asking for gigabytes), in every JVM whatever its flags, without relying on Avro's
+ * JVM-wide {@code org.apache.avro.limits.*} system properties. Bad bytes (too short, wrong magic byte, truncated, a
+ * claim beyond the end, an unknown or unreadable writer schema) are a {@link SerializationException} naming the
+ * topic, the byte offset where it applies and the reason.
  *
  * @param <T> the generated record class
  */
@@ -57,6 +62,11 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         this.registry = registry;
         this.isKey = isKey;
         this.writer = new SpecificDatumWriter<>(schema, model);
+        String zeroSize = BoundedBinaryDecoder.zeroSizeItems(schema);
+        if (zeroSize != null) {
+            throw new IllegalArgumentException(type.getName() + " has an array whose items take no bytes ("
+                    + zeroSize + "): its item count could not be bounded by the record's size");
+        }
     }
 
     /** A value serde for the generated class {@code type}. */
@@ -157,21 +167,38 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
                     + ", not the Confluent magic byte 0: not written by an Avro serializer");
         }
         int writerId = buffer.getInt();
-        DatumReader<T> reader;
-        try {
-            reader = readerByWriterId.computeIfAbsent(writerId,
-                    id -> new SpecificDatumReader<>(registry.schemaById(id), schema, model));
-        } catch (RuntimeException e) {
-            throw new SerializationException("record on " + topic + " names schema id " + writerId
-                    + " that cannot be fetched: " + e.getMessage(), e);
+        DatumReader<T> reader = readerByWriterId.get(writerId);
+        if (reader == null) {
+            Schema writerSchema = writerSchema(topic, writerId);
+            reader = readerByWriterId.computeIfAbsent(writerId, id -> newReader(writerSchema, id, topic));
         }
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, 5, data.length - 5, null);
+        BoundedBinaryDecoder decoder = new BoundedBinaryDecoder(data, 5, data.length - 5);
         try {
             return reader.read(null, decoder);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot decode a " + type.getSimpleName() + " from " + topic
-                    + " (writer schema id " + writerId + "): " + e, e);
+                    + " (writer schema id " + writerId + ", " + data.length + " bytes): "
+                    + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
         }
+    }
+
+    /** The writer schema with this id. Outside the map's compute, which must not wait for the registry. */
+    private Schema writerSchema(String topic, int id) {
+        try {
+            return registry.schemaById(id);
+        } catch (RuntimeException e) {
+            throw new SerializationException("record on " + topic + " names schema id " + id
+                    + " that cannot be fetched: " + e.getMessage(), e);
+        }
+    }
+
+    private DatumReader<T> newReader(Schema writerSchema, int id, String topic) {
+        String zeroSize = BoundedBinaryDecoder.zeroSizeItems(writerSchema);
+        if (zeroSize != null) {
+            throw new SerializationException("record on " + topic + " names schema id " + id + ", which has an "
+                    + "array whose items take no bytes (" + zeroSize + "): not read, its size could not be bounded");
+        }
+        return new SpecificDatumReader<>(writerSchema, schema, model);
     }
 
     @Override
