@@ -1,11 +1,14 @@
 package dev.wnd.schemas.serde;
 
+import dev.wnd.schemas.registry.RegistryException;
+import dev.wnd.schemas.registry.RegistryRetry;
 import dev.wnd.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
@@ -34,6 +37,12 @@ import org.apache.kafka.common.serialization.Serializer;
  * claim beyond the end, an unknown or unreadable writer schema) are a {@link SerializationException} naming the
  * topic, the byte offset where it applies and the reason.
  *
+ * <p><b>Registry outages.</b> A registry call that fails transiently (no answer, a timeout, HTTP 5xx) is retried in
+ * place with {@link RegistryRetry} until the registry answers: the record waits, nothing is dead-lettered. When
+ * the registry answers that a record's schema id does not exist, that record is at fault: a
+ * {@link SerializationException} naming the id. Other refusals (credentials, an incompatible schema) are not the
+ * record's fault and are thrown as the {@link RegistryException}.
+ *
  * @param <T> the generated record class
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
@@ -44,6 +53,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     private final Schema schema;
     private final SchemaRegistryClient registry;
     private final boolean isKey;
+    private final RegistryRetry retry;
     private final Map<String, Integer> idByTopic = new ConcurrentHashMap<>();
     private final Map<Integer, DatumReader<T>> readerByWriterId = new ConcurrentHashMap<>();
     /**
@@ -54,13 +64,14 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     private final SpecificData model;
     private final SpecificDatumWriter<T> writer;
 
-    private AvroSerde(Class<T> type, SchemaRegistryClient registry, boolean isKey) {
+    private AvroSerde(Class<T> type, SchemaRegistryClient registry, boolean isKey, RegistryRetry retry) {
         this.type = type;
         this.model = new SpecificData(type.getClassLoader());
         model.setCustomCoders(true);
         this.schema = model.getSchema(type);
         this.registry = registry;
         this.isKey = isKey;
+        this.retry = Objects.requireNonNull(retry, "retry");
         this.writer = new SpecificDatumWriter<>(schema, model);
         String zeroSize = BoundedBinaryDecoder.zeroSizeItems(schema);
         if (zeroSize != null) {
@@ -69,14 +80,20 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         }
     }
 
-    /** A value serde for the generated class {@code type}. */
+    /** A value serde for the generated class {@code type}, waiting out registry outages with the default policy. */
     public static <T extends SpecificRecord> AvroSerde<T> forValues(Class<T> type, SchemaRegistryClient registry) {
-        return new AvroSerde<>(type, registry, false);
+        return forValues(type, registry, RegistryRetry.DEFAULT);
+    }
+
+    /** A value serde for the generated class {@code type}, waiting out registry outages as {@code retry} says. */
+    public static <T extends SpecificRecord> AvroSerde<T> forValues(Class<T> type, SchemaRegistryClient registry,
+            RegistryRetry retry) {
+        return new AvroSerde<>(type, registry, false, retry);
     }
 
     /** A key serde for the generated class {@code type}. */
     public static <T extends SpecificRecord> AvroSerde<T> forKeys(Class<T> type, SchemaRegistryClient registry) {
-        return new AvroSerde<>(type, registry, true);
+        return new AvroSerde<>(type, registry, true, RegistryRetry.DEFAULT);
     }
 
     /** The class this serde reads and writes. */
@@ -84,9 +101,22 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         return type;
     }
 
-    /** Registers the writer schema for {@code topic} now, so that a refused schema fails at start, not later. */
+    /**
+     * Registers the writer schema for {@code topic} now, so that a refused schema fails at start, not later. Waits
+     * out a registry outage ({@link RegistryRetry}).
+     *
+     * @throws RegistryException when the registry refuses the schema (e.g. HTTP 409, incompatible)
+     */
     public int registerFor(String topic) {
-        return idByTopic.computeIfAbsent(topic, t -> registry.register(subject(t), schema));
+        Integer id = idByTopic.get(topic);
+        if (id != null) {
+            return id;
+        }
+        String subject = subject(topic);
+        int registered = retry.call("register the " + type.getSimpleName() + " schema under subject " + subject,
+                () -> registry.register(subject, schema));
+        idByTopic.putIfAbsent(topic, registered);
+        return registered;
     }
 
     private String subject(String topic) {
@@ -182,13 +212,22 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         }
     }
 
-    /** The writer schema with this id. Outside the map's compute, which must not wait for the registry. */
+    /**
+     * The writer schema with this id, waiting out a registry outage. Outside the map's compute so that threads
+     * waiting for the registry hold no lock.
+     */
     private Schema writerSchema(String topic, int id) {
         try {
-            return registry.schemaById(id);
-        } catch (RuntimeException e) {
+            return retry.call("fetch schema id " + id + " for a record on " + topic, () -> registry.schemaById(id));
+        } catch (RegistryException e) {
+            if (e.isSchemaNotFound()) {
+                throw new SerializationException("record on " + topic + " names schema id " + id
+                        + ", which the registry says does not exist (HTTP 404, error " + e.errorCode() + ")", e);
+            }
+            throw e; // not this record's fault: credentials, a wrong URL, an interrupted wait
+        } catch (org.apache.avro.AvroRuntimeException e) {
             throw new SerializationException("record on " + topic + " names schema id " + id
-                    + " that cannot be fetched: " + e.getMessage(), e);
+                    + ", whose schema cannot be parsed: " + e.getMessage(), e);
         }
     }
 

@@ -9,9 +9,15 @@ import dev.wnd.schemas.avro.Example;
 import dev.wnd.schemas.avro.ScoreRequest;
 import dev.wnd.schemas.avro.Split;
 import dev.wnd.schemas.registry.InMemorySchemaRegistryClient;
+import dev.wnd.schemas.registry.RegistryException;
+import dev.wnd.schemas.registry.RegistryRetry;
+import dev.wnd.schemas.registry.SchemaRegistryClient;
 import java.io.ByteArrayOutputStream;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -218,7 +224,7 @@ class AvroSerdeTest {
         AvroSerde<Event> serde = AvroSerde.forValues(Event.class, registry);
         assertThatThrownBy(() -> serde.decode("events", new byte[] {0, 0, 0, 0, 99, 2}))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("events")
-                .hasMessageContaining("schema id 99");
+                .hasMessageContaining("schema id 99").hasMessageContaining("does not exist");
     }
 
     @Test
@@ -232,6 +238,81 @@ class AvroSerdeTest {
         assertThatThrownBy(() -> AvroSerde.forValues(Event.class, registry).decode("events", record))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("events")
                 .hasMessageContaining("writer schema id " + id);
+    }
+
+    private static final RegistryRetry FAST =
+            new RegistryRetry(Duration.ofMillis(1), Duration.ofMillis(4), Duration.ofMillis(10));
+
+    /** The registry, failing the first {@code failures} calls with {@code failure}, counting every call. */
+    private static final class FlakyRegistry implements SchemaRegistryClient {
+        private final SchemaRegistryClient registry;
+        private final Supplier<RegistryException> failure;
+        private int failures;
+        private final AtomicInteger calls = new AtomicInteger();
+
+        FlakyRegistry(SchemaRegistryClient registry, int failures, Supplier<RegistryException> failure) {
+            this.registry = registry;
+            this.failures = failures;
+            this.failure = failure;
+        }
+
+        private void maybeFail() {
+            calls.incrementAndGet();
+            if (failures-- > 0) {
+                throw failure.get();
+            }
+        }
+
+        @Override
+        public int register(String subject, Schema schema) {
+            maybeFail();
+            return registry.register(subject, schema);
+        }
+
+        @Override
+        public Schema schemaById(int id) {
+            maybeFail();
+            return registry.schemaById(id);
+        }
+    }
+
+    private static RegistryException unreachable() {
+        return new RegistryException("cannot reach the schema registry", 0, 0, new java.net.ConnectException());
+    }
+
+    @Test
+    void shouldWaitOutARegistryOutageBeforeDecodingARecordOfASchemaIdNotCachedYet() {
+        Event event = new Event(1L, "cb8c55702adb93", 379743L, 61L, 3, "US>SC>519");
+        byte[] bytes = AvroSerde.forValues(Event.class, registry).encode("events", event);
+        FlakyRegistry flaky = new FlakyRegistry(registry, 5, () -> new RegistryException("busy", 503, 50003, null));
+
+        Event read = AvroSerde.forValues(Event.class, flaky, FAST).decode("events", bytes);
+
+        assertThat(read).isEqualTo(event);
+        assertThat(flaky.calls).hasValue(6);
+    }
+
+    @Test
+    void shouldWaitOutARegistryOutageBeforeRegisteringTheSchemaOfTheFirstRecordToEncode() {
+        Event event = new Event(1L, "cb8c55702adb93", 379743L, 61L, 3, "US>SC>519");
+        FlakyRegistry flaky = new FlakyRegistry(registry, 4, AvroSerdeTest::unreachable);
+
+        byte[] bytes = AvroSerde.forValues(Event.class, flaky, FAST).encode("events", event);
+
+        assertThat(AvroSerde.forValues(Event.class, registry).decode("events", bytes)).isEqualTo(event);
+        assertThat(flaky.calls).hasValue(5);
+    }
+
+    @Test
+    void shouldNotBlameTheRecordWhenTheRegistryRefusesTheClient() {
+        byte[] bytes = AvroSerde.forValues(Event.class, registry).encode("events",
+                new Event(1L, "u", 2L, 3L, null, null));
+        FlakyRegistry refusing = new FlakyRegistry(registry, 1,
+                () -> new RegistryException("registry refused: HTTP 401", 401, 401, null));
+
+        assertThatThrownBy(() -> AvroSerde.forValues(Event.class, refusing, FAST).decode("events", bytes))
+                .isExactlyInstanceOf(RegistryException.class).hasMessageContaining("401");
+        assertThat(refusing.calls).hasValue(1);
     }
 
     @Test
