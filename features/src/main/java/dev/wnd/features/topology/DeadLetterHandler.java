@@ -57,8 +57,9 @@ import org.slf4j.LoggerFactory;
  * is cut to its first {@value #MAX_PAYLOAD_BYTES} bytes and the reason says so and where the whole record is, so
  * that a dead letter always fits the dead-letter topic. For a production error the source is the input record being
  * processed when the error was reported on the stream thread; an error reported later by the producer's I/O thread
- * cannot be tied to its input, so the dead letter names the output topic (partition and offset empty) and the reason
- * names the output record's key and size.
+ * cannot be tied to its input, so the dead letter names the output topic (partition and offset empty). The reason
+ * names the output record's topic, key and size; the payload is the input's value while Streams still holds it, the
+ * refused output record's value otherwise (the reason says which).
  *
  * <p>Configured through the Streams properties {@value #REGISTRY_CONFIG} (or {@value #TOPICS_CONFIG}),
  * {@value #STAGE_CONFIG} and, optionally, {@value #LISTENER_CONFIG}. Thread-safe: Streams calls it from stream
@@ -148,15 +149,19 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
         }
         String reason = "cannot produce a record of " + size(record) + " bytes (key " + keyText(record.key())
                 + ") to " + record.topic() + ": " + exception;
+        String refusedAsPayload = "; payload: the refused record's value";
         boolean onStreamThread = !Thread.currentThread().getName().startsWith(KafkaProducer.NETWORK_THREAD_PREFIX);
         if (onStreamThread && context.topic() != null) {
+            // Streams releases the input's bytes once the output is handed to the producer: then keep the output's.
+            byte[] input = context.sourceRawValue();
             return ProductionExceptionHandler.Response.resume(List.of(letter(context.topic(), context.partition(),
-                    context.offset(), context.timestamp(), reason, context.sourceRawValue())));
+                    context.offset(), context.timestamp(), input != null ? reason : reason + refusedAsPayload,
+                    input != null ? input : record.value(), input != null)));
         }
         // Reported by the producer's I/O thread after the send: the context is whatever the stream thread does now.
         return ProductionExceptionHandler.Response.resume(List.of(letter(record.topic(), null, null,
-                record.timestamp() == null ? System.currentTimeMillis() : record.timestamp(), reason,
-                record.value())));
+                record.timestamp() == null ? System.currentTimeMillis() : record.timestamp(),
+                reason + refusedAsPayload, record.value(), false)));
     }
 
     @Override
@@ -219,13 +224,19 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
 
     private ProducerRecord<byte[], byte[]> letter(String source, Integer partition, Long offset, long timestamp,
             String reason, byte[] payload) {
+        return letter(source, partition, offset, timestamp, reason, payload, true);
+    }
+
+    /** @param payloadIsSource whether {@code payload} is the value of the record at source-partition@offset */
+    private ProducerRecord<byte[], byte[]> letter(String source, Integer partition, Long offset, long timestamp,
+            String reason, byte[] payload, boolean payloadIsSource) {
         long n = count.incrementAndGet();
         String why = reason == null ? "unknown" : reason;
         byte[] kept = payload;
         if (payload != null && payload.length > MAX_PAYLOAD_BYTES) {
             kept = Arrays.copyOf(payload, MAX_PAYLOAD_BYTES);
             why += " [payload: the first " + MAX_PAYLOAD_BYTES + " of " + payload.length + " bytes"
-                    + (offset != null ? "; the whole record is at " + source + "-" + partition + "@" + offset
+                    + (payloadIsSource && offset != null ? "; the whole record is at " + source + "-" + partition + "@" + offset
                             + " until retention deletes it" : "") + "]";
         }
         LOG.warn("dead letter #{} from {}-{}@{}: {}", n, source, partition, offset, why);

@@ -98,6 +98,21 @@ class DeadLetterHandlerTest {
     }
 
     @Test
+    void shouldKeepTheRefusedRecordAsPayloadWhenStreamsHasReleasedTheInputsBytes() {
+        Context released = new Context("score-requests.json", 0, 42, 1_000L, null);
+        ProducerRecord<byte[], byte[]> refused = answer("scores.json", 2_000_000);
+
+        DeadLetter d = letter(handler.handleError(released, refused, new RecordTooLargeException("too large"))
+                .deadLetterQueueRecords());
+
+        assertThat(d.getOffset()).isEqualTo(42L);
+        assertThat(d.getReason()).contains("payload: the refused record's value")
+                .contains("the first " + DeadLetterHandler.MAX_PAYLOAD_BYTES + " of 2000000 bytes")
+                .doesNotContain("the whole record is at");
+        assertThat(d.getPayload().remaining()).isEqualTo(DeadLetterHandler.MAX_PAYLOAD_BYTES);
+    }
+
+    @Test
     void shouldDeadLetterUnderTheOutputTopicWhatTheProducersIoThreadReportsLater() throws Exception {
         AtomicReference<ProductionExceptionHandler.Response> response = new AtomicReference<>();
         // Reported after the send: the context is whatever the stream thread is processing by then.
@@ -111,7 +126,9 @@ class DeadLetterHandlerTest {
         assertThat(d.getSource()).isEqualTo("scores.json");
         assertThat(d.getPartition()).isNull();
         assertThat(d.getOffset()).isNull();
-        assertThat(d.getReason()).contains("2003 bytes").contains("key \"123\"");
+        assertThat(d.getReason()).contains("2003 bytes").contains("key \"123\"")
+                .contains("payload: the refused record's value");
+        assertThat(d.getPayload().remaining()).isEqualTo(2_000);
     }
 
     @Test
