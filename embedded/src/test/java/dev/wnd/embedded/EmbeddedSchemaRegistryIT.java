@@ -1,11 +1,14 @@
 package dev.wnd.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -13,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wnd.schemas.registry.HttpSchemaRegistryClient;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -260,6 +264,31 @@ class EmbeddedSchemaRegistryIT {
             int fresh = client.register("restart-new-value", """
                     {"type":"enum","name":"Color","symbols":["RED","GREEN"]}""");
             assertThat(fresh).isGreaterThan(Math.max(other, Math.max(v1, v2)));
+        }
+    }
+
+    @Test
+    void shouldComeBackAloneOnTheSamePortWithTheSameIdsWhileTheBrokerKeepsRunning(@TempDir Path dir) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafka.Config(dir))) {
+            EmbeddedSchemaRegistry first = EmbeddedSchemaRegistry.start(kafka.connection(), 0, Optional.empty());
+            String url = first.url();
+            int port = URI.create(url).getPort();
+            HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(url);
+            int id = client.register("outage-value", new Schema.Parser().parse(USER_V1));
+            first.close();
+
+            // While it is down, a client that has not cached the id is told so as an outage, not as "not found".
+            assertThatThrownBy(() -> new HttpSchemaRegistryClient(url).schemaById(id))
+                    .isInstanceOfSatisfying(dev.wnd.schemas.registry.RegistryException.class,
+                            e -> assertThat(e.isTransient()).isTrue());
+
+            try (EmbeddedSchemaRegistry second = EmbeddedSchemaRegistry.start(kafka.connection(), port,
+                    Optional.empty())) {
+                assertThat(second.url()).isEqualTo(url);
+                HttpSchemaRegistryClient fresh = new HttpSchemaRegistryClient(url);
+                assertThat(fresh.schemaById(id)).isEqualTo(new Schema.Parser().parse(USER_V1));
+                assertThat(fresh.register("outage-value", new Schema.Parser().parse(USER_V1))).isEqualTo(id);
+            }
         }
     }
 }

@@ -264,6 +264,9 @@ public final class ScorerTopology {
             if (request == null) {
                 return;
             }
+            // The contract's bounds, for both faces (a JSON request was checked as it was parsed): a request beyond
+            // them throws, and the processing exception handler dead-letters it with the reason.
+            JsonContract.checkBounds(request);
             takeRestored();
             var metadata = context.recordMetadata();
             boolean json = metadata.map(m -> jsonTopic.equals(m.topic())).orElse(false);

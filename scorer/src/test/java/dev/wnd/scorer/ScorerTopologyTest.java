@@ -337,4 +337,80 @@ class ScorerTopologyTest {
         assertThat(deadLetters.readValuesToList()).singleElement()
                 .satisfies(d -> assertThat(d.getReason()).contains("cannot score displays [71]"));
     }
+
+    private TestOutputTopic<String, DeadLetter> deadLetters() {
+        return driver.createOutputTopic(topics.deadLetters.name(), topics.deadLetters.keySerde().deserializer(),
+                topics.deadLetters.valueSerde().deserializer());
+    }
+
+    private static String jsonRequest(long display, int ads) {
+        StringBuilder json = new StringBuilder("{\"display_id\": " + display + ", \"uuid\": \"u1\", \"timestamp\": 5, "
+                + "\"ad_ids\": [");
+        for (int i = 0; i < ads; i++) {
+            json.append(i == 0 ? "" : ", ").append(100_000 + i);
+        }
+        return json.append("]}").toString();
+    }
+
+    @Test
+    void shouldDeadLetterAJsonRequestWithMoreAdsThanTheContractAllowsAndAnswerTheNext() {
+        feed.announce("v1");
+        TestInputTopic<String, String> in = driver.createInputTopic(topics.scoreRequestsJson.name(),
+                topics.scoreRequestsJson.keySerde().serializer(), topics.scoreRequestsJson.valueSerde().serializer());
+        TestOutputTopic<String, String> out = driver.createOutputTopic(topics.scoresJson.name(),
+                topics.scoresJson.keySerde().deserializer(), topics.scoresJson.valueSerde().deserializer());
+        TestOutputTopic<String, DeadLetter> deadLetters = deadLetters();
+
+        in.pipeInput("u1", jsonRequest(1, JsonContract.MAX_ADS + 1));
+        in.pipeInput("u1", jsonRequest(2, JsonContract.MAX_ADS));
+
+        assertThat(deadLetters.readValuesToList()).singleElement().satisfies(d -> {
+            assertThat(d.getSource()).isEqualTo(topics.scoreRequestsJson.name());
+            assertThat(d.getReason()).contains(JsonContract.MAX_ADS + 1 + " ads")
+                    .contains("at most " + JsonContract.MAX_ADS);
+        });
+        assertThat(out.readValuesToList()).singleElement().satisfies(a -> assertThat(a).contains("\"display_id\":2"));
+    }
+
+    @Test
+    void shouldDeadLetterAnAvroRequestWithMoreAdsThanTheContractAllowsAndAnswerTheNext() {
+        feed.announce("v1");
+        TestOutputTopic<String, DeadLetter> deadLetters = deadLetters();
+        List<Long> tooMany = new ArrayList<>();
+        for (long ad = 0; ad <= JsonContract.MAX_ADS; ad++) {
+            tooMany.add(ad);
+        }
+
+        send(80L, tooMany);
+        send(81L, List.of(10L, 11L));
+
+        assertThat(deadLetters.readValuesToList()).singleElement().satisfies(d -> {
+            assertThat(d.getSource()).isEqualTo(topics.scoreRequests.name());
+            assertThat(d.getReason()).contains(JsonContract.MAX_ADS + 1 + " ads")
+                    .contains("at most " + JsonContract.MAX_ADS);
+        });
+        assertThat(scores.readValuesToList()).extracting(Score::getDisplayId).containsExactly(81L);
+    }
+
+    @Test
+    void shouldDeadLetterAJsonRequestLargerThanTheContractAllowsWithAShortenedPayload() {
+        feed.announce("v1");
+        TestInputTopic<String, String> in = driver.createInputTopic(topics.scoreRequestsJson.name(),
+                topics.scoreRequestsJson.keySerde().serializer(), topics.scoreRequestsJson.valueSerde().serializer());
+        TestOutputTopic<String, String> out = driver.createOutputTopic(topics.scoresJson.name(),
+                topics.scoresJson.keySerde().deserializer(), topics.scoresJson.valueSerde().deserializer());
+        TestOutputTopic<String, DeadLetter> deadLetters = deadLetters();
+        String huge = "{\"display_id\": 3, \"timestamp\": 5, \"ad_ids\": [7], \"pad\": \"" + "x".repeat(10 << 20) + "\"}";
+
+        in.pipeInput("u1", huge);
+        in.pipeInput("u1", jsonRequest(4, 3));
+
+        assertThat(deadLetters.readValuesToList()).singleElement().satisfies(d -> {
+            assertThat(d.getReason()).contains(huge.length() + " bytes")
+                    .contains("at most " + JsonContract.MAX_REQUEST_BYTES);
+            assertThat(d.getPayload().remaining()).isLessThanOrEqualTo(
+                    dev.wnd.features.topology.DeadLetterHandler.MAX_PAYLOAD_BYTES);
+        });
+        assertThat(out.readValuesToList()).singleElement().satisfies(a -> assertThat(a).contains("\"display_id\":4"));
+    }
 }

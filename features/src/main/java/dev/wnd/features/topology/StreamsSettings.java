@@ -35,7 +35,10 @@ public record StreamsSettings(String applicationId, KafkaConnection kafka, Regis
         }
     }
 
-    /** The Streams properties, dead-letter handling included. */
+    /**
+     * The Streams properties, dead-letter handling included: {@link DeadLetterHandler} handles deserialization,
+     * processing and production errors (see there for what is dead-lettered and what stops the stage).
+     */
     public Properties toProperties() {
         return toProperties(null);
     }
@@ -62,6 +65,9 @@ public record StreamsSettings(String applicationId, KafkaConnection kafka, Regis
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 200L);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        // A record the broker refuses (too large) or that cannot be serialized is dead-lettered instead of failing
+        // the stage, where it would fail again at every restart; an outage is retried, never dead-lettered.
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         p.put("processing.exception.handler.global.enabled", true);
         p.put(DeadLetterHandler.REGISTRY_CONFIG, registry);
         p.put(DeadLetterHandler.STAGE_CONFIG, stage);

@@ -31,6 +31,11 @@ class StreamsSettingsTest {
                     .containsEntry("bootstrap.servers", "k:9093");
         }
         assertThat(p.get(DeadLetterHandler.REGISTRY_CONFIG)).isEqualTo(registry);
+        for (String handler : java.util.List.of(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG)) {
+            assertThat(p.get(handler)).as(handler).isEqualTo(DeadLetterHandler.class);
+        }
         assertThat(p).doesNotContainKey("basic.auth.user.info");
     }
 }

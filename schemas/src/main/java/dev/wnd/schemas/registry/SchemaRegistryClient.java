@@ -20,7 +20,8 @@ public interface SchemaRegistryClient {
     /**
      * Fetches the schema with this registry-wide id.
      *
-     * @throws RegistryException when the id is unknown or the registry cannot be reached
+     * @throws RegistryException when the id is unknown ({@link RegistryException#isSchemaNotFound()}) or the registry
+     *     cannot be reached ({@link RegistryException#isTransient()})
      */
     Schema schemaById(int id);
 }

@@ -1,17 +1,18 @@
 package dev.wnd.schemas.serde;
 
+import dev.wnd.schemas.registry.RegistryException;
+import dev.wnd.schemas.registry.RegistryRetry;
 import dev.wnd.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -29,6 +30,19 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>The writer schema is registered on first use per topic; a record written with an older (compatible) schema
  * is read through Avro schema resolution into the class's current schema. Thread-safe.
  *
+ * <p><b>Bytes from outside.</b> Records are decoded by {@link BoundedBinaryDecoder}: no length or count in the
+ * bytes can make the decoder allocate more than the record holds (33 bytes claiming an array of 2<sup>31</sup>&minus;9
+ * items fail at once instead of asking for gigabytes), in every JVM whatever its flags, without relying on Avro's
+ * JVM-wide {@code org.apache.avro.limits.*} system properties. Bad bytes (too short, wrong magic byte, truncated, a
+ * claim beyond the end, an unknown or unreadable writer schema) are a {@link SerializationException} naming the
+ * topic, the byte offset where it applies and the reason.
+ *
+ * <p><b>Registry outages.</b> A registry call that fails transiently (no answer, a timeout, HTTP 5xx) is retried in
+ * place with {@link RegistryRetry} until the registry answers: the record waits, nothing is dead-lettered. When
+ * the registry answers that a record's schema id does not exist, that record is at fault: a
+ * {@link SerializationException} naming the id. Other refusals (credentials, an incompatible schema) are not the
+ * record's fault and are thrown as the {@link RegistryException}.
+ *
  * @param <T> the generated record class
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
@@ -39,6 +53,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     private final Schema schema;
     private final SchemaRegistryClient registry;
     private final boolean isKey;
+    private final RegistryRetry retry;
     private final Map<String, Integer> idByTopic = new ConcurrentHashMap<>();
     private final Map<Integer, DatumReader<T>> readerByWriterId = new ConcurrentHashMap<>();
     /**
@@ -49,24 +64,36 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     private final SpecificData model;
     private final SpecificDatumWriter<T> writer;
 
-    private AvroSerde(Class<T> type, SchemaRegistryClient registry, boolean isKey) {
+    private AvroSerde(Class<T> type, SchemaRegistryClient registry, boolean isKey, RegistryRetry retry) {
         this.type = type;
         this.model = new SpecificData(type.getClassLoader());
         model.setCustomCoders(true);
         this.schema = model.getSchema(type);
         this.registry = registry;
         this.isKey = isKey;
+        this.retry = Objects.requireNonNull(retry, "retry");
         this.writer = new SpecificDatumWriter<>(schema, model);
+        String zeroSize = BoundedBinaryDecoder.zeroSizeItems(schema);
+        if (zeroSize != null) {
+            throw new IllegalArgumentException(type.getName() + " has an array whose items take no bytes ("
+                    + zeroSize + "): its item count could not be bounded by the record's size");
+        }
     }
 
-    /** A value serde for the generated class {@code type}. */
+    /** A value serde for the generated class {@code type}, waiting out registry outages with the default policy. */
     public static <T extends SpecificRecord> AvroSerde<T> forValues(Class<T> type, SchemaRegistryClient registry) {
-        return new AvroSerde<>(type, registry, false);
+        return forValues(type, registry, RegistryRetry.DEFAULT);
+    }
+
+    /** A value serde for the generated class {@code type}, waiting out registry outages as {@code retry} says. */
+    public static <T extends SpecificRecord> AvroSerde<T> forValues(Class<T> type, SchemaRegistryClient registry,
+            RegistryRetry retry) {
+        return new AvroSerde<>(type, registry, false, retry);
     }
 
     /** A key serde for the generated class {@code type}. */
     public static <T extends SpecificRecord> AvroSerde<T> forKeys(Class<T> type, SchemaRegistryClient registry) {
-        return new AvroSerde<>(type, registry, true);
+        return new AvroSerde<>(type, registry, true, RegistryRetry.DEFAULT);
     }
 
     /** The class this serde reads and writes. */
@@ -74,9 +101,22 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         return type;
     }
 
-    /** Registers the writer schema for {@code topic} now, so that a refused schema fails at start, not later. */
+    /**
+     * Registers the writer schema for {@code topic} now, so that a refused schema fails at start, not later. Waits
+     * out a registry outage ({@link RegistryRetry}).
+     *
+     * @throws RegistryException when the registry refuses the schema (e.g. HTTP 409, incompatible)
+     */
     public int registerFor(String topic) {
-        return idByTopic.computeIfAbsent(topic, t -> registry.register(subject(t), schema));
+        Integer id = idByTopic.get(topic);
+        if (id != null) {
+            return id;
+        }
+        String subject = subject(topic);
+        int registered = retry.call("register the " + type.getSimpleName() + " schema under subject " + subject,
+                () -> registry.register(subject, schema));
+        idByTopic.putIfAbsent(topic, registered);
+        return registered;
     }
 
     private String subject(String topic) {
@@ -157,21 +197,47 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
                     + ", not the Confluent magic byte 0: not written by an Avro serializer");
         }
         int writerId = buffer.getInt();
-        DatumReader<T> reader;
-        try {
-            reader = readerByWriterId.computeIfAbsent(writerId,
-                    id -> new SpecificDatumReader<>(registry.schemaById(id), schema, model));
-        } catch (RuntimeException e) {
-            throw new SerializationException("record on " + topic + " names schema id " + writerId
-                    + " that cannot be fetched: " + e.getMessage(), e);
+        DatumReader<T> reader = readerByWriterId.get(writerId);
+        if (reader == null) {
+            Schema writerSchema = writerSchema(topic, writerId);
+            reader = readerByWriterId.computeIfAbsent(writerId, id -> newReader(writerSchema, id, topic));
         }
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, 5, data.length - 5, null);
+        BoundedBinaryDecoder decoder = new BoundedBinaryDecoder(data, 5, data.length - 5);
         try {
             return reader.read(null, decoder);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot decode a " + type.getSimpleName() + " from " + topic
-                    + " (writer schema id " + writerId + "): " + e, e);
+                    + " (writer schema id " + writerId + ", " + data.length + " bytes): "
+                    + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
         }
+    }
+
+    /**
+     * The writer schema with this id, waiting out a registry outage. Outside the map's compute so that threads
+     * waiting for the registry hold no lock.
+     */
+    private Schema writerSchema(String topic, int id) {
+        try {
+            return retry.call("fetch schema id " + id + " for a record on " + topic, () -> registry.schemaById(id));
+        } catch (RegistryException e) {
+            if (e.isSchemaNotFound()) {
+                throw new SerializationException("record on " + topic + " names schema id " + id
+                        + ", which the registry says does not exist (HTTP 404, error " + e.errorCode() + ")", e);
+            }
+            throw e; // not this record's fault: credentials, a wrong URL, an interrupted wait
+        } catch (org.apache.avro.AvroRuntimeException e) {
+            throw new SerializationException("record on " + topic + " names schema id " + id
+                    + ", whose schema cannot be parsed: " + e.getMessage(), e);
+        }
+    }
+
+    private DatumReader<T> newReader(Schema writerSchema, int id, String topic) {
+        String zeroSize = BoundedBinaryDecoder.zeroSizeItems(writerSchema);
+        if (zeroSize != null) {
+            throw new SerializationException("record on " + topic + " names schema id " + id + ", which has an "
+                    + "array whose items take no bytes (" + zeroSize + "): not read, its size could not be bounded");
+        }
+        return new SpecificDatumReader<>(writerSchema, schema, model);
     }
 
     @Override
