@@ -3,7 +3,7 @@ package dev.wnd.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.wnd.features.fn.FeatureFunctions;
+import dev.wnd.features.spec.EventTime;
 import dev.wnd.model.ClickPredictor;
 import dev.wnd.schemas.avro.DeadLetter;
 import dev.wnd.schemas.avro.Display;
@@ -95,8 +95,8 @@ class PoisonInputIT {
                 // is refused by the broker, and the production exception handler must dead-letter it.
                 setMaxMessageBytes(admin, topics.scoresJson.name(), 4096);
             }
-            KafkaStreams scorer = Stages.startScorer(cluster, work.resolve("state"), NO_MODEL, true);
-            KafkaStreams features = Stages.startFeatures(cluster, work.resolve("state"), 3, true);
+            KafkaStreams scorer = Stages.startScorer(cluster, cluster.stateDir(), NO_MODEL, true).streams();
+            KafkaStreams features = Stages.startFeatures(cluster, cluster.stateDir(), 3, true).streams();
             try (StageOutputs outputs = new StageOutputs(cluster);
                     KafkaProducer<String, byte[]> raw = producer(cluster, new ByteArraySerializer());
                     KafkaProducer<String, String> text = producer(cluster, new StringSerializer())) {
@@ -156,7 +156,7 @@ class PoisonInputIT {
 
                 // --- the features stage's poisons: truncated and wrong-magic records on each input ---
                 List<Long> displaysSent = new ArrayList<>();
-                long base = FeatureFunctions.EPOCH_BASE_MS;
+                long base = EventTime.EPOCH_BASE_MS;
                 for (Topic<String, ?> input : List.of(topics.displays, topics.pageViews, topics.labels)) {
                     byte[] valid = encodeAny(input, sample(input));
                     raw.send(new ProducerRecord<>(input.name(), null, base, "p", Arrays.copyOf(valid,

@@ -9,7 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.wnd.embedded.EmbeddedKafka;
 import dev.wnd.embedded.EmbeddedSchemaRegistry;
-import dev.wnd.features.fn.FeatureFunctions;
+import dev.wnd.features.spec.EventTime;
 import dev.wnd.model.ClickPredictor;
 import dev.wnd.schemas.avro.Display;
 import dev.wnd.schemas.avro.Example;
@@ -95,13 +95,13 @@ class RegistryOutageIT {
                 cluster.ensureTopics();
                 // The test's own registry client: what it registers and encodes, the stages' client has not seen.
                 AppTopics mine = new AppTopics(new HttpSchemaRegistryClient(url));
-                KafkaStreams scorer = Stages.startScorer(cluster, work.resolve("state"), NO_MODEL, true);
-                KafkaStreams features = Stages.startFeatures(cluster, work.resolve("state"), 3, true);
+                KafkaStreams scorer = Stages.startScorer(cluster, cluster.stateDir(), NO_MODEL, true).streams();
+                KafkaStreams features = Stages.startFeatures(cluster, cluster.stateDir(), 3, true).streams();
                 try (StageOutputs outputs = new StageOutputs(cluster);
                         KafkaProducer<String, byte[]> producer = producer(cluster)) {
                     await().atMost(PATIENCE).until(() -> scorer.state() == KafkaStreams.State.RUNNING
                             && features.state() == KafkaStreams.State.RUNNING);
-                    long base = FeatureFunctions.EPOCH_BASE_MS;
+                    long base = EventTime.EPOCH_BASE_MS;
 
                     // Warm up with the current schemas: the stages fetch their ids and register their outputs'.
                     send(producer, mine.scoreRequests.name(), "u1", specific(mine, mine.scoreRequests.name(),
