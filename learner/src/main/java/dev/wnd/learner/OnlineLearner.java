@@ -468,7 +468,9 @@ public final class OnlineLearner implements AutoCloseable {
         Example example;
         try {
             example = topics.examples.valueSerde().deserializer().deserialize(record.topic(), record.value());
-        } catch (RuntimeException e) {
+        } catch (org.apache.kafka.common.errors.SerializationException e) {
+            // The record's own fault only: a refused credential or an interrupted wait for the registry is not the
+            // example's, and must not be dead-lettered once per example.
             deadLetter(record, "cannot deserialize: " + e.getMessage());
             return;
         }
