@@ -3,39 +3,23 @@ package dev.wnd.app;
 import dev.wnd.eval.EvaluationResult;
 import dev.wnd.eval.Evaluator;
 import dev.wnd.eval.EvaluatorConfig;
+import dev.wnd.eval.ExamplesTopicReader;
+import dev.wnd.eval.ExamplesTopicReader.Collected;
 import dev.wnd.eval.LearningCurve;
 import dev.wnd.eval.PlantedTruth;
 import dev.wnd.eval.Report;
 import dev.wnd.eval.ReportWriter;
-import dev.wnd.eval.ScoredRow;
-import dev.wnd.eval.TrainLabel;
 import dev.wnd.features.spec.FeatureSpec;
 import dev.wnd.model.Batch;
 import dev.wnd.model.WideDeepPredictor;
 import dev.wnd.model.checkpoint.CheckpointStore;
 import dev.wnd.model.checkpoint.LoadedCheckpoint;
-import dev.wnd.schemas.avro.Example;
-import dev.wnd.schemas.avro.Split;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.streams.KafkaStreams;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,7 +40,6 @@ import picocli.CommandLine.Option;
                 + "<model-dir>/metrics.jsonl, and the planted optimum on data from `wnd generate`)."})
 final class EvaluateCommand implements Callable<Integer> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(EvaluateCommand.class);
     private static final String DEFAULT_WORK_DIR = ".wnd/evaluate";
 
     @Mixin
@@ -174,96 +157,12 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** The scored VALIDATION rows and the TRAIN labels of the examples topic, read to its end. */
-    record Collected(List<ScoredRow> scored, List<TrainLabel> train, long skipped) {
-    }
-
-    private Collected collect(Cluster c, LoadedCheckpoint checkpoint) throws Exception {
+    private Collected collect(Cluster c, LoadedCheckpoint checkpoint) throws java.io.IOException {
         FeatureSpec featureSpec = FeatureSpec.seed();
-        String specHash = featureSpec.hash();
-        List<ScoredRow> scored = new ArrayList<>();
-        List<TrainLabel> train = new ArrayList<>();
-        List<Example> pending = new ArrayList<>(batchSize);
-        long skipped = 0;
-        Deserializer<Example> values = c.topics().examples.valueSerde().deserializer();
-        Properties p = c.kafka().properties();
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, batchSize));
         try (WideDeepPredictor predictor = checkpoint.newPredictor(featureSpec,
-                checkpoint.modelConfig().toBuilder().device(device).build());
-                KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                        new ByteArrayDeserializer())) {
-            String topic = c.topics().examples.name();
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(topic, info.partition()));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions); // the last stable offsets
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!reached(consumer, end)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read the examples topic to its end within "
-                            + timeout.toSeconds() + " s");
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    Example e;
-                    try {
-                        e = values.deserialize(record.topic(), record.value());
-                    } catch (RuntimeException ex) {
-                        LOG.warn("skipping unreadable example at {}-{}@{}: {}", record.topic(), record.partition(),
-                                record.offset(), ex.toString());
-                        skipped++;
-                        continue;
-                    }
-                    if (e == null) {
-                        continue;
-                    }
-                    if (!specHash.equals(e.getSpecHash())) {
-                        skipped++;
-                        continue;
-                    }
-                    if (e.getSplit() == Split.VALIDATION) {
-                        pending.add(e);
-                        if (pending.size() >= batchSize) {
-                            score(predictor, pending, scored);
-                        }
-                    } else {
-                        train.add(new TrainLabel(e.getAdId(), e.getTimestamp(), e.getLabel()));
-                    }
-                }
-            }
-            score(predictor, pending, scored);
+                checkpoint.modelConfig().toBuilder().device(device).build())) {
+            return new ExamplesTopicReader(c.kafka(), c.topics().examples, featureSpec.hash(), batchSize, timeout)
+                    .read(batch -> predictor.predict(Batch.fromExamples(batch)));
         }
-        if (skipped > 0) {
-            LOG.warn("skipped {} examples (unreadable or not built with feature spec {})", skipped, specHash);
-        }
-        LOG.info("scored {} validation examples; {} TRAIN labels for the ad-CTR baseline", scored.size(),
-                train.size());
-        return new Collected(scored, train, skipped);
-    }
-
-    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Predicts {@code pending}, appends the scored rows and clears it. */
-    private static void score(WideDeepPredictor predictor, List<Example> pending, List<ScoredRow> out) {
-        if (pending.isEmpty()) {
-            return;
-        }
-        int n = pending.size();
-        float[] probabilities = predictor.predict(Batch.fromExamples(pending));
-        for (int i = 0; i < n; i++) {
-            Example e = pending.get(i);
-            out.add(new ScoredRow(e.getDisplayId(), e.getAdId(), e.getTimestamp(), probabilities[i], e.getLabel()));
-        }
-        pending.clear();
     }
 }

@@ -10,7 +10,7 @@ import dev.wnd.learner.LearnerConfig;
 import dev.wnd.learner.OnlineLearner;
 import dev.wnd.learner.OnlineMetrics;
 import dev.wnd.model.ModelConfig;
-import dev.wnd.model.metrics.RankingMetrics;
+import dev.wnd.eval.metrics.RankingMetrics;
 import dev.wnd.schemas.avro.AdScore;
 import dev.wnd.schemas.avro.Score;
 import dev.wnd.scorer.CheckpointModelFeed;

@@ -9,7 +9,7 @@ import dev.wnd.model.ClickPredictor;
 import dev.wnd.model.ModelConfig;
 import dev.wnd.model.TrainResult;
 import dev.wnd.model.WideDeepTrainer;
-import dev.wnd.model.metrics.RankingMetrics;
+import dev.wnd.eval.metrics.RankingMetrics;
 import dev.wnd.schemas.avro.AdScore;
 import dev.wnd.schemas.avro.Example;
 import dev.wnd.schemas.avro.Score;

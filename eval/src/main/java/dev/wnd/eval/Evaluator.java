@@ -1,6 +1,6 @@
 package dev.wnd.eval;
 
-import dev.wnd.model.metrics.RankingMetrics;
+import dev.wnd.eval.metrics.RankingMetrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;

@@ -1,6 +1,6 @@
 package dev.wnd.learner;
 
-import dev.wnd.model.metrics.RankingMetrics;
+import dev.wnd.eval.metrics.RankingMetrics;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

@@ -1,2 +1,2 @@
 /** Exact ranking and probability metrics shared by the learner's online metrics and the offline evaluation. */
-package dev.wnd.model.metrics;
+package dev.wnd.eval.metrics;

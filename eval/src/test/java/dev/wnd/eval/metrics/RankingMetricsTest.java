@@ -1,4 +1,4 @@
-package dev.wnd.model.metrics;
+package dev.wnd.eval.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

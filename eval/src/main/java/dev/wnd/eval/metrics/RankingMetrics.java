@@ -1,4 +1,4 @@
-package dev.wnd.model.metrics;
+package dev.wnd.eval.metrics;
 
 import java.util.Arrays;
 import java.util.Collection;
