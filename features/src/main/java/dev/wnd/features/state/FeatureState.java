@@ -6,7 +6,7 @@ import dev.wnd.schemas.avro.PromotedContent;
 /**
  * A read-only view of the feature state as of the record being processed. The features topology and the scorer
  * both assemble vectors through this interface, over the same stores filled by the same processors; the batch
- * reference ({@link dev.wnd.features.reference.BatchReference}) checks them without it.
+ * reference ({@code BatchReference}, in the test jar) checks them without it.
  */
 public interface FeatureState {
 

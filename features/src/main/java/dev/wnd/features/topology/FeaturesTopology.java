@@ -38,7 +38,7 @@ import org.apache.kafka.streams.state.Stores;
  * different topics with equal timestamps it promises no order, whereas the replay's rule and the reference assume
  * label, then page view, then display. Fed in that order (as {@code TopologyTestDriver} does, one record at a
  * time) with one partition per input topic, the Examples equal those of
- * {@link dev.wnd.features.reference.BatchReference} exactly.
+ * the batch reference ({@code BatchReference}, in the test jar) exactly.
  *
  * <p><b>Several partitions.</b> Page views, displays and labels are keyed (and partitioned) by uuid, so each task
  * sees only its users: right for user state, but the CTR counts are global statistics. With several partitions
