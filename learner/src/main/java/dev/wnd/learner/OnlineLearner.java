@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -114,35 +113,20 @@ public final class OnlineLearner implements AutoCloseable {
     private Map<TopicPartition, Long> positionAfterLastBatch = new HashMap<>();
     /** The position the newest checkpoint recorded (or the restored one). */
     private Map<TopicPartition, Long> checkpointedPosition = new HashMap<>();
-    /** Deterministic mode: consumed records of each partition, in offset order, not yet processed. */
-    private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> pending = new HashMap<>();
-    /** Deterministic mode: partitions consumed to their end after upstream was drained; no record will follow. */
-    private final Set<TopicPartition> exhausted = new HashSet<>();
+    /** Deterministic mode: the canonical order of the consumed records; made once the partitions are known. */
+    private CanonicalMerge<byte[], byte[]> merge;
     /** Deterministic mode: partitions paused because too many of their records wait for the merge. */
     private final Set<TopicPartition> paused = new HashSet<>();
     /** A learning-curve point is written every this many batches. */
     private static final int METRICS_EVERY_BATCHES = 5;
-    /** The merge's order: record timestamp, then partition (offsets are in order within a partition's queue). */
-    private static final Comparator<ConsumerRecord<byte[], byte[]>> MERGE_ORDER =
-            Comparator.<ConsumerRecord<byte[], byte[]>>comparingLong(ConsumerRecord::timestamp)
-                    .thenComparingInt(ConsumerRecord::partition);
+    /** When to train, checkpoint and publish. */
+    private final Cadence cadence;
 
     private volatile boolean stopping;
     /** The pass over the input in progress, 0-based. */
     private int epoch;
     private long batches;
-    private long oldestBuffered;
     private long lastEndCheck;
-    /** Train examples since the newest checkpoint written (a failed one does not count). */
-    private long trainedSinceCheckpoint;
-    /** Train examples since the last checkpoint attempt, written or failed: the cadence by count. */
-    private long trainedSinceCheckpointAttempt;
-    /** When the last checkpoint was attempted, written or failed: the cadence by time. */
-    private long lastCheckpointAttemptNanos = System.nanoTime();
-    /** Checkpoints that failed in a row since the last one written. */
-    private int failedCheckpoints;
-    /** When the newest model version (checkpoint or serving snapshot) was published. */
-    private long lastPublishedNanos = System.nanoTime();
     private long streamTime;
     private long deadLetters;
     private double lastLoss = Double.NaN;
@@ -163,6 +147,7 @@ public final class OnlineLearner implements AutoCloseable {
         this.model = model;
         this.metrics = metrics;
         this.meters = meters;
+        this.cadence = new Cadence(config, System.nanoTime());
         Properties c = config.kafka().properties();
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -201,8 +186,8 @@ public final class OnlineLearner implements AutoCloseable {
             restored = Map.of();
             epoch = 0;
         }
+        merge = new CanonicalMerge<>(partitions);
         for (TopicPartition tp : partitions) {
-            pending.put(tp, new ArrayDeque<>());
             Long offset = restored.get(name(tp));
             if (offset == null) {
                 consumer.seekToBeginning(List.of(tp));
@@ -230,8 +215,7 @@ public final class OnlineLearner implements AutoCloseable {
                     for (ConsumerRecord<byte[], byte[]> record : records) {
                         process(record);
                     }
-                    if (!trainBuffer.isEmpty()
-                            && System.nanoTime() - oldestBuffered >= config.maxBatchWait().toNanos()) {
+                    if (cadence.waitedEnough(trainBuffer.size(), System.nanoTime())) {
                         trainBuffered();
                         maybeCheckpoint();
                     }
@@ -267,13 +251,10 @@ public final class OnlineLearner implements AutoCloseable {
         } else {
             // Deterministic stop: the batch boundaries of the whole input must stay those of an uninterrupted run,
             // so the partial batch is not trained; the next run reads it again from the last full batch on.
-            int left = trainBuffer.size() + validationBuffer.size();
-            for (ArrayDeque<ConsumerRecord<byte[], byte[]>> queue : pending.values()) {
-                left += queue.size();
-            }
+            int left = trainBuffer.size() + validationBuffer.size() + merge.queued();
             trainBuffer.clear();
             validationBuffer.clear();
-            if (trainedSinceCheckpoint > 0 || lastVersion == null) {
+            if (cadence.trainedSinceWritten() > 0 || lastVersion == null) {
                 checkpoint(true);
             }
             LOG.info("stopped in deterministic mode: {} consumed records after the last full batch are left for the"
@@ -325,9 +306,8 @@ public final class OnlineLearner implements AutoCloseable {
         for (TopicPartition tp : partitions) {
             consumer.seek(tp, beginning.get(tp));
             position.put(tp, beginning.get(tp));
-            pending.get(tp).clear();
         }
-        exhausted.clear();
+        merge.reset();
         consumer.resume(paused);
         paused.clear();
         positionAfterLastBatch = new HashMap<>(position);
@@ -346,22 +326,17 @@ public final class OnlineLearner implements AutoCloseable {
     private boolean processInCanonicalOrder(ConsumerRecords<byte[], byte[]> records, List<TopicPartition> partitions,
             BooleanSupplier upstreamDrained) {
         for (TopicPartition tp : records.partitions()) {
-            pending.get(tp).addAll(records.records(tp));
+            merge.add(tp, records.records(tp));
         }
         while (true) {
-            mergeWhileDecided(partitions);
+            mergeWhileDecided();
             updatePaused(partitions);
             if (stopping) {
                 return false;
             }
             // The merge stopped because a partition that may still receive records has none queued, or because
             // every partition is exhausted and every queue empty: the end of the input.
-            List<TopicPartition> waitingFor = new ArrayList<>();
-            for (TopicPartition tp : partitions) {
-                if (pending.get(tp).isEmpty() && !exhausted.contains(tp)) {
-                    waitingFor.add(tp);
-                }
-            }
+            List<TopicPartition> waitingFor = merge.waitingFor();
             if (waitingFor.isEmpty()) {
                 return true;
             }
@@ -379,7 +354,7 @@ public final class OnlineLearner implements AutoCloseable {
             for (TopicPartition tp : waitingFor) {
                 long at = consumer.position(tp);
                 if (at >= end.get(tp)) {
-                    exhausted.add(tp);
+                    merge.exhaust(tp);
                     marked = true;
                     LOG.info("{} exhausted at offset {} (end offset {}, upstream drained)", name(tp), at,
                             end.get(tp));
@@ -391,29 +366,14 @@ public final class OnlineLearner implements AutoCloseable {
         }
     }
 
-    /**
-     * Processes the smallest head of the partition queues while no partition that may receive more is empty (and
-     * {@link #stop()} was not called).
-     */
-    private void mergeWhileDecided(List<TopicPartition> partitions) {
+    /** Processes records in the canonical order for as long as it is decided (and {@link #stop()} was not called). */
+    private void mergeWhileDecided() {
         while (!stopping) {
-            TopicPartition next = null;
-            for (TopicPartition tp : partitions) {
-                ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = pending.get(tp);
-                if (queue.isEmpty()) {
-                    if (exhausted.contains(tp)) {
-                        continue;
-                    }
-                    return; // the next record of tp may come first: undecided
-                }
-                if (next == null || MERGE_ORDER.compare(queue.peekFirst(), pending.get(next).peekFirst()) < 0) {
-                    next = tp;
-                }
+            java.util.Optional<ConsumerRecord<byte[], byte[]>> next = merge.next();
+            if (next.isEmpty()) {
+                return;
             }
-            if (next == null) {
-                return; // all empty
-            }
-            process(pending.get(next).removeFirst());
+            process(next.get());
         }
     }
 
@@ -421,7 +381,7 @@ public final class OnlineLearner implements AutoCloseable {
     private void updatePaused(List<TopicPartition> partitions) {
         int limit = 4 * Math.max(500, config.batchSize());
         for (TopicPartition tp : partitions) {
-            int queued = pending.get(tp).size();
+            int queued = merge.queued(tp);
             if (queued >= limit && paused.add(tp)) {
                 consumer.pause(List.of(tp));
             } else if (queued < limit / 2 && paused.remove(tp)) {
@@ -433,10 +393,8 @@ public final class OnlineLearner implements AutoCloseable {
     /** Accepts one record, then trains and maybe checkpoints when a batch is full. */
     private void process(ConsumerRecord<byte[], byte[]> record) {
         accept(record);
-        if (trainBuffer.size() == 1) {
-            oldestBuffered = System.nanoTime();
-        }
-        if (trainBuffer.size() >= config.batchSize()) {
+        cadence.buffered(trainBuffer.size(), System.nanoTime());
+        if (cadence.full(trainBuffer.size())) {
             trainBuffered();
             maybeCheckpoint();
         }
@@ -503,8 +461,7 @@ public final class OnlineLearner implements AutoCloseable {
         long stepStart = System.nanoTime();
         lastLoss = model.train(batch);
         meters.trained(trainBuffer.size(), System.nanoTime() - stepStart, lastLoss);
-        trainedSinceCheckpoint += trainBuffer.size();
-        trainedSinceCheckpointAttempt += trainBuffer.size();
+        cadence.trained(trainBuffer.size());
         if (++batches % METRICS_EVERY_BATCHES == 0) {
             appendMetrics(metrics.snapshot());
         }
@@ -526,15 +483,11 @@ public final class OnlineLearner implements AutoCloseable {
     }
 
     private void maybeCheckpoint() {
-        boolean byCount = config.checkpointEveryExamples() > 0
-                && trainedSinceCheckpointAttempt >= config.checkpointEveryExamples();
-        boolean byTime = !config.checkpointEvery().isZero()
-                && System.nanoTime() - lastCheckpointAttemptNanos >= config.checkpointEvery().toNanos();
-        if (byCount || byTime) {
-            checkpoint(false);
-        } else if (!config.servingSnapshotEvery().isZero()
-                && System.nanoTime() - lastPublishedNanos >= config.servingSnapshotEvery().toNanos()) {
-            servingSnapshot();
+        switch (cadence.due(System.nanoTime())) {
+            case CHECKPOINT -> checkpoint(false);
+            case SERVING_SNAPSHOT -> servingSnapshot();
+            case NOTHING -> { }
+            default -> throw new IllegalStateException();
         }
     }
 
@@ -550,7 +503,7 @@ public final class OnlineLearner implements AutoCloseable {
             saved = model.servingSnapshot(offsetsByName(positionAfterLastBatch), epoch, model.examplesTrained(),
                     streamTime);
         } catch (UncheckedIOException e) {
-            lastPublishedNanos = System.nanoTime();
+            cadence.published(System.nanoTime());
             LOG.warn("serving snapshot failed after {} examples: {}; scorers keep the previous version",
                     model.examplesTrained(), reason(e));
             return;
@@ -581,14 +534,13 @@ public final class OnlineLearner implements AutoCloseable {
         try {
             saved = model.checkpoint(offsets, epoch, model.examplesTrained(), streamTime);
         } catch (UncheckedIOException e) {
-            failedCheckpoints++;
-            trainedSinceCheckpointAttempt = 0;
-            lastCheckpointAttemptNanos = System.nanoTime();
+            boolean tooMany = cadence.checkpointFailed(System.nanoTime());
+            int failedCheckpoints = cadence.failedInARow();
             meters.checkpointFailed(model.examplesTrained(), reason(e));
             String kept = checkpointedPosition.isEmpty() ? "there is no checkpoint yet (a restart starts over)"
                     : "the newest checkpoint stays the one at offsets "
                             + new java.util.TreeMap<>(offsetsByName(checkpointedPosition));
-            if (last || failedCheckpoints > config.maxFailedCheckpoints()) {
+            if (last || tooMany) {
                 throw new CheckpointFailedException((last ? "the final checkpoint of the run" : "checkpoint "
                         + failedCheckpoints + " in a row (more than the " + config.maxFailedCheckpoints()
                         + " the learner tolerates)") + " failed after " + model.examplesTrained()
@@ -600,12 +552,9 @@ public final class OnlineLearner implements AutoCloseable {
                     failedCheckpoints, config.maxFailedCheckpoints() + 1, reason(e), kept);
             return;
         }
-        failedCheckpoints = 0;
+        cadence.checkpointWritten(System.nanoTime());
         checkpointedPosition = new HashMap<>(positionAfterLastBatch);
         lastVersion = saved.version();
-        trainedSinceCheckpoint = 0;
-        trainedSinceCheckpointAttempt = 0;
-        lastCheckpointAttemptNanos = System.nanoTime();
         long createdMs = announce(saved);
         meters.checkpointed(saved.version(), model.examplesTrained(), createdMs);
         LOG.info("checkpoint {} after {} examples, offsets {}", saved.version(), model.examplesTrained(), offsets);
@@ -626,7 +575,7 @@ public final class OnlineLearner implements AutoCloseable {
 
     /** Announces a written model version on the model-versions topic; returns its creation time (epoch ms). */
     private long announce(TrainableModel.Checkpointed saved) {
-        lastPublishedNanos = System.nanoTime();
+        cadence.published(System.nanoTime());
         ModelVersion announcement = ModelVersion.newBuilder()
                 .setVersion(saved.version())
                 .setPath(saved.path())
