@@ -2,7 +2,8 @@ package dev.wnd.app.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wnd.embedded.EmbeddedRuntime;
+import dev.wnd.embedded.EmbeddedKafka;
+import dev.wnd.embedded.EmbeddedSchemaRegistry;
 import dev.wnd.features.reference.BatchReference;
 import dev.wnd.features.spec.FeatureSpec;
 import dev.wnd.features.topology.ExampleComparison;
@@ -34,6 +35,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
@@ -73,7 +75,8 @@ final class PipelineUnderTest implements AutoCloseable {
     private final int registryPort;
     private final Map<Stage, WndProcess> running = new HashMap<>();
     private final Map<Stage, Integer> starts = new HashMap<>();
-    private EmbeddedRuntime cluster;
+    private EmbeddedKafka kafka;
+    private EmbeddedSchemaRegistry registry;
 
     /** Generates {@code displays} displays into {@code work/data} and starts the broker and registry. */
     PipelineUnderTest(Path work, long displays, long dataSeed) throws IOException {
@@ -87,13 +90,24 @@ final class PipelineUnderTest implements AutoCloseable {
 
     /** Starts (or restarts, on the same directory and ports) the broker and the registry. */
     void startCluster() {
-        cluster = EmbeddedRuntime.start(new EmbeddedRuntime.Config(work.resolve("cluster"), kafkaPort,
-                registryPort, 1));
+        kafka = EmbeddedKafka.start(new EmbeddedKafka.Config(work.resolve("cluster"), kafkaPort, 0, 1));
+        startRegistry();
     }
 
     /** Stops the broker and the registry; the stages stay up and must wait them out. */
     void stopCluster() {
-        cluster.close();
+        stopRegistry();
+        kafka.close();
+    }
+
+    /** Starts (or restarts, on the same port) the registry; it keeps its schemas on the broker. */
+    void startRegistry() {
+        registry = EmbeddedSchemaRegistry.start(kafka.connection(), registryPort, Optional.empty());
+    }
+
+    /** Stops the registry alone. */
+    void stopRegistry() {
+        registry.close();
     }
 
     String bootstrap() {
@@ -123,7 +137,7 @@ final class PipelineUnderTest implements AutoCloseable {
     }
 
     /** Waits until every dimension row of the data set is committed. */
-    private void awaitDimensionRows(Duration timeout) throws Exception {
+    void awaitDimensionRows(Duration timeout) throws Exception {
         Map<Channel, Long> expected = new HashMap<>();
         try (ReplayStream stream = ReplayStream.open(data, StreamOptions.defaults())) {
             while (stream.hasNext()) {
@@ -260,6 +274,13 @@ final class PipelineUnderTest implements AutoCloseable {
         return readAll(t.examples.name(), t.examples.valueSerde().deserializer(), r -> r);
     }
 
+    /** The reasons of every committed dead letter. */
+    List<String> deadLetterReasons() {
+        AppTopics t = topics();
+        return readAll(t.deadLetters.name(), t.deadLetters.valueSerde().deserializer(),
+                letter -> letter.getStage() + " " + letter.getSource() + ": " + letter.getReason());
+    }
+
     /** The display ids answered on the scores topic. */
     Set<Long> answeredDisplays() {
         AppTopics t = topics();
@@ -328,8 +349,11 @@ final class PipelineUnderTest implements AutoCloseable {
         for (WndProcess p : running.values()) {
             p.close();
         }
-        if (cluster != null) {
-            cluster.close();
+        if (registry != null) {
+            registry.close();
+        }
+        if (kafka != null) {
+            kafka.close();
         }
     }
 }
