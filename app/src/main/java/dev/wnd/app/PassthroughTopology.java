@@ -1,6 +1,6 @@
 package dev.wnd.app;
 
-import dev.wnd.features.topology.StreamsSettings;
+import dev.wnd.features.streams.StreamsSettings;
 import dev.wnd.schemas.topic.AppTopics;
 import dev.wnd.schemas.topic.Topic;
 import java.nio.file.Path;

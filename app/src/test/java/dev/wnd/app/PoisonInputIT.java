@@ -205,7 +205,7 @@ class PoisonInputIT {
                 assertThat(letters).allSatisfy(d -> {
                     if (d.getPayload() != null) {
                         assertThat(d.getPayload().remaining()).isLessThanOrEqualTo(
-                                dev.wnd.features.topology.DeadLetterHandler.MAX_PAYLOAD_BYTES);
+                                dev.wnd.features.streams.DeadLetterHandler.MAX_PAYLOAD_BYTES);
                     }
                 });
                 // Each good request answered once; no answer for a poison.

@@ -1,6 +1,6 @@
 package dev.wnd.scorer;
 
-import dev.wnd.features.topology.DeadLetterListener;
+import dev.wnd.features.streams.DeadLetterListener;
 
 /**
  * What the scorer tells a metrics registry: every answer with its timings, the model each stream thread serves,

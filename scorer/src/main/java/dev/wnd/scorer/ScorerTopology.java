@@ -6,8 +6,8 @@ import dev.wnd.features.fn.FeatureVector;
 import dev.wnd.features.state.FeatureState;
 import dev.wnd.features.topology.DimensionViews;
 import dev.wnd.features.topology.FeatureStateTopology;
-import dev.wnd.features.topology.ObjectCachingKeyValueStore;
-import dev.wnd.features.topology.StatePartitioning;
+import dev.wnd.features.store.ObjectCachingKeyValueStore;
+import dev.wnd.features.streams.StatePartitioning;
 import dev.wnd.model.Batch;
 import dev.wnd.model.ClickPredictor;
 import dev.wnd.schemas.avro.AdScore;
@@ -74,7 +74,7 @@ public final class ScorerTopology {
 
     /**
      * As {@link #build(AppTopics, FeatureAssembler, ModelFeed)}, telling {@code metrics} of every answer and
-     * model swap (dead letters are told through {@link dev.wnd.features.topology.DeadLetterHandler#LISTENER_CONFIG}).
+     * model swap (dead letters are told through {@link dev.wnd.features.streams.DeadLetterHandler#LISTENER_CONFIG}).
      */
     public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models,
             ScorerMetrics metrics) {

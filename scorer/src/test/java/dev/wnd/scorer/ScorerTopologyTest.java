@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wnd.features.fn.FeatureAssembler;
 import dev.wnd.features.fn.FeatureFunctions;
 import dev.wnd.features.spec.FeatureSpec;
-import dev.wnd.features.topology.StreamsSettings;
+import dev.wnd.features.streams.StreamsSettings;
 import dev.wnd.model.Batch;
 import dev.wnd.model.ClickPredictor;
 import dev.wnd.schemas.avro.AdScore;
@@ -409,7 +409,7 @@ class ScorerTopologyTest {
             assertThat(d.getReason()).contains(huge.length() + " bytes")
                     .contains("at most " + JsonContract.MAX_REQUEST_BYTES);
             assertThat(d.getPayload().remaining()).isLessThanOrEqualTo(
-                    dev.wnd.features.topology.DeadLetterHandler.MAX_PAYLOAD_BYTES);
+                    dev.wnd.features.streams.DeadLetterHandler.MAX_PAYLOAD_BYTES);
         });
         assertThat(out.readValuesToList()).singleElement().satisfies(a -> assertThat(a).contains("\"display_id\":4"));
     }

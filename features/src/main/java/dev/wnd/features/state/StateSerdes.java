@@ -1,5 +1,6 @@
 package dev.wnd.features.state;
 
+import org.apache.kafka.common.errors.SerializationException;
 import dev.wnd.features.fn.FeatureVector;
 import dev.wnd.schemas.avro.DocumentMeta;
 import java.io.EOFException;
@@ -332,14 +333,17 @@ public final class StateSerdes {
         return out.toByteArray();
     }
 
+    /**
+     * Reads one value; bytes that are not one fail with a {@link SerializationException}, as Kafka's deserializers
+     * do, so that a record of them (a CTR broadcast from a broken producer) is dead-lettered, not fatal.
+     */
     private static <T> T read(byte[] bytes, Reader<T> reader) {
         try {
             return reader.read(new StateBytes.In(bytes));
         } catch (BufferUnderflowException e) {
-            throw new UncheckedIOException("truncated state value", new EOFException("value of " + bytes.length
-                    + " bytes ends early"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("truncated state value", e);
+            throw new SerializationException("truncated state value: " + bytes.length + " bytes end early", e);
+        } catch (IOException | IllegalStateException | IllegalArgumentException e) {
+            throw new SerializationException("not a state value: " + e.getMessage(), e);
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.wnd.features.topology;
 
+import dev.wnd.features.store.KeepRule;
+
+import dev.wnd.features.store.WriteCountingKeyValueStore;
 import dev.wnd.features.state.DocAspects;
 import dev.wnd.features.state.StateSerdes;
 import dev.wnd.features.util.LongObjectMap;

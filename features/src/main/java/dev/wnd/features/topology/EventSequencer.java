@@ -1,5 +1,6 @@
 package dev.wnd.features.topology;
 
+import dev.wnd.features.streams.StatePartitioning;
 import dev.wnd.features.state.CtrBroadcast;
 import dev.wnd.features.state.CtrUpdate;
 import dev.wnd.features.state.DisplayFacts;

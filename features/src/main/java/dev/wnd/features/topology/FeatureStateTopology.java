@@ -1,5 +1,9 @@
 package dev.wnd.features.topology;
 
+import dev.wnd.features.streams.StatePartitioning;
+import dev.wnd.features.store.WriteCountingKeyValueStore;
+import dev.wnd.features.store.ObjectCachingKeyValueStore;
+import dev.wnd.features.store.DeferredWriteStore;
 import dev.wnd.features.fn.FeatureFunctions;
 import dev.wnd.features.state.AspectKind;
 import dev.wnd.features.state.CtrCounts;

@@ -1,5 +1,6 @@
 package dev.wnd.features.topology;
 
+import dev.wnd.features.streams.DeadLetterListener;
 /**
  * What the features topology tells a metrics registry: examples emitted and records dead-lettered. The topology
  * names no metrics library; the application maps these calls onto its meters.

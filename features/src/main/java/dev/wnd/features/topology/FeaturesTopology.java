@@ -1,5 +1,8 @@
 package dev.wnd.features.topology;
 
+import dev.wnd.features.streams.StatePartitioning;
+import dev.wnd.features.streams.InputPartitions;
+import dev.wnd.features.streams.DeadLetterHandler;
 import dev.wnd.features.fn.DisplayContext;
 import dev.wnd.features.fn.FeatureAssembler;
 import dev.wnd.features.fn.FeatureVector;

@@ -1,5 +1,6 @@
 package dev.wnd.features.topology;
 
+import dev.wnd.features.store.WriteCountingKeyValueStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wnd.features.state.AspectKind;

@@ -1,5 +1,6 @@
 package dev.wnd.features.topology;
 
+import dev.wnd.features.streams.StatePartitioning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wnd.features.spec.FeatureSpec;

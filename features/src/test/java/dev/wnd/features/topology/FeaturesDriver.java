@@ -1,5 +1,7 @@
 package dev.wnd.features.topology;
 
+import dev.wnd.features.streams.StatePartitioning;
+import dev.wnd.features.streams.StreamsSettings;
 import dev.wnd.features.fn.FeatureAssembler;
 import dev.wnd.features.spec.FeatureSpec;
 import dev.wnd.features.state.CtrBroadcast;

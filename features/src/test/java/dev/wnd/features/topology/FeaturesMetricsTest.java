@@ -1,5 +1,7 @@
 package dev.wnd.features.topology;
 
+import dev.wnd.features.streams.DeadLetterHandler;
+import dev.wnd.features.streams.StreamsSettings;
 import dev.wnd.features.spec.EventTime;
 import dev.wnd.schemas.kafka.KafkaConnection;
 import dev.wnd.schemas.registry.RegistryConnection;

@@ -1,5 +1,8 @@
 package dev.wnd.features.topology;
 
+import dev.wnd.features.streams.StatePartitioning;
+import dev.wnd.features.streams.ConsumedRecordsPurger;
+import dev.wnd.features.streams.InputPartitions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,4 +1,4 @@
-package dev.wnd.features.topology;
+package dev.wnd.features.streams;
 
 /**
  * Told of every record a stage sends to the dead-letter topic, so that a metrics registry can count them.

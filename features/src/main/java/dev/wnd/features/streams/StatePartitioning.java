@@ -1,4 +1,4 @@
-package dev.wnd.features.topology;
+package dev.wnd.features.streams;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.wnd.features.topology;
+package dev.wnd.features.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

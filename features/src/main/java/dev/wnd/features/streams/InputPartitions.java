@@ -1,4 +1,4 @@
-package dev.wnd.features.topology;
+package dev.wnd.features.streams;
 
 import dev.wnd.schemas.topic.AppTopics;
 import dev.wnd.schemas.topic.TopicDeclaration;

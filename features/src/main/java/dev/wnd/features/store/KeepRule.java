@@ -1,4 +1,4 @@
-package dev.wnd.features.topology;
+package dev.wnd.features.store;
 
 /**
  * When a reader of a global store may use the values it deserialized earlier: only over a
@@ -7,21 +7,21 @@ package dev.wnd.features.topology;
  * keeps more than {@link #MAX_KEPT} values also starts over. The one rule for {@link DimensionStore}'s documents and
  * {@link DimensionViews}' ads. Confined to the reader's thread.
  */
-final class KeepRule {
+public final class KeepRule {
 
     /** Values a reader keeps at most before starting over. */
-    static final int MAX_KEPT = 200_000;
+    public static final int MAX_KEPT = 200_000;
 
     private final WriteCountingKeyValueStore<?, ?> counting;
     private long keptAtWrites = -1;
 
     /** @param counting the counting layer under the store read, or null (then nothing is kept) */
-    KeepRule(WriteCountingKeyValueStore<?, ?> counting) {
+    public KeepRule(WriteCountingKeyValueStore<?, ?> counting) {
         this.counting = counting;
     }
 
     /** Whether the reader may keep values at all. */
-    boolean enabled() {
+    public boolean enabled() {
         return counting != null;
     }
 
@@ -29,7 +29,7 @@ final class KeepRule {
      * Whether the reader must forget every value it kept, {@code kept} of them: the store was written since they were
      * read, or they are too many. What it keeps from then on counts as read now. Call only when {@link #enabled()}.
      */
-    boolean mustForget(int kept) {
+    public boolean mustForget(int kept) {
         long writes = counting.writes();
         if (writes != keptAtWrites || kept > MAX_KEPT) {
             keptAtWrites = writes;

@@ -1,4 +1,4 @@
-package dev.wnd.features.topology;
+package dev.wnd.features.store;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.processor.StateStore;
@@ -15,7 +15,7 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * @param <K> key type
  * @param <V> value type
  */
-final class WriteCountingKeyValueStore<K, V> extends ForwardingKeyValueStore<K, V> {
+public final class WriteCountingKeyValueStore<K, V> extends ForwardingKeyValueStore<K, V> {
 
     private final AtomicLong writes = new AtomicLong();
 
@@ -24,7 +24,7 @@ final class WriteCountingKeyValueStore<K, V> extends ForwardingKeyValueStore<K, 
     }
 
     /** A builder of this layer over the store {@code inner} builds. */
-    static <K, V> StoreBuilder<KeyValueStore<K, V>> builder(StoreBuilder<KeyValueStore<K, V>> inner) {
+    public static <K, V> StoreBuilder<KeyValueStore<K, V>> builder(StoreBuilder<KeyValueStore<K, V>> inner) {
         return ForwardingKeyValueStore.builder(inner, WriteCountingKeyValueStore::new);
     }
 
@@ -32,7 +32,7 @@ final class WriteCountingKeyValueStore<K, V> extends ForwardingKeyValueStore<K, 
      * The counting layer under the store a processor context hands out (Streams wraps global stores in read-only
      * or read-write decorators), or null when {@code handed} has none.
      */
-    static WriteCountingKeyValueStore<?, ?> under(StateStore handed) {
+    public static WriteCountingKeyValueStore<?, ?> under(StateStore handed) {
         StateStore s = handed;
         while (s != null) {
             if (s instanceof WriteCountingKeyValueStore<?, ?> counting) {
@@ -44,7 +44,7 @@ final class WriteCountingKeyValueStore<K, V> extends ForwardingKeyValueStore<K, 
     }
 
     /** Writes so far (puts and deletes since the store was opened); moves after the write is in the store. */
-    long writes() {
+    public long writes() {
         return writes.get();
     }
 

@@ -1,4 +1,4 @@
-package dev.wnd.features.topology;
+package dev.wnd.features.store;
 
 import dev.wnd.features.util.LongObjectMap;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.wnd.features.topology;
+package dev.wnd.features.store;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,7 +35,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Reads see pending writes first. Confined to the stream thread of its task, like every task store.
  */
-final class DeferredWriteStore extends ForwardingKeyValueStore<Bytes, byte[]> {
+public final class DeferredWriteStore extends ForwardingKeyValueStore<Bytes, byte[]> {
 
     /** A pending delete (identity, not content: an empty value is a value). */
     private static final byte[] TOMBSTONE = new byte[0];
@@ -56,7 +56,7 @@ final class DeferredWriteStore extends ForwardingKeyValueStore<Bytes, byte[]> {
      * A RocksDB store named {@code name} (as {@link Stores#persistentKeyValueStore}) with this layer on top, holding
      * at most {@code maxPendingBytes} (roughly: keys, values and per-entry overhead) before it writes to RocksDB.
      */
-    static KeyValueBytesStoreSupplier persistent(String name, long maxPendingBytes) {
+    public static KeyValueBytesStoreSupplier persistent(String name, long maxPendingBytes) {
         if (maxPendingBytes < 1) {
             throw new IllegalArgumentException("maxPendingBytes must be >= 1, got " + maxPendingBytes);
         }
