@@ -61,6 +61,12 @@ class KafkaImageIT {
     }
 
     @Test
+    void shouldBeTheImageTheOfflineOverrideRuns() throws IOException {
+        assertThat(Files.readString(Path.of("..", "docker-compose.offline.yml")))
+                .contains("image: " + manifest.path("RepoTags").get(0).asText());
+    }
+
+    @Test
     void shouldRunAsTheOfficialImagesUser() {
         assertThat(config.path("config").path("User").asText()).isEqualTo("1000:1000");
     }
