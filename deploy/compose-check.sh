@@ -348,7 +348,7 @@ while true; do
   [ "$(date +%s)" -lt "$deadline" ] || fail "$MISSING of $SENT score requests unanswered after 180 s"
   sleep 5
 done
-log "score requests: $SENT sent, $SENT answered ($(json "$ANSWERS" 'd["total"]') answers on scores.json, models: $(json "$ANSWERS" '",".join(d["models"])'))"
+log "score requests: $SENT sent, $SENT answered ($(json "$ANSWERS" 'd["total"]') answers on scores.json, $(json "$ANSWERS" 'd["total"] - len(d["display_ids"])') of them repeated: the scorer answers at least once; models: $(json "$ANSWERS" '",".join(d["models"])'))"
 json "$ANSWERS" 'd["models"]' | grep -qE "ckpt|snap|delta" || fail "no request was answered by a trained model: $ANSWERS"
 
 # ---- health of every service that is still up ----------------------------------------------------------------------
