@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, GenerateCommand.class, InspectCommand.class, TrainCommand.class,
             PredictCommand.class, EvaluateCommand.class, IngestCommand.class,
             FeaturesCommand.class, LearnCommand.class, ScoreCommand.class, HealthCommand.class, BenchCommand.class,
+            RegistryCommand.class,
             ConfigTableCommand.class, CommandLine.HelpCommand.class})
 public final class Wnd implements Runnable {
 

@@ -1,0 +1,294 @@
+package dev.wnd.app;
+
+import dev.wnd.embedded.EmbeddedSchemaRegistry;
+import dev.wnd.schemas.kafka.KafkaConnection;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The project's schema registry ({@link EmbeddedSchemaRegistry}: Confluent's REST API, its state in the
+ * {@code _schemas} topic) as a service of its own, for deployments that cannot pull a third-party registry image
+ * (docker-compose.offline.yml runs it from the wnd image).
+ *
+ * <p>The registry itself binds the loopback interface only. On any other address this command listens itself and
+ * relays each connection, byte for byte, to the registry on a free loopback port: in a container, {@code --host
+ * 0.0.0.0} makes it reachable from the other containers and the published port.
+ *
+ * <p>It waits for the Kafka cluster at start (the registry reads its topic before it serves), so it can be started
+ * beside the broker. Stopped by SIGTERM ({@code docker compose stop}): the listener and the registry close.
+ */
+@Command(name = "registry", mixinStandardHelpOptions = true,
+        description = "Serve a Confluent-compatible schema registry (the subset of the REST API the stages and Avro "
+                + "serializers use) that keeps its schemas in the _schemas topic of --bootstrap. Runs until stopped.")
+final class RegistryCommand implements Callable<Integer> {
+
+    /** The longest pause between two tries to reach the cluster at start. */
+    static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(15);
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryCommand.class);
+
+    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers of the cluster that holds the registry's _schemas topic.")
+    String bootstrap;
+
+    @Option(names = "--client-config", paramLabel = "FILE",
+            description = "Properties file of client settings for a secured cluster (with --bootstrap): Kafka's "
+                    + "security.protocol, sasl.*, ssl.* for every Kafka client, and the registry's "
+                    + "basic.auth.credentials.source=USER_INFO, basic.auth.user.info, schema.registry.ssl.*.")
+    Path clientConfig;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+            description = "Address the registry listens on: 0.0.0.0 for every interface, as in a container "
+                    + "(default: ${DEFAULT-VALUE}, this machine only).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8081", paramLabel = "PORT",
+            description = "HTTP port of the registry (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--basic-auth", paramLabel = "USER:PASSWORD",
+            description = "Require HTTP basic authentication with these credentials on every request (401 "
+                    + "otherwise, as Confluent's registry answers). Default: none.")
+    String basicAuth;
+
+    @Option(names = "--health-file", paramLabel = "FILE",
+            description = "While the registry answers, rewrite FILE every few seconds; `wnd health` checks its age "
+                    + "(the container health check). Not written unless given.")
+    Path healthFile;
+
+    private final CountDownLatch stopping = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("--port must be between 1 and 65535, got " + port);
+        }
+        KafkaConnection kafka = clientConfig == null ? KafkaConnection.plaintext(bootstrap)
+                : ClientConfig.load(clientConfig).kafkaConnection(bootstrap);
+        InetAddress address = InetAddress.getByName(host);
+        // The registry binds 127.0.0.1 itself; any other address gets the relay, bound before the registry starts so
+        // that a taken port fails at once rather than after waiting for the cluster.
+        ServerSocket listener = address.getHostAddress().equals("127.0.0.1") ? null : bind(address, port);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        CountDownLatch closed = new CountDownLatch(1);
+        // SIGTERM: this thread closes the listener and the registry, the hook waits for that (System.exit, which main
+        // calls after call() returns, blocks while hooks run).
+        Thread hook = new Thread(() -> {
+            stopping.countDown();
+            try {
+                closed.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "wnd-registry-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (ServerSocket relaySocket = listener;
+                EmbeddedSchemaRegistry registry = startWaitingForTheCluster(kafka, listener == null ? port : 0);
+                Relay relay = listener == null ? null : new Relay(listener, URI.create(registry.url()).getPort());
+                Heartbeat beat = Heartbeat.start(healthFile, () -> answers(http, localUrl()))) {
+            System.out.printf("schema registry on http://%s:%d (schemas in the %s topic of %s)%n", host, port,
+                    EmbeddedSchemaRegistry.TOPIC, bootstrap);
+            stopping.await();
+            return 0;
+        } finally {
+            closed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook is running
+            }
+        }
+    }
+
+    /** Stops a running {@link #call()} as SIGTERM does (for tests in this JVM). */
+    void stop() {
+        stopping.countDown();
+    }
+
+    private static ServerSocket bind(InetAddress address, int port) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        try {
+            socket.bind(new InetSocketAddress(address, port), 50);
+        } catch (IOException e) {
+            socket.close();
+            throw new IOException("cannot listen on " + address.getHostAddress() + ":" + port + ": " + e.getMessage(),
+                    e);
+        }
+        return socket;
+    }
+
+    /**
+     * Starts the registry, waiting out a cluster that cannot be reached yet (1 s, doubling up to
+     * {@link #MAX_RETRY_PAUSE}); any other failure ends the command.
+     */
+    private EmbeddedSchemaRegistry startWaitingForTheCluster(KafkaConnection kafka, int registryPort)
+            throws InterruptedException {
+        Duration pause = Duration.ofSeconds(1);
+        while (true) {
+            try {
+                return EmbeddedSchemaRegistry.start(kafka, registryPort, Optional.ofNullable(basicAuth));
+            } catch (RuntimeException e) {
+                if (!unreachable(e)) {
+                    throw e;
+                }
+                LOG.warn("the Kafka cluster {} cannot be reached yet ({}); trying again in {} s", bootstrap,
+                        rootCause(e), pause.toSeconds());
+                Thread.sleep(pause.toMillis());
+                pause = pause.multipliedBy(2).compareTo(MAX_RETRY_PAUSE) > 0 ? MAX_RETRY_PAUSE : pause.multipliedBy(2);
+            }
+        }
+    }
+
+    /**
+     * Whether a start failed because the cluster cannot be reached (yet): a retriable Kafka error, a timeout, or a
+     * broker host name that does not resolve yet (a container starting beside this one). Anything else, such as a
+     * refused setting, is not cured by waiting.
+     */
+    static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.RetriableException
+                    || t instanceof java.util.concurrent.TimeoutException
+                    || (t instanceof org.apache.kafka.common.config.ConfigException && String.valueOf(t.getMessage())
+                            .contains("No resolvable bootstrap urls"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.toString();
+    }
+
+    /** Where this process reaches its own listener: the loopback address when it listens on every interface. */
+    private URI localUrl() {
+        String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        return URI.create("http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port + "/subjects");
+    }
+
+    /** Whether the registry answers {@code GET /subjects} through the address it serves on. */
+    private boolean answers(HttpClient http, URI subjects) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(subjects).timeout(Duration.ofSeconds(3)).GET();
+        if (basicAuth != null) {
+            request.header("Authorization", "Basic "
+                    + Base64.getEncoder().encodeToString(basicAuth.getBytes(StandardCharsets.UTF_8)));
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            LOG.warn("the registry does not answer on {}: {}", subjects, e.toString());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Accepts connections on a socket and relays each one to the registry's loopback port, one thread per direction.
+     * Closing stops accepting; open connections end with their peers (daemon threads).
+     */
+    static final class Relay implements AutoCloseable {
+        private final ServerSocket server;
+        private final int target;
+        private final Thread acceptor;
+
+        Relay(ServerSocket server, int target) {
+            this.server = server;
+            this.target = target;
+            this.acceptor = new Thread(this::accept, "wnd-registry-relay");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        private void accept() {
+            while (!server.isClosed()) {
+                Socket client;
+                try {
+                    client = server.accept();
+                } catch (IOException e) {
+                    if (!server.isClosed()) {
+                        LOG.warn("the registry's listener failed: {}", e.toString());
+                    }
+                    return;
+                }
+                try {
+                    Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
+                    client.setTcpNoDelay(true);
+                    upstream.setTcpNoDelay(true);
+                    AtomicInteger open = new AtomicInteger(2);
+                    pipe(client, upstream, open, "in");
+                    pipe(upstream, client, open, "out");
+                } catch (IOException e) {
+                    LOG.warn("cannot reach the registry on port {}: {}", target, e.toString());
+                    closeQuietly(client);
+                }
+            }
+        }
+
+        /**
+         * Copies {@code from} to {@code to} until the end of its stream, then half-closes {@code to} (so a client that
+         * shuts down its output still gets the answer); the last direction to end closes both sockets.
+         */
+        private static void pipe(Socket from, Socket to, AtomicInteger open, String direction) {
+            Thread t = new Thread(() -> {
+                try {
+                    from.getInputStream().transferTo(to.getOutputStream());
+                    to.shutdownOutput();
+                } catch (IOException e) {
+                    open.set(1); // reset or closed: end both directions now
+                } finally {
+                    if (open.decrementAndGet() <= 0) {
+                        closeQuietly(from);
+                        closeQuietly(to);
+                    }
+                }
+            }, "wnd-registry-relay-" + direction);
+            t.setDaemon(true);
+            t.start();
+        }
+
+        private static void closeQuietly(Socket s) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // nothing left to do
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            try {
+                acceptor.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
