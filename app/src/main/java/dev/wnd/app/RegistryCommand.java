@@ -4,9 +4,6 @@ import dev.wnd.embedded.EmbeddedSchemaRegistry;
 import dev.wnd.schemas.kafka.KafkaConnection;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -30,12 +26,11 @@ import picocli.CommandLine.Option;
  * {@code _schemas} topic) as a service of its own, for deployments that cannot pull a third-party registry image
  * (docker-compose.offline.yml runs it from the wnd image).
  *
- * <p>The registry itself binds the loopback interface only. On any other address this command listens itself and
- * relays each connection, byte for byte, to the registry on a free loopback port: in a container, {@code --host
- * 0.0.0.0} makes it reachable from the other containers and the published port.
+ * <p>It listens on {@code --host}: the loopback interface by default, as every embedded service of the project; in a
+ * container, {@code --host 0.0.0.0} makes it reachable from the other containers and the published port.
  *
  * <p>It waits for the Kafka cluster at start (the registry reads its topic before it serves), so it can be started
- * beside the broker. Stopped by SIGTERM ({@code docker compose stop}): the listener and the registry close.
+ * beside the broker. Stopped by SIGTERM ({@code docker compose stop}): the registry closes.
  */
 @Command(name = "registry", mixinStandardHelpOptions = true,
         description = "Serve a Confluent-compatible schema registry (the subset of the REST API the stages and Avro "
@@ -86,13 +81,10 @@ final class RegistryCommand implements Callable<Integer> {
         KafkaConnection kafka = clientConfig == null ? KafkaConnection.plaintext(bootstrap)
                 : ClientConfig.load(clientConfig).kafkaConnection(bootstrap);
         InetAddress address = InetAddress.getByName(host);
-        // The registry binds 127.0.0.1 itself; any other address gets the relay, bound before the registry starts so
-        // that a taken port fails at once rather than after waiting for the cluster.
-        ServerSocket listener = address.getHostAddress().equals("127.0.0.1") ? null : bind(address, port);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         CountDownLatch closed = new CountDownLatch(1);
-        // SIGTERM: this thread closes the listener and the registry, the hook waits for that (System.exit, which main
-        // calls after call() returns, blocks while hooks run).
+        // SIGTERM: this thread closes the registry, the hook waits for that (System.exit, which main calls after
+        // call() returns, blocks while hooks run).
         Thread hook = new Thread(() -> {
             stopping.countDown();
             try {
@@ -102,9 +94,7 @@ final class RegistryCommand implements Callable<Integer> {
             }
         }, "wnd-registry-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (ServerSocket relaySocket = listener;
-                EmbeddedSchemaRegistry registry = startWaitingForTheCluster(kafka, listener == null ? port : 0);
-                Relay relay = listener == null ? null : new Relay(listener, URI.create(registry.url()).getPort());
+        try (EmbeddedSchemaRegistry registry = startWaitingForTheCluster(kafka, address);
                 Heartbeat beat = Heartbeat.start(healthFile, () -> answers(http, localUrl()))) {
             System.out.printf("schema registry on http://%s:%d (schemas in the %s topic of %s)%n", host, port,
                     EmbeddedSchemaRegistry.TOPIC, bootstrap);
@@ -125,29 +115,16 @@ final class RegistryCommand implements Callable<Integer> {
         stopping.countDown();
     }
 
-    private static ServerSocket bind(InetAddress address, int port) throws IOException {
-        ServerSocket socket = new ServerSocket();
-        socket.setReuseAddress(true);
-        try {
-            socket.bind(new InetSocketAddress(address, port), 50);
-        } catch (IOException e) {
-            socket.close();
-            throw new IOException("cannot listen on " + address.getHostAddress() + ":" + port + ": " + e.getMessage(),
-                    e);
-        }
-        return socket;
-    }
-
     /**
      * Starts the registry, waiting out a cluster that cannot be reached yet (1 s, doubling up to
      * {@link #MAX_RETRY_PAUSE}); any other failure ends the command.
      */
-    private EmbeddedSchemaRegistry startWaitingForTheCluster(KafkaConnection kafka, int registryPort)
+    private EmbeddedSchemaRegistry startWaitingForTheCluster(KafkaConnection kafka, InetAddress address)
             throws InterruptedException {
         Duration pause = Duration.ofSeconds(1);
         while (true) {
             try {
-                return EmbeddedSchemaRegistry.start(kafka, registryPort, Optional.ofNullable(basicAuth));
+                return EmbeddedSchemaRegistry.start(kafka, address, port, Optional.ofNullable(basicAuth));
             } catch (RuntimeException e) {
                 if (!unreachable(e)) {
                     throw e;
@@ -206,89 +183,6 @@ final class RegistryCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    /**
-     * Accepts connections on a socket and relays each one to the registry's loopback port, one thread per direction.
-     * Closing stops accepting; open connections end with their peers (daemon threads).
-     */
-    static final class Relay implements AutoCloseable {
-        private final ServerSocket server;
-        private final int target;
-        private final Thread acceptor;
-
-        Relay(ServerSocket server, int target) {
-            this.server = server;
-            this.target = target;
-            this.acceptor = new Thread(this::accept, "wnd-registry-relay");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        private void accept() {
-            while (!server.isClosed()) {
-                Socket client;
-                try {
-                    client = server.accept();
-                } catch (IOException e) {
-                    if (!server.isClosed()) {
-                        LOG.warn("the registry's listener failed: {}", e.toString());
-                    }
-                    return;
-                }
-                try {
-                    Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
-                    client.setTcpNoDelay(true);
-                    upstream.setTcpNoDelay(true);
-                    AtomicInteger open = new AtomicInteger(2);
-                    pipe(client, upstream, open, "in");
-                    pipe(upstream, client, open, "out");
-                } catch (IOException e) {
-                    LOG.warn("cannot reach the registry on port {}: {}", target, e.toString());
-                    closeQuietly(client);
-                }
-            }
-        }
-
-        /**
-         * Copies {@code from} to {@code to} until the end of its stream, then half-closes {@code to} (so a client that
-         * shuts down its output still gets the answer); the last direction to end closes both sockets.
-         */
-        private static void pipe(Socket from, Socket to, AtomicInteger open, String direction) {
-            Thread t = new Thread(() -> {
-                try {
-                    from.getInputStream().transferTo(to.getOutputStream());
-                    to.shutdownOutput();
-                } catch (IOException e) {
-                    open.set(1); // reset or closed: end both directions now
-                } finally {
-                    if (open.decrementAndGet() <= 0) {
-                        closeQuietly(from);
-                        closeQuietly(to);
-                    }
-                }
-            }, "wnd-registry-relay-" + direction);
-            t.setDaemon(true);
-            t.start();
-        }
-
-        private static void closeQuietly(Socket s) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                // nothing left to do
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-            try {
-                acceptor.join(TimeUnit.SECONDS.toMillis(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

@@ -136,6 +136,18 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * @param kafka the cluster and the settings of the registry's producer, consumer and admin client
      */
     public static EmbeddedSchemaRegistry start(KafkaConnection kafka, int port, Optional<String> basicAuthUserInfo) {
+        return start(kafka, Ports.loopback(), port, basicAuthUserInfo);
+    }
+
+    /**
+     * As {@link #start(KafkaConnection, int, Optional)}, listening on {@code bind} instead of the loopback address:
+     * for the registry as a service of its own ({@code wnd registry} in a container, on every interface). The
+     * in-process uses (the demo, the tests, the embedded runtime) keep the loopback-only overloads.
+     *
+     * @param bind the address to listen on; {@link #url()} names the loopback address when it is a wildcard
+     */
+    public static EmbeddedSchemaRegistry start(KafkaConnection kafka, java.net.InetAddress bind, int port,
+            Optional<String> basicAuthUserInfo) {
         String bootstrapServers = kafka.bootstrapServers();
         EmbeddedKafka.Config.checkPort("port", port);
         basicAuthUserInfo.ifPresent(u -> {
@@ -148,7 +160,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         try {
             createTopic(kafka);
             int records = registry.restore();
-            registry.listen(port);
+            registry.listen(bind, port);
             LOG.info("Schema registry (Confluent API) listening on {}, {} schemas restored from {}"
                             + " ({} log records, {} subjects, started in {} ms)",
                     registry.url, registry.store.schemaCount(), TOPIC, records, registry.store.subjects().size(),
@@ -163,7 +175,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
     }
 
-    /** {@code http://127.0.0.1:PORT}, without a trailing slash. */
+    /** {@code http://127.0.0.1:PORT} (the bound address, when not the loopback or a wildcard), without a trailing slash. */
     public String url() {
         return url;
     }
@@ -250,11 +262,12 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         return records;
     }
 
-    private void listen(int port) {
+    private void listen(java.net.InetAddress bind, int port) {
         try {
-            server = HttpServer.create(new InetSocketAddress(Ports.loopback(), port), 50);
+            server = HttpServer.create(new InetSocketAddress(bind, port), 50);
         } catch (IOException e) {
-            throw new EmbeddedStartupException("cannot bind the schema registry to 127.0.0.1:" + port, e);
+            throw new EmbeddedStartupException("cannot bind the schema registry to " + bind.getHostAddress() + ":"
+                    + port, e);
         }
         AtomicInteger n = new AtomicInteger();
         executor = Executors.newFixedThreadPool(HTTP_THREADS, r -> {
@@ -265,7 +278,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
-        url = "http://127.0.0.1:" + server.getAddress().getPort();
+        String host = bind.isAnyLocalAddress() ? "127.0.0.1" : bind.getHostAddress();
+        url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.getAddress().getPort();
     }
 
     // ---- the log ------------------------------------------------------------------------------------------
