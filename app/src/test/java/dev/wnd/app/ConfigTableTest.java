@@ -10,22 +10,27 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
+/**
+ * The configuration table in docs/configuration.md, between {@link ConfigTable#START} and {@link ConfigTable#END},
+ * is what {@code ./wnd config-table} prints from the command line's own model: every option, its {@code WND_*}
+ * variable, the commands that take it and its default.
+ */
 class ConfigTableTest {
 
-    private static final Path README = Path.of("..", "README.md");
+    private static final Path CONFIGURATION = Path.of("..", "docs", "configuration.md");
 
     @Test
-    void shouldKeepTheReadmesTableEqualToTheCommandLine() throws Exception {
-        String readme = Files.readString(README);
-        int start = readme.indexOf(ConfigTable.START);
-        int end = readme.indexOf(ConfigTable.END);
-        assertThat(start).as("README.md has the %s marker", ConfigTable.START).isNotNegative();
-        assertThat(end).as("README.md has the %s marker", ConfigTable.END).isGreaterThan(start);
+    void shouldKeepTheDocumentedTableEqualToTheCommandLine() throws Exception {
+        String doc = Files.readString(CONFIGURATION);
+        int start = doc.indexOf(ConfigTable.START);
+        int end = doc.indexOf(ConfigTable.END);
+        assertThat(start).as("docs/configuration.md has the %s marker", ConfigTable.START).isNotNegative();
+        assertThat(end).as("docs/configuration.md has the %s marker", ConfigTable.END).isGreaterThan(start);
 
-        String inReadme = readme.substring(start, end + ConfigTable.END.length()) + "\n";
+        String inDoc = doc.substring(start, end + ConfigTable.END.length()) + "\n";
 
-        assertThat(inReadme).as("README.md's configuration table is out of date: replace it with the output of "
-                + "./wnd config-table").isEqualTo(ConfigTable.markdown(Wnd.commandLine(Map.of())));
+        assertThat(inDoc).as("docs/configuration.md's configuration table is out of date: replace it with the "
+                + "output of ./wnd config-table").isEqualTo(ConfigTable.markdown(Wnd.commandLine(Map.of())));
     }
 
     @Test
