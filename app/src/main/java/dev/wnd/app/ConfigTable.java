@@ -11,9 +11,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The README's configuration table, generated from the command line's own model: one row per long option, with its
+ * The configuration table of docs/configuration.md, generated from the command line's own model: one row per long option, with its
  * {@code WND_*} variable ({@link EnvironmentDefaults}), the commands that take it and its default (give it a
- * command line built without variables, {@code Wnd.commandLine(Map.of())}, or they show as defaults). README.md holds
+ * command line built without variables, {@code Wnd.commandLine(Map.of())}, or they show as defaults). docs/configuration.md holds
  * a copy between {@link #START} and {@link #END}; a test fails when the copy differs from what this generates.
  */
 final class ConfigTable {

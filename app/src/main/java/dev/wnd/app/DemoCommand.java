@@ -16,7 +16,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /**
      * How long step 5 may take to score every test display. Ten minutes was too short for 100k displays with the
-     * seed's MLP on the 2-core machine under load (7,799 of 21,990 scored, BENCHMARKS.md); predict allows two hours.
+     * seed's MLP on the 2-core machine under load (7,799 of 21,990 scored, docs/benchmarks-history.md#the-seed-model-through-the-pipeline); predict allows two hours.
      */
     private static final Duration SCORING_TIMEOUT = Duration.ofHours(1);
 

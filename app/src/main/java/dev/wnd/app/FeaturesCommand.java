@@ -33,7 +33,7 @@ final class FeaturesCommand implements Runnable {
     @Option(names = "--commit-interval-ms", paramLabel = "MS", defaultValue = "" + Stages.FEATURES_COMMIT_INTERVAL_MS,
             description = "How often the features commit (default: ${DEFAULT-VALUE}). Examples reach a read_committed "
                     + "learner at a commit, and every CTR and user value changed since the last one is written to "
-                    + "RocksDB and its changelog then: longer is fewer writes, later Examples (BENCHMARKS.md).")
+                    + "RocksDB and its changelog then: longer is fewer writes, later Examples (docs/benchmarks-history.md#dimension-readers-per-stream-thread-and-the-commit-interval).")
     long commitIntervalMs;
 
     @Override

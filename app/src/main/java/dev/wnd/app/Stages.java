@@ -93,7 +93,7 @@ final class Stages {
         props.put(DeadLetterHandler.LISTENER_CONFIG, metrics);
         // Batches of 256 kB instead of the producer's 16 kB: at each commit the features send a changelog record per
         // changed key and the interval's Examples, and in 16 kB batches bench features ran at 0.71x the records/s
-        // (512 kB was no better; BENCHMARKS.md).
+        // (512 kB was no better; docs/benchmarks-history.md#producer-batches-of-256-kb).
         props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), FEATURES_BATCH_BYTES);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG,
                 Math.min(partitioning.partitions(), Runtime.getRuntime().availableProcessors()));
@@ -192,7 +192,7 @@ final class Stages {
             // The main consumer only: while it holds fetched requests that Streams has not processed yet, its next
             // fetch leaves their partition out, and a request arriving then waits for that fetch to come back. The
             // global consumer (documents, ads) has no such wait to bound and keeps the default (500 ms): at 5 ms its
-            // empty fetches cost ~0.04 of a core (BENCHMARKS.md, scorer).
+            // empty fetches cost ~0.04 of a core (docs/benchmarks-history.md#the-global-consumers-fetches).
             props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 5);
             props.put(StreamsConfig.POLL_MS_CONFIG, 5L);
         }

@@ -34,7 +34,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "epochs over 60M rows). With the seed's mean loss, Adagrad and FTRL move a rarely seen id's "
                     + "weights about 1/batch per example, so one pass over small data needs small batches: on "
                     + "100k generated displays, normalized test MAP@12 0.75 with 4096, 0.84 with 256, 0.85 with 32 "
-                    + "(BENCHMARKS.md). Larger batches train more examples per second.")
+                    + "(docs/design.md#one-pass-and-the-batch-size). Larger batches train more examples per second.")
     int batchSize;
 
     @Option(names = "--epochs", defaultValue = "1",

@@ -23,7 +23,7 @@ import org.apache.kafka.streams.state.Stores;
  * <p>Why: every commit writes each state key changed since the last one (see {@link ObjectCachingKeyValueStore}).
  * A CTR key of a busy ad changes between almost every two commits, so a replay put it into RocksDB hundreds of
  * times: each a JNI call and a skip-list insert into the memtable, which also fills and flushes sooner. Those puts
- * were 26% of the features' stream thread (BENCHMARKS.md). Here a key is written once per batch.
+ * were 26% of the features' stream thread (docs/benchmarks-history.md#writes-held-for-rocksdb). Here a key is written once per batch.
  *
  * <p>Why it is safe: the local store is a copy of the changelog. Under exactly-once, Streams commits a store's
  * offsets (and writes its checkpoint) only at a clean suspend or close, after flushing it, and otherwise restores a

@@ -37,7 +37,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * write back first and then read the store beneath. While the cache holds every key of the store beneath (that
  * store was empty when the cache started, and no key has been evicted since), a key it does not hold is absent,
  * and reading it needs no lookup beneath: a fresh application creates most of its keys this way (on a replay, a
- * RocksDB lookup per new CTR key was 15% of the features' stream thread; BENCHMARKS.md). The cache is emptied
+ * RocksDB lookup per new CTR key was 15% of the features' stream thread; docs/benchmarks-history.md#absent-keys-without-a-rocksdb-lookup). The cache is emptied
  * when the store is (re)initialized or closed, so a task that restores or revives its state starts cold.
  * Eviction is CLOCK (second chance): a read sets a key's bit, and the hand, looking for a key to replace, clears
  * set bits and replaces the first key without one. An approximate LRU whose hits write one boolean, where an

@@ -13,7 +13,7 @@
  *       dev.wnd.features.store.WriteCountingKeyValueStore#under}): a processor is handed the outermost layer of a
  *       global store and finds the counting layer beneath it by unwrapping.</li>
  * </ul>
- * Why the layers exist, and what each saved, measured: BENCHMARKS.md and docs/design.md ("Why the object caches
+ * Why the layers exist, and what each saved, measured: docs/benchmarks-history.md and docs/design.md ("Why the object caches
  * exist"). A Kafka upgrade must run their tests ({@code DeferredWriteStoreTest}, {@code ObjectCachingKeyValueStoreTest})
  * and the features' restart and partition ITs.
  */

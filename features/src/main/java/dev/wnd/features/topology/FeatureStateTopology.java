@@ -91,7 +91,7 @@ public final class FeatureStateTopology {
     /**
      * Deserialized values kept per task in front of the CTR store and, again, its distinct-ad markers (small values,
      * ~100 bytes each with their slot: ~100 MB per store when full). A 100,000-display replay has 407,000 CTR keys;
-     * at 200,000, reading evicted keys back from RocksDB took 8% of the stream thread (JFR, BENCHMARKS.md).
+     * at 200,000, reading evicted keys back from RocksDB took 8% of the stream thread (JFR, docs/benchmarks-history.md#64-bit-ctr-keys-generated-avro-coders-caches-sized-to-the-data).
      */
     static final int CTR_OBJECTS = 1_000_000;
     /**

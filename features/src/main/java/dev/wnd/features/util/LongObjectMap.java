@@ -7,7 +7,7 @@ import java.util.Arrays;
  * {@code long[]} and the values beside them in one {@code Object[]}, so a lookup reads a key slot and its value,
  * where a {@code HashMap<Long, V>} follows a bucket, a node and a boxed key, each a cache miss on large maps. The
  * hot per-key state of the features (CTR counts, dimension rows kept by readers) is looked up tens of times per
- * display, so this is where the stream thread spent a third of its time (BENCHMARKS.md, "Primitive CTR keys").
+ * display, so this is where the stream thread spent a third of its time (docs/benchmarks-history.md#64-bit-ctr-keys-generated-avro-coders-caches-sized-to-the-data, "Primitive CTR keys").
  *
  * <p>Null values are not stored ({@link #put} with null removes). Not thread-safe: confined to one thread, as
  * the task stores and readers that use it are.

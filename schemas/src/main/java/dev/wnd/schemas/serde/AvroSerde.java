@@ -59,7 +59,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     /**
      * Generated classes' own encode and decode methods ("custom coders"), where Avro's default walks the schema and
      * boxes every array item through a generic write per field: the same bytes, read and written in a straight line.
-     * An Example's arrays made the generic path 9% of the features stream thread (BENCHMARKS.md).
+     * An Example's arrays made the generic path 9% of the features stream thread (docs/benchmarks-history.md#64-bit-ctr-keys-generated-avro-coders-caches-sized-to-the-data).
      */
     private final SpecificData model;
     private final SpecificDatumWriter<T> writer;
