@@ -147,6 +147,29 @@ final class TensorFileReader implements TensorSource {
         }
     }
 
+    /** Streams the tensor from the file in chunks of at most {@link TensorFormat#CHUNK_BYTES}, through one buffer. */
+    @Override
+    public void readFloats(String name, FloatChunks chunks) throws IOException {
+        Entry e = entry(name);
+        if (e.type() != DataType.FLOAT32) {
+            throw new IllegalArgumentException(name + " is " + e.type() + ", not float32");
+        }
+        if (e.length() == 0) {
+            return;
+        }
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(e.length(), TensorFormat.CHUNK_BYTES))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            for (long done = 0; done < e.length(); ) {
+                buffer.clear();
+                buffer.limit((int) Math.min(buffer.capacity(), e.length() - done));
+                fill(ch, e.offset() + done, buffer);
+                chunks.accept(done / Float.BYTES, buffer.asFloatBuffer());
+                done += buffer.limit();
+            }
+        }
+    }
+
     private Entry entry(String name) {
         Entry e = entries.get(name);
         if (e == null) {
