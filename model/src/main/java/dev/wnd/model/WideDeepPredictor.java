@@ -28,7 +28,7 @@ public final class WideDeepPredictor implements ClickPredictor {
      * Whether the JVM was started with {@code --add-modules jdk.incubator.vector} ({@code ./wnd} adds it for the
      * commands that score) on a CPU with native 256-bit vectors. Checked before {@link HostMlp} is loaded.
      */
-    private static final boolean HOST_VECTORS = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+    static final boolean HOST_VECTORS = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
             && HostMlp.vectorsAreNative();
 
     private final WideDeepModel model;
