@@ -352,13 +352,10 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
         } else {
             LOG.warn("refusing model {}{}: {}; still serving {}", version, where, refusal.getMessage(), still);
         }
-        String cause = refusal.kind().metricsCause();
-        if (cause != null) {
-            try {
-                metrics.modelRefused(version, cause);
-            } catch (RuntimeException e) {
-                LOG.debug("metrics refused the refusal of {}: {}", version, e.toString());
-            }
+        try {
+            metrics.modelRefused(version, refusal.kind().metricsCause());
+        } catch (RuntimeException e) {
+            LOG.debug("metrics refused the refusal of {}: {}", version, e.toString());
         }
     }
 
