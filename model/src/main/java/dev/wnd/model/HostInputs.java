@@ -112,7 +112,7 @@ final class HostInputs {
         @Override
         public void addEmbedding(int row, float weight, float[] deep, int out) {
             float[] values = embeddings.array(row);
-            int from = embeddings.offset(row);
+            int from = embeddings.offset(values, row);
             int unit = embeddings.width();
             for (int c = 0; c < unit; c++) {
                 deep[out + c] += weight * values[from + c];

@@ -161,9 +161,8 @@ public final class ServingModel implements AutoCloseable {
      * This model does not change and may keep serving meanwhile and after. Every delta is read and checked before
      * anything is built, so one that does not fit leaves nothing behind.
      *
-     * <p>Cost: the rows of the chain (one page copy, about 4 KiB, per page they touch), the last delta's dense block
-     * and its repacking for the host, and a copy of the tables' page directories (1/512 of their size); not the
-     * tables.
+     * <p>Cost: the rows of the chain (a copy of each page they touch, 1 KiB, and of each directory leaf they touch,
+     * 64 KiB; see {@link PagedTable}), the last delta's dense block and its repacking for the host; not the tables.
      *
      * @param deltas not empty
      * @throws IllegalArgumentException if {@code deltas} is empty or a delta does not fit the spec and config

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** Copy-on-write paged tables: what a derived table holds, and what it leaves to the table it came from. */
 class PagedTableTest {
 
-    /** 1,000 rows of 12 floats: 85 rows per page rounded down to 64, segments of 3 pages, a short last page. */
+    /** 1,000 rows of 12 floats: 21 rows per page rounded down to 16, a short last page. */
     private static final int ROWS = 1_000;
     private static final int WIDTH = 12;
 
@@ -37,9 +37,9 @@ class PagedTableTest {
 
     @Test
     void shouldReadBackEveryRowWrittenAcrossPagesAndSegments() {
-        PagedTable table = filled(3 * 64 * WIDTH + 5);
+        PagedTable table = filled(3 * 16 * WIDTH + 5); // segments of 2 pages
 
-        assertThat(table.pageRows()).isEqualTo(64);
+        assertThat(table.pageRows()).isEqualTo(16);
         float[] row = new float[WIDTH];
         for (int r = 0; r < ROWS; r++) {
             table.copyRow(r, row, 0);
@@ -75,7 +75,7 @@ class PagedTableTest {
                 assertThat(before.get(r, c)).as("old table, row %d", r).isEqualTo(value(r, c));
             }
         }
-        assertThat(after.sharesPageOf(before, 64)).as("an untouched page is shared").isTrue();
+        assertThat(after.sharesPageOf(before, 16)).as("an untouched page is shared").isTrue();
         assertThat(after.sharesPageOf(before, 3)).isFalse();
         assertThat(after.sharesPageOf(before, 999)).isFalse();
     }
@@ -94,6 +94,24 @@ class PagedTableTest {
         assertThat(v1.get(11, 0)).isEqualTo(value(11, 0));
         assertThat(v2.get(10, 0)).isEqualTo(1f);
         assertThat(v2.get(11, 0)).isEqualTo(2f);
+    }
+
+    @Test
+    void shouldCopyOnlyTheDirectoryLeavesItWritesIn() {
+        int rows = 3_000_000; // one float per row: 256 rows per page, 11,719 pages, two leaves of 8,192
+        PagedTable before = PagedTable.builder(rows, 1).build();
+        float[] one = {1f};
+
+        PagedTable.Editor editor = before.edit().setRow(rows - 1, one, 0).setRow(rows - 300, one, 0);
+        PagedTable after = editor.build();
+
+        assertThat(editor.leavesCopied()).isEqualTo(1);
+        assertThat(editor.pagesCopied()).isEqualTo(2);
+        assertThat(after.get(rows - 1, 0)).isEqualTo(1f);
+        assertThat(after.get(rows - 300, 0)).isEqualTo(1f);
+        assertThat(after.get(rows - 2, 0)).isZero();
+        assertThat(before.get(rows - 1, 0)).isZero();
+        assertThat(after.sharesPageOf(before, 0)).isTrue();
     }
 
     @Test
