@@ -246,29 +246,27 @@ public final class ServingModel implements AutoCloseable {
         }
         List<RowUpdate> updates = new ArrayList<>();
         List<CategoricalFeature> features = spec.categorical();
-        try (NDManager scope = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            for (int i = 0; i < features.size(); i++) {
-                CategoricalFeature f = features.get(i);
-                String embedding = WideDeepModel.EMBEDDING_PREFIX + f.name();
-                if (!f.indicator() && layout.hasEmbeddings()
-                        && delta.names().contains(embedding + WideDeepModel.DELTA_ROWS)) {
-                    known.add(embedding + WideDeepModel.DELTA_ROWS);
-                    known.add(embedding + WideDeepModel.DELTA_VALUES);
-                    long[] buckets = readBuckets(scope, delta, embedding, f.buckets());
-                    if (buckets.length > 0) {
-                        updates.add(new RowUpdate(true, i, buckets, readValues(delta, embedding,
-                                new Shape(buckets.length, f.embeddingDim()))));
-                    }
+        for (int i = 0; i < features.size(); i++) {
+            CategoricalFeature f = features.get(i);
+            String embedding = WideDeepModel.EMBEDDING_PREFIX + f.name();
+            if (!f.indicator() && layout.hasEmbeddings()
+                    && delta.names().contains(embedding + WideDeepModel.DELTA_ROWS)) {
+                known.add(embedding + WideDeepModel.DELTA_ROWS);
+                known.add(embedding + WideDeepModel.DELTA_VALUES);
+                long[] buckets = readBuckets(delta, embedding, f.buckets());
+                if (buckets.length > 0) {
+                    updates.add(new RowUpdate(true, i, buckets, readValues(delta, embedding,
+                            new Shape(buckets.length, f.embeddingDim()))));
                 }
-                String wide = WideDeepModel.WIDE_PREFIX + f.name();
-                if (delta.names().contains(wide + WideDeepModel.DELTA_ROWS)) {
-                    known.add(wide + WideDeepModel.DELTA_ROWS);
-                    known.add(wide + WideDeepModel.DELTA_VALUES);
-                    long[] buckets = readBuckets(scope, delta, wide, f.buckets());
-                    if (buckets.length > 0) {
-                        updates.add(new RowUpdate(false, i, buckets, readValues(delta, wide,
-                                new Shape(buckets.length))));
-                    }
+            }
+            String wide = WideDeepModel.WIDE_PREFIX + f.name();
+            if (delta.names().contains(wide + WideDeepModel.DELTA_ROWS)) {
+                known.add(wide + WideDeepModel.DELTA_ROWS);
+                known.add(wide + WideDeepModel.DELTA_VALUES);
+                long[] buckets = readBuckets(delta, wide, f.buckets());
+                if (buckets.length > 0) {
+                    updates.add(new RowUpdate(false, i, buckets, readValues(delta, wide,
+                            new Shape(buckets.length))));
                 }
             }
         }
@@ -280,26 +278,21 @@ public final class ServingModel implements AutoCloseable {
         return updates;
     }
 
-    private static long[] readBuckets(NDManager scope, TensorSource delta, String table, int buckets)
-            throws IOException {
+    private static long[] readBuckets(TensorSource delta, String table, int buckets) throws IOException {
         String name = table + WideDeepModel.DELTA_ROWS;
         Shape shape = delta.shape(name);
         if (shape.dimension() != 1 || !delta.names().contains(table + WideDeepModel.DELTA_VALUES)) {
             throw new IllegalArgumentException("delta: " + name + " must be 1-d and come with " + table
                     + WideDeepModel.DELTA_VALUES);
         }
-        try (NDManager staging = scope.newSubManager()) {
-            NDArray staged = staging.zeros(shape, DataType.INT64);
-            delta.readInto(name, staged);
-            long[] rows = staged.toLongArray();
-            for (long r : rows) {
-                if (r < 0 || r >= buckets) {
-                    throw new IllegalArgumentException("delta: " + name + " names bucket " + r + ", the table has "
-                            + buckets);
-                }
+        long[] rows = delta.readLongs(name);
+        for (long r : rows) {
+            if (r < 0 || r >= buckets) {
+                throw new IllegalArgumentException("delta: " + name + " names bucket " + r + ", the table has "
+                        + buckets);
             }
-            return rows;
         }
+        return rows;
     }
 
     private static float[] readValues(TensorSource delta, String table, Shape expected) throws IOException {

@@ -50,4 +50,19 @@ public interface TensorSource {
             chunks.accept(0, staged.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer());
         }
     }
+
+    /**
+     * The elements of the int64 tensor {@code name}, row-major: for small index tensors (a delta's row ids). This
+     * default stages the tensor in a native array ({@link #readInto}); a source that reads a file reads it directly.
+     *
+     * @throws IllegalArgumentException if there is no such tensor or it is not int64
+     */
+    default long[] readLongs(String name) throws IOException {
+        Shape shape = shape(name);
+        try (NDManager staging = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            NDArray staged = staging.zeros(shape, DataType.INT64);
+            readInto(name, staged);
+            return staged.toLongArray();
+        }
+    }
 }

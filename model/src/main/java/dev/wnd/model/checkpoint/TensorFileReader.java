@@ -170,6 +170,22 @@ final class TensorFileReader implements TensorSource {
         }
     }
 
+    /** Reads the tensor straight from the file into the array. */
+    @Override
+    public long[] readLongs(String name) throws IOException {
+        Entry e = entry(name);
+        if (e.type() != DataType.INT64) {
+            throw new IllegalArgumentException(name + " is " + e.type() + ", not int64");
+        }
+        long[] values = new long[Math.toIntExact(e.length() / Long.BYTES)];
+        if (values.length > 0) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                readFully(ch, e.offset(), (int) e.length()).asLongBuffer().get(values);
+            }
+        }
+        return values;
+    }
+
     private Entry entry(String name) {
         Entry e = entries.get(name);
         if (e == null) {
