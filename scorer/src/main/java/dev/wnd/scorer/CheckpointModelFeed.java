@@ -12,6 +12,8 @@ import dev.wnd.schemas.kafka.KafkaConnection;
 import dev.wnd.schemas.topic.AppTopics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,6 +93,15 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
         }
     }
 
+    /** When the feed started on a version: wall clock and the thread's CPU time (-1 where not measured), in ns. */
+    private record Started(long nanos, long cpuNanos) {
+        static Started now() {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            return new Started(System.nanoTime(), threads.isCurrentThreadCpuTimeSupported()
+                    ? threads.getCurrentThreadCpuTime() : -1);
+        }
+    }
+
     /** Where following a delta chain got: the version reached, and why it stopped short, if it did. */
     private record Reached(Served served, String problem) {
     }
@@ -147,7 +158,7 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the model directory " + modelDir, e);
         }
-        long start = System.nanoTime();
+        Started start = Started.now();
         Optional<Served> newest = newestFullWithChain(Long.MIN_VALUE, false);
         newest.ifPresentOrElse(served -> accept(served, ScorerMetrics.APPLIED_FULL, start),
                 () -> LOG.warn("no valid model version in {} yet: answering with the uniform prior until a model is "
@@ -371,7 +382,7 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
             return;
         }
         try {
-            load(admitted, System.nanoTime());
+            load(admitted, Started.now());
         } catch (ModelRefusal r) {
             refuse(version, admitted.announced().getPath(), r);
         } catch (RuntimeException | Error e) {
@@ -380,7 +391,7 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
         }
     }
 
-    private void load(Admitted admitted, long start) throws ModelRefusal {
+    private void load(Admitted admitted, Started start) throws ModelRefusal {
         requireNewer(admitted.generation());
         guard.requireExists(admitted.dir());
         if (CheckpointStore.isDelta(admitted.dir())) {
@@ -453,7 +464,7 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
      * else by the newest full version and its chain; swaps to the newest of what it reached, and refuses the delta
      * if that is not the delta itself.
      */
-    private void onDelta(String version, Path dir, long generation, long start) throws ModelRefusal {
+    private void onDelta(String version, Path dir, long generation, Started start) throws ModelRefusal {
         Served current = active;
         Reached reached = current == null ? new Reached(null, "no model is loaded to apply it on")
                 : followChain(current, version);
@@ -578,11 +589,11 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
      * Makes {@code next} the version served (one volatile write) and closes the previous one, whose predictors keep
      * working until their threads close them; refuses (closing {@code next}) when the feed is closed or {@code next}
      * is not newer than the version served, so that no path through the feed can roll the model back. Tells the
-     * metrics how long it took since {@code start}.
+     * metrics how long it took since {@code start}, and logs it with the CPU time the feed's thread spent.
      *
      * @return whether {@code next} is now served
      */
-    private boolean accept(Served next, String kind, long start) {
+    private boolean accept(Served next, String kind, Started start) {
         Served old;
         synchronized (lock) {
             if (closed || (active != null && next.generation() <= active.generation())) {
@@ -598,14 +609,17 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
         if (old != null && old.model() != next.model()) {
             old.model().close();
         }
-        long nanos = System.nanoTime() - start;
+        Started end = Started.now();
+        long nanos = end.nanos() - start.nanos();
         try {
             metrics.modelAccepted(next.version());
             metrics.modelApplied(next.version(), kind, nanos);
         } catch (RuntimeException e) {
             LOG.debug("metrics refused the acceptance of {}: {}", next.version(), e.toString());
         }
-        LOG.info("model {} accepted ({} in {} ms)", next.version(), kind, nanos / 1_000_000);
+        LOG.info("model {} accepted ({} in {} ms{})", next.version(), kind, nanos / 1_000_000,
+                start.cpuNanos() < 0 || end.cpuNanos() < 0 ? ""
+                        : ", " + (end.cpuNanos() - start.cpuNanos()) / 1_000_000 + " ms of it on the CPU");
         return true;
     }
 
