@@ -2,6 +2,7 @@ package dev.wnd.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.core.Linear;
+import java.nio.FloatBuffer;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -98,14 +99,21 @@ final class HostMlp {
         }
         Linear logit = layers.get(hidden);
         float[] wideNumeric = block.wideNumericParameter() == null ? new float[0]
-                : block.wideNumericParameter().getArray().toFloatArray();
+                : values(block.wideNumericParameter().getArray());
         return new HostMlp(widths, packed, biases, values(logit, "weight"), values(logit, "bias")[0], wideNumeric,
-                block.wideBiasParameter().getArray().toFloatArray()[0]);
+                values(block.wideBiasParameter().getArray())[0]);
     }
 
     private static float[] values(Linear layer, String name) {
-        NDArray array = layer.getParameters().get(name).getArray();
-        return array.toFloatArray();
+        return values(layer.getParameters().get(name).getArray());
+    }
+
+    /** The values of a float32 array, read through a view of its memory (one copy, no native staging buffer). */
+    private static float[] values(NDArray array) {
+        FloatBuffer view = array.toByteBuffer(true).asFloatBuffer();
+        float[] values = new float[view.remaining()];
+        view.get(values);
+        return values;
     }
 
     /**

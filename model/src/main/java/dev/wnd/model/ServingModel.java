@@ -14,6 +14,7 @@ import ai.djl.util.Pair;
 import dev.wnd.features.spec.CategoricalFeature;
 import dev.wnd.features.spec.FeatureSpec;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -162,7 +163,7 @@ public final class ServingModel implements AutoCloseable {
      * anything is built, so one that does not fit leaves nothing behind.
      *
      * <p>Cost: the rows of the chain (a copy of each page they touch, 1 KiB, and of each directory leaf they touch,
-     * 64 KiB; see {@link PagedTable}), the last delta's dense block and its repacking for the host; not the tables.
+     * 32 KiB; see {@link PagedTable}), the last delta's dense block and its repacking for the host; not the tables.
      *
      * @param deltas not empty
      * @throws IllegalArgumentException if {@code deltas} is empty or a delta does not fit the spec and config
@@ -528,17 +529,15 @@ public final class ServingModel implements AutoCloseable {
             return arrays;
         }
 
-        /** Reads every block parameter from {@code source}, whose names and shapes the caller checked. */
+        /**
+         * Reads every block parameter from {@code source}, whose names and shapes the caller checked, straight into
+         * the parameter's native memory (float32, contiguous, on the CPU: a view of it, no staging copy).
+         */
         void read(TensorSource source) throws IOException {
-            // Parameters are gradient leaves: copying into them in place is only allowed with autograd off (per thread).
-            boolean previousGradMode = JniUtils.isGradMode();
-            JniUtils.setGradMode(false);
-            try {
-                for (Map.Entry<String, NDArray> e : arrays().entrySet()) {
-                    source.readInto(e.getKey(), e.getValue());
-                }
-            } finally {
-                JniUtils.setGradMode(previousGradMode);
+            for (Map.Entry<String, NDArray> e : arrays().entrySet()) {
+                FloatBuffer target = e.getValue().toByteBuffer(true).asFloatBuffer();
+                source.readFloats(e.getKey(), (first, chunk) -> target.put(Math.toIntExact(first), chunk,
+                        chunk.position(), chunk.remaining()));
             }
         }
 

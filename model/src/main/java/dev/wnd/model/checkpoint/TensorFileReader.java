@@ -147,7 +147,10 @@ final class TensorFileReader implements TensorSource {
         }
     }
 
-    /** Streams the tensor from the file in chunks of at most {@link TensorFormat#CHUNK_BYTES}, through one buffer. */
+    /**
+     * Streams the tensor from the file in chunks of at most {@link TensorFormat#CHUNK_BYTES}, through one heap buffer
+     * (the channel reads through its thread's cached direct buffer: no native memory is allocated per call).
+     */
     @Override
     public void readFloats(String name, FloatChunks chunks) throws IOException {
         Entry e = entry(name);
@@ -157,7 +160,7 @@ final class TensorFileReader implements TensorSource {
         if (e.length() == 0) {
             return;
         }
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(e.length(), TensorFormat.CHUNK_BYTES))
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(e.length(), TensorFormat.CHUNK_BYTES))
                 .order(ByteOrder.LITTLE_ENDIAN);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             for (long done = 0; done < e.length(); ) {
