@@ -51,9 +51,10 @@ import org.slf4j.LoggerFactory;
  *   <li>it verifies ({@link CheckpointStore#loadServable} or {@link CheckpointStore#loadServableDelta}), its
  *       manifest names this scorer's feature spec, and it builds (or, for a delta, applies).</li>
  * </ol>
- * The follower thread survives everything an announcement can bring (garbage bytes, empty records, paths that are no
- * paths, missing or corrupt files, exceptions while building) and broker trouble (it retries after a pause), and
- * then serves the next good version. The generation rule means that a scorer does not follow a learner that starts
+ * An announcement that a newer one supersedes before it is applied is not refused but skipped (see below). The
+ * feed's threads survive everything an announcement can bring (garbage bytes, empty records, paths that are no
+ * paths, missing or corrupt files, exceptions while building) and broker trouble (the follower retries after a
+ * pause), and then serve the next good version. The generation rule means that a scorer does not follow a learner that starts
  * over in a new, empty model directory at the same path: restart the scorer then.
  *
  * <p><b>Versions, shared.</b> The feed holds the newest accepted version as one {@link ServingModel}, which every

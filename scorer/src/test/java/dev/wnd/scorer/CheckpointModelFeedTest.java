@@ -314,35 +314,6 @@ class CheckpointModelFeedTest {
         }
     }
 
-    @Test
-    void shouldTakeOnlyTheNewestOfferedItemAndDropTheRest() throws Exception {
-        NewestOnly<String> mailbox = new NewestOnly<>();
-        assertThat(mailbox.offer("a", 2)).isNull();
-        assertThat(mailbox.offer("b", 3)).isEqualTo("a");
-        assertThat(mailbox.offer("c", 1)).isEqualTo("c");
-        assertThat(mailbox.offer("d", 3)).isEqualTo("d");
-        assertThat(mailbox.take()).isEqualTo("b");
-        assertThat(mailbox.poll()).isNull();
-
-        Thread closer = new Thread(() -> {
-            sleep(100);
-            mailbox.close();
-        });
-        closer.start();
-        assertThat(mailbox.take()).as("a take waiting when the mailbox closes").isNull();
-        closer.join();
-        assertThat(mailbox.offer("e", 9)).isEqualTo("e");
-        assertThat(mailbox.take()).isNull();
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** The feed's accepted, applied, refused and skipped models. */
     private static final class RecordingMetrics implements ScorerMetrics {
         final List<String> applied = new java.util.concurrent.CopyOnWriteArrayList<>();
