@@ -53,8 +53,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * tables and its native block and only read them (inputs and intermediate arrays live in the predictor's own
  * memory), so passes on different threads never wait for each other.
  *
- * <p><b>Lifecycle.</b> The native block is freed when this model is {@linkplain #close() closed} and every predictor
- * taken from it is closed, whichever comes last; the tables go with the garbage collector. After {@link #close()},
+ * <p><b>Lifecycle.</b> The native block is given up when this model is {@linkplain #close() closed} and every
+ * predictor taken from it is closed, whichever comes last: a later version derived from the same full load fills it
+ * again instead of allocating fresh native memory (whose first touch costs more than filling it), and it is freed
+ * when every version of that lineage is given up. The tables go with the garbage collector. After {@link #close()},
  * no new predictor can be taken, but the ones taken keep working until they are closed.
  */
 public final class ServingModel implements AutoCloseable {
@@ -66,12 +68,14 @@ public final class ServingModel implements AutoCloseable {
     private final HostInputs inputs;
     private final HostInputs.PagedTables tables;
     private final Dense dense;
-    /** This model's own reference plus one per open predictor; the native block is freed when it reaches 0. */
+    /** The blocks of this model's lineage: this one's goes there when released, the next version's comes from it. */
+    private final DensePool pool;
+    /** This model's own reference plus one per open predictor; the native block is released when it reaches 0. */
     private final AtomicInteger references = new AtomicInteger(1);
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ServingModel(FeatureSpec spec, ModelConfig config, String version, InputLayout layout, HostInputs inputs,
-            HostInputs.PagedTables tables, Dense dense) {
+            HostInputs.PagedTables tables, Dense dense, DensePool pool) {
         this.spec = spec;
         this.config = config;
         this.version = version;
@@ -79,6 +83,8 @@ public final class ServingModel implements AutoCloseable {
         this.inputs = inputs;
         this.tables = tables;
         this.dense = dense;
+        this.pool = pool;
+        pool.versionCreated();
     }
 
     /**
@@ -147,7 +153,7 @@ public final class ServingModel implements AutoCloseable {
                         (first, chunk) -> wide.write(at + first, chunk));
             }
             return new ServingModel(spec, config, version, layout, new HostInputs(layout),
-                    new HostInputs.PagedTables(embeddings, wide.build()), dense.withHostMlp());
+                    new HostInputs.PagedTables(embeddings, wide.build()), dense.withHostMlp(), new DensePool());
         } catch (IOException | RuntimeException | Error e) {
             dense.close();
             throw e;
@@ -163,7 +169,9 @@ public final class ServingModel implements AutoCloseable {
      * anything is built, so one that does not fit leaves nothing behind.
      *
      * <p>Cost: the rows of the chain (a copy of each page they touch, 1 KiB, and of each directory leaf they touch,
-     * 32 KiB; see {@link PagedTable}), the last delta's dense block and its repacking for the host; not the tables.
+     * 32 KiB; see {@link PagedTable}), the last delta's dense block (read into the native block of an earlier version
+     * of this lineage once that version and its predictors are all closed, else into a new one) and its repacking
+     * for the host; not the tables.
      *
      * @param deltas not empty
      * @throws IllegalArgumentException if {@code deltas} is empty or a delta does not fit the spec and config
@@ -179,9 +187,10 @@ public final class ServingModel implements AutoCloseable {
         for (TensorSource delta : deltas) {
             updates.add(readRows(delta));
         }
-        Dense next = Dense.allocate(spec, config, layout);
+        Dense reused = pool.take();
+        Dense next = reused != null ? reused : Dense.allocate(spec, config, layout);
         try {
-            next.read(deltas.get(deltas.size() - 1));
+            next.read(deltas.get(deltas.size() - 1)); // every parameter: a reused block keeps nothing of before
             PagedTable.Editor embeddings = tables.embeddings() == null ? null : tables.embeddings().edit();
             PagedTable.Editor wide = tables.wideTable().edit();
             for (List<RowUpdate> delta : updates) {
@@ -191,7 +200,7 @@ public final class ServingModel implements AutoCloseable {
             }
             return new ServingModel(spec, config, version, layout, inputs,
                     new HostInputs.PagedTables(embeddings == null ? null : embeddings.build(), wide.build()),
-                    next.withHostMlp());
+                    next.withHostMlp(), pool);
         } catch (IOException | RuntimeException | Error e) {
             next.close();
             throw e;
@@ -359,10 +368,10 @@ public final class ServingModel implements AutoCloseable {
         }
     }
 
-    /** Gives back one reference; the last frees the native block. */
+    /** Gives back one reference; the last hands the native block to the lineage's pool (or frees it). */
     void release() {
         if (references.decrementAndGet() == 0) {
-            dense.close();
+            pool.released(dense);
         }
     }
 
@@ -487,6 +496,42 @@ public final class ServingModel implements AutoCloseable {
     }
 
     /**
+     * The dense blocks of a lineage of versions: a full load and every version derived from it, which all have the
+     * same block shapes. A version's block (native, and its host repacking), once nothing uses it, is kept (at most
+     * {@value #MAX_IDLE}) for the next version to fill; all are freed when the lineage's last version is given up. Thread-safe: blocks come back from
+     * whichever thread closes the last predictor of a version.
+     */
+    private static final class DensePool {
+        private static final int MAX_IDLE = 2;
+        private final java.util.ArrayDeque<Dense> idle = new java.util.ArrayDeque<>();
+        /** Versions of the lineage not given up yet. */
+        private int versions;
+
+        synchronized void versionCreated() {
+            versions++;
+        }
+
+        /** An idle block, no longer part of the pool; null if there is none. */
+        synchronized Dense take() {
+            return idle.pollFirst();
+        }
+
+        /** A version of the lineage was given up, and with it its block, which nothing uses any more. */
+        synchronized void released(Dense block) {
+            versions--;
+            if (versions > 0 && idle.size() < MAX_IDLE) {
+                idle.addLast(block); // with its host MLP, whose arrays the next version refills
+            } else {
+                block.close();
+            }
+            if (versions == 0) {
+                idle.forEach(Dense::close);
+                idle.clear();
+            }
+        }
+    }
+
+    /**
      * The dense block of one version in its own native memory (CPU, float32), and its host repacking. Written while
      * the version is built ({@link #read}), then only read.
      */
@@ -546,8 +591,9 @@ public final class ServingModel implements AutoCloseable {
          * fits {@link HostMlp}.
          */
         Dense withHostMlp() {
-            return new Dense(manager, block, WideDeepPredictor.HOST_VECTORS && HostMlp.fits(block) ? HostMlp.of(block)
-                    : null);
+            // a block from the pool comes with the host MLP of its old version, which nothing uses: refill its arrays
+            return new Dense(manager, block, WideDeepPredictor.HOST_VECTORS && HostMlp.fits(block)
+                    ? HostMlp.of(block, hostMlp) : null);
         }
 
         WideDeepBlock block() {

@@ -126,6 +126,48 @@ class ServingModelTest {
         }
     }
 
+    /**
+     * A version derived after an older one was given up fills that version's block (native and host arrays) again:
+     * it answers exactly as its own parameters, and the version it came from, still served, does not change.
+     */
+    @Test
+    void shouldAnswerExactlyFromTheBlockOfAVersionGivenUpAndLeaveTheOthersAlone() throws Exception {
+        Batch small = batch(spec, 6, 31);
+        Batch large = batch(spec, 40, 32);
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            ServingModel v0 = ServingModel.load(spec, config, "v0", InMemoryTensors.parametersOf(trainer));
+            ServingModel v1 = v0.withDeltas(List.of(step(trainer, 41)), "v1");
+            float[][] atV1 = answers(trainer, small, large);
+            v0.close(); // nothing uses v0 any more: its block waits for the next version
+            ServingModel v2 = v1.withDeltas(List.of(step(trainer, 42)), "v2");
+            float[][] atV2 = answers(trainer, small, large);
+            ServingModel v3 = v2.withDeltas(List.of(step(trainer, 43)), "v3"); // a new block: v1's is in use
+            float[][] atV3 = answers(trainer, small, large);
+            try (ServingPredictor p1 = v1.newPredictor(); ServingPredictor p2 = v2.newPredictor();
+                    ServingPredictor p3 = v3.newPredictor()) {
+                assertThat(p1.predict(small)).containsExactly(atV1[0]);
+                assertThat(p1.predict(large)).containsExactly(atV1[1]);
+                assertThat(p2.predict(small)).containsExactly(atV2[0]);
+                assertThat(p2.predict(large)).containsExactly(atV2[1]);
+                assertThat(p3.predict(small)).containsExactly(atV3[0]);
+                assertThat(p3.predict(large)).containsExactly(atV3[1]);
+            } finally {
+                v1.close();
+                v2.close();
+                v3.close();
+            }
+        }
+    }
+
+    /** Trains one batch and returns the delta of what it changed. */
+    private InMemoryTensors step(WideDeepTrainer trainer, long seed) throws Exception {
+        trainer.clearChangedRows();
+        trainer.trainBatch(batch(spec, 32, seed));
+        InMemoryTensors delta = new InMemoryTensors();
+        trainer.writeParameterDelta(delta);
+        return delta;
+    }
+
     @Test
     void shouldFreeTheBlockOnlyWhenTheModelAndEveryPredictorAreClosed() throws Exception {
         try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {

@@ -30,6 +30,9 @@ final class TensorFileReader implements TensorSource {
     private record Entry(DataType type, Shape shape, long offset, long length) {
     }
 
+    /** The chunk {@link #readFloats} reads at a time: 256 KiB. */
+    static final int FLOAT_CHUNK_BYTES = 256 << 10;
+
     private final Path file;
     private final Map<String, Entry> entries;
 
@@ -148,8 +151,9 @@ final class TensorFileReader implements TensorSource {
     }
 
     /**
-     * Streams the tensor from the file in chunks of at most {@link TensorFormat#CHUNK_BYTES}, through one heap buffer
-     * (the channel reads through its thread's cached direct buffer: no native memory is allocated per call).
+     * Streams the tensor from the file in chunks of at most {@link #FLOAT_CHUNK_BYTES}, through one small heap buffer
+     * (the channel reads through its thread's cached direct buffer: no native memory is allocated per call, and the
+     * buffer is never one of the collector's humongous objects).
      */
     @Override
     public void readFloats(String name, FloatChunks chunks) throws IOException {
@@ -160,7 +164,7 @@ final class TensorFileReader implements TensorSource {
         if (e.length() == 0) {
             return;
         }
-        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(e.length(), TensorFormat.CHUNK_BYTES))
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(e.length(), FLOAT_CHUNK_BYTES))
                 .order(ByteOrder.LITTLE_ENDIAN);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             for (long done = 0; done < e.length(); ) {
