@@ -23,6 +23,7 @@ import dev.wnd.schemas.avro.ScoreRequest;
 import dev.wnd.schemas.avro.Split;
 import dev.wnd.scorer.CheckpointModelFeed;
 import dev.wnd.scorer.ModelFeed;
+import dev.wnd.scorer.ScorerMetrics;
 import dev.wnd.scorer.ScorerTopology;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -63,7 +64,10 @@ import picocli.CommandLine.Option;
  * label it takes the example offsets the features topology derived from it (read from the examples topic), the
  * first model version (serving snapshot or checkpoint) whose recorded consumed offsets lie past them, and the first
  * Score answered by that version or a newer one. The legs come from observers around the real components: the learner's model and the scorer's
- * model feed are wrapped (timestamps only, no behaviour change), the topics are read by the benchmark.
+ * model feed are wrapped (timestamps only, no behaviour change), the topics are read by the benchmark. The feed's
+ * own metrics give the time it took to apply each version from the start of the timed window ({@code delta_apply},
+ * {@code full_apply}: for a delta, when its predictor is ready for every stream thread) and the announced versions
+ * it skipped because a newer one came first ({@code versions_skipped_in_run}).
  */
 @Command(name = "freshness", mixinStandardHelpOptions = true,
         description = "Label arrival to the first answer by a model that learned from it, through features, learner, "
@@ -168,7 +172,7 @@ final class BenchFreshnessCommand implements Callable<Integer> {
                     cluster.topics().scoreRequests.valueSerde().deserializer());
 
             try (TimedFeed feed = new TimedFeed(new CheckpointModelFeed(spec, models, cluster.topics(),
-                    cluster.kafka()), timeline);
+                    cluster.kafka(), timeline.feedMetrics()), timeline);
                     Observers observers = new Observers(cluster, timeline, feed)) {
                 KafkaStreams scorer = loadOnStreamThread
                         ? Stages.startScorer(cluster, state, true, ScorerTopology.build(cluster.topics(),
@@ -429,6 +433,9 @@ final class BenchFreshnessCommand implements Callable<Integer> {
         private final List<Event> accepted = new ArrayList<>();
         private final List<Event> loaded = new ArrayList<>();
         private final List<Long> loadMillis = new ArrayList<>();
+        /** Per version the feed applied: when (ms), how long it took (ms), and whether it was a delta chain. */
+        private final List<long[]> applied = new ArrayList<>();
+        private final List<Long> skipped = new ArrayList<>();
         private final List<Event> answers = new ArrayList<>();
         private long trainExamplesSeen;
         
@@ -481,6 +488,26 @@ final class BenchFreshnessCommand implements Callable<Integer> {
         synchronized void loaded(String version, long ms, long tookMs) {
             loaded.add(new Event(ms, generation(version)));
             loadMillis.add(tookMs);
+        }
+
+        /** What the scorer's model feed tells of the versions it applies and skips. */
+        ScorerMetrics feedMetrics() {
+            return new ScorerMetrics() {
+                @Override
+                public void modelApplied(String version, String kind, long nanos) {
+                    synchronized (Timeline.this) {
+                        applied.add(new long[] {System.currentTimeMillis(), nanos / 1_000_000,
+                                ScorerMetrics.APPLIED_DELTA.equals(kind) ? 1 : 0});
+                    }
+                }
+
+                @Override
+                public void modelSkipped(String version) {
+                    synchronized (Timeline.this) {
+                        skipped.add(System.currentTimeMillis());
+                    }
+                }
+            };
         }
 
         synchronized void answered(String version, long ms) {
@@ -556,6 +583,20 @@ final class BenchFreshnessCommand implements Callable<Integer> {
             }
             out.put("predictor_load_ms_mean", loadMillis.stream().mapToLong(Long::longValue).average()
                     .orElse(Double.NaN));
+            // The feed's time to make a version ready for every stream thread: for a delta, the predictor is ready
+            // when it is applied (taking a predictor of it is a pointer read).
+            for (String kind : new String[] {"delta", "full"}) {
+                long flag = kind.equals("delta") ? 1 : 0;
+                long[] ms = applied.stream().filter(a -> a[0] >= from && a[2] == flag).mapToLong(a -> a[1]).sorted()
+                        .toArray();
+                Map<String, Object> stats = new LinkedHashMap<>();
+                stats.put("count", ms.length);
+                stats.put("p50_ms", percentile(ms, 0.50));
+                stats.put("p99_ms", percentile(ms, 0.99));
+                stats.put("max_ms", ms.length == 0 ? null : ms[ms.length - 1]);
+                out.put(kind + "_apply", stats);
+            }
+            out.put("versions_skipped_in_run", skipped.stream().filter(ms -> ms >= from).count());
             out.put("batches_in_run", trained.stream().filter(x -> x.ms() >= from).count());
             long[] latency = requestLatency.stream().filter(l -> l[0] >= from && l[0] <= until)
                     .mapToLong(l -> l[1]).sorted().toArray();
@@ -653,7 +694,10 @@ final class BenchFreshnessCommand implements Callable<Integer> {
         }
     }
 
-    /** The scorer's model feed, unchanged, noting when each version was accepted and each predictor built. */
+    /**
+     * The scorer's model feed, unchanged, noting when each version was accepted and each predictor taken (the feed's
+     * own metrics note how long each version took to apply and which were skipped).
+     */
     private static final class TimedFeed implements ModelFeed, AutoCloseable {
         private final CheckpointModelFeed feed;
         private final Timeline timeline;
@@ -670,6 +714,11 @@ final class BenchFreshnessCommand implements Callable<Integer> {
                 timeline.accepted(v, System.currentTimeMillis());
             }
             return v;
+        }
+
+        @Override
+        public boolean newPredictorIsInstant() {
+            return feed.newPredictorIsInstant(); // the scorer takes predictors as it does from the feed itself
         }
 
         @Override

@@ -23,7 +23,7 @@ import java.util.List;
  * a row whose leading request slots equal the row before's takes that row's columns for them instead of reading
  * the same table rows again (a pass of 1–2 requests of 2–12 ads builds in ~0.8 of the time; BENCHMARKS.md).
  *
- * <p>Not thread-safe: one per model, as its encoder.
+ * <p>Holds no state between calls of {@link #build}: one per model, which any number of threads may use at once.
  */
 final class HostInputs {
 
@@ -80,12 +80,68 @@ final class HostInputs {
     }
 
     /**
+     * Where {@link #build} reads the tables: the embedding table's sub-rows ({@code unit} floats each) and the wide
+     * weights, by fused row (see {@link InputLayout}). Implementations only read.
+     */
+    interface Tables {
+        /** Adds {@code weight} times embedding sub-row {@code row} to {@code deep[out, out + unit)}, column by column. */
+        void addEmbedding(int row, float weight, float[] deep, int out);
+
+        /** Wide weight {@code row}. */
+        float wide(int row);
+    }
+
+    /** Tables in a view of native memory ({@code embeddingRows x unit} floats, row-major) and a host array. */
+    private record BufferTables(FloatBuffer table, float[] wide, int unit) implements Tables {
+        @Override
+        public void addEmbedding(int row, float weight, float[] deep, int out) {
+            int from = row * unit;
+            for (int c = 0; c < unit; c++) {
+                deep[out + c] += weight * table.get(from + c);
+            }
+        }
+
+        @Override
+        public float wide(int row) {
+            return wide[row];
+        }
+    }
+
+    /** Tables in {@link PagedTable}s: the embedding table ({@code unit} wide; null if none) and the wide weights. */
+    record PagedTables(PagedTable embeddings, PagedTable wideTable) implements Tables {
+        @Override
+        public void addEmbedding(int row, float weight, float[] deep, int out) {
+            float[] values = embeddings.array(row);
+            int from = embeddings.offset(values, row);
+            int unit = embeddings.width();
+            for (int c = 0; c < unit; c++) {
+                deep[out + c] += weight * values[from + c];
+            }
+        }
+
+        @Override
+        public float wide(int row) {
+            return wideTable.get(row, 0);
+        }
+    }
+
+    /**
      * The inputs of {@code batch}, reading embeddings from {@code table} ({@code embeddingRows x unit} floats,
      * row-major; null only when the spec has no embedding feature) and wide weights from {@code wide}.
      *
      * @throws IllegalArgumentException if the batch does not fit the spec
      */
     Built build(Batch batch, FloatBuffer table, float[] wide) {
+        return build(batch, new BufferTables(table, wide, layout.unit));
+    }
+
+    /**
+     * The inputs of {@code batch}, reading the tables from {@code tables}. Holds no state between calls: any number
+     * of threads may build at once, as long as nothing writes the tables meanwhile.
+     *
+     * @throws IllegalArgumentException if the batch does not fit the spec
+     */
+    Built build(Batch batch, Tables tables) {
         FeatureSpec spec = layout.spec;
         BatchEncoder.validate(layout, batch);
         int n = batch.size();
@@ -110,12 +166,12 @@ final class HostInputs {
                 leaders[r] = leaders[r - 1];
             } else {
                 for (int i = 0; i < requestFeatures; i++) {
-                    add(i, cat, catBase, deep, rowBase, wideSums, r, table, wide);
+                    add(i, cat, catBase, deep, rowBase, wideSums, r, tables);
                 }
                 requestWide = wideSums[r];
             }
             for (int i = requestFeatures; i < features.length; i++) {
-                add(i, cat, catBase, deep, rowBase, wideSums, r, table, wide);
+                add(i, cat, catBase, deep, rowBase, wideSums, r, tables);
             }
             System.arraycopy(num, r * numericCount, deep, rowBase + numericOffset, numericCount);
         }
@@ -124,7 +180,7 @@ final class HostInputs {
 
     /** Adds categorical feature {@code i} of row {@code r} to its deep columns and its wide sum. */
     private void add(int i, int[] cat, int catBase, float[] deep, int rowBase, float[] wideSums, int r,
-            FloatBuffer table, float[] wide) {
+            Tables tables) {
         CategoricalFeature f = features[i];
         int first = catBase + layout.spec.slotOffset(i);
         int nonEmpty = 0;
@@ -132,7 +188,7 @@ final class HostInputs {
             int b = cat[first + s];
             if (b >= 0) {
                 nonEmpty++;
-                wideSums[r] += wide[layout.wideOffset[i] + b];
+                wideSums[r] += tables.wide(layout.wideOffset[i] + b);
             }
         }
         if (nonEmpty == 0) {
@@ -149,15 +205,17 @@ final class HostInputs {
             return;
         }
         float weight = 1f / nonEmpty;
-        int dim = f.embeddingDim();
+        int k = layout.subRowsPerBucket[i];
+        int unit = layout.unit;
         for (int s = 0; s < f.slots(); s++) {
             int b = cat[first + s];
             if (b < 0) {
                 continue;
             }
-            int from = (layout.embeddingRowOffset[i] + b * layout.subRowsPerBucket[i]) * layout.unit;
-            for (int c = 0; c < dim; c++) {
-                deep[out + c] += weight * table.get(from + c);
+            // a bucket's k sub-rows are consecutive, and its dim = k * unit columns follow them in order
+            int row = layout.embeddingRowOffset[i] + b * k;
+            for (int j = 0; j < k; j++) {
+                tables.addEmbedding(row + j, weight, deep, out + j * unit);
             }
         }
     }

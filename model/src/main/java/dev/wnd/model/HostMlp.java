@@ -2,6 +2,8 @@ package dev.wnd.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.core.Linear;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -22,7 +24,8 @@ import jdk.incubator.vector.VectorSpecies;
  * multiply-adds, where libtorch's kernel orders and rounds them its own way (differences of a few ulps).
  *
  * <p>Uses the incubating {@code jdk.incubator.vector} module: callers check {@link WideDeepPredictor}'s
- * availability test before they touch this class. Immutable once built, so it may be shared by threads.
+ * availability test before they touch this class. Immutable once built, so it may be shared by threads; its arrays
+ * are refilled for another version only once nothing uses it ({@link #of(WideDeepBlock, HostMlp)}).
  */
 final class HostMlp {
 
@@ -69,6 +72,18 @@ final class HostMlp {
      * @throws IllegalArgumentException if the block does not {@link #fits fit}
      */
     static HostMlp of(WideDeepBlock block) {
+        return of(block, null);
+    }
+
+    /**
+     * As {@link #of(WideDeepBlock)}, refilling the arrays of {@code recycled} when it has this block's shape:
+     * {@code recycled} must be a host MLP that nothing uses any more (its version and every predictor of it are
+     * closed); it is not to be used after. Null for new arrays. Spares the serving path the seed's 22 MB of new
+     * arrays per version.
+     *
+     * @throws IllegalArgumentException if the block does not {@link #fits fit}
+     */
+    static HostMlp of(WideDeepBlock block, HostMlp recycled) {
         if (!fits(block)) {
             throw new IllegalArgumentException("hidden layers must be multiples of " + BLOCK + " wide, with a wide part: "
                     + block.hiddenUnits());
@@ -77,35 +92,56 @@ final class HostMlp {
         int hidden = layers.size() - 1;
         int[] widths = new int[hidden + 1];
         widths[0] = block.deepInputWidth();
+        for (int l = 0; l < hidden; l++) {
+            widths[l + 1] = block.hiddenUnits().get(l);
+        }
+        int numerics = block.wideNumericParameter() == null ? 0
+                : Math.toIntExact(block.wideNumericParameter().getArray().size());
+        boolean reuse = recycled != null && Arrays.equals(recycled.widths, widths)
+                && recycled.wideNumeric.length == numerics;
         float[][] packed = new float[hidden][];
         float[][] biases = new float[hidden][];
         for (int l = 0; l < hidden; l++) {
             int in = widths[l];
-            int out = block.hiddenUnits().get(l);
-            widths[l + 1] = out;
-            float[] w = values(layers.get(l), "weight");
-            float[] p = new float[in * out];
-            int i = 0;
-            for (int first = 0; first < out; first += BLOCK) {
-                for (int k = 0; k < in; k++) {
-                    for (int j = 0; j < BLOCK; j++) {
-                        p[i++] = w[(first + j) * in + k];
-                    }
+            int out = widths[l + 1];
+            FloatBuffer w = view(layers.get(l).getParameters().get("weight").getArray());
+            float[] p = reuse ? recycled.packed[l] : new float[in * out];
+            float[] row = new float[in];
+            for (int o = 0; o < out; o++) {
+                // output o is column o % 16 of column block o / 16, whose in x 16 floats are contiguous
+                w.get(o * in, row);
+                for (int k = 0, at = (o - o % BLOCK) * in + o % BLOCK; k < in; k++, at += BLOCK) {
+                    p[at] = row[k];
                 }
             }
             packed[l] = p;
-            biases[l] = values(layers.get(l), "bias");
+            biases[l] = values(layers.get(l), "bias", reuse ? recycled.biases[l] : null);
         }
         Linear logit = layers.get(hidden);
-        float[] wideNumeric = block.wideNumericParameter() == null ? new float[0]
-                : block.wideNumericParameter().getArray().toFloatArray();
-        return new HostMlp(widths, packed, biases, values(logit, "weight"), values(logit, "bias")[0], wideNumeric,
-                block.wideBiasParameter().getArray().toFloatArray()[0]);
+        float[] wideNumeric = numerics == 0 ? new float[0]
+                : values(block.wideNumericParameter().getArray(), reuse ? recycled.wideNumeric : null);
+        return new HostMlp(widths, packed, biases, values(logit, "weight", reuse ? recycled.logitWeights : null),
+                values(logit, "bias", null)[0], wideNumeric, values(block.wideBiasParameter().getArray(), null)[0]);
     }
 
-    private static float[] values(Linear layer, String name) {
-        NDArray array = layer.getParameters().get(name).getArray();
-        return array.toFloatArray();
+    private static float[] values(Linear layer, String name, float[] into) {
+        return values(layer.getParameters().get(name).getArray(), into);
+    }
+
+    /**
+     * The values of a float32 array, read through a view of its memory (one copy, no native staging buffer), into
+     * {@code into} if it is not null (and has the array's size).
+     */
+    private static float[] values(NDArray array, float[] into) {
+        FloatBuffer view = view(array);
+        float[] values = into != null && into.length == view.remaining() ? into : new float[view.remaining()];
+        view.get(values);
+        return values;
+    }
+
+    /** A view of a float32 CPU array's memory. */
+    private static FloatBuffer view(NDArray array) {
+        return array.toByteBuffer(true).asFloatBuffer();
     }
 
     /**

@@ -3,16 +3,16 @@ package dev.wnd.model;
 import ai.djl.ndarray.NDManager;
 import dev.wnd.features.spec.FeatureSpec;
 import java.io.IOException;
-import java.util.List;
 import java.util.Objects;
 
 /**
- * Scores batches with one fixed model version: the scorer's {@link ClickPredictor}. Holds its own copy of the
- * parameters (no optimizer state), loaded from a {@link TensorSource}, typically a checkpoint (see
- * {@code dev.wnd.model.checkpoint.LoadedCheckpoint#newPredictor}).
+ * Scores batches with one fixed model version, on the device its config names: for evaluation and offline
+ * prediction. Holds its own copy of the parameters (no optimizer state), loaded from a {@link TensorSource},
+ * typically a checkpoint (see {@code dev.wnd.model.checkpoint.LoadedCheckpoint#newPredictor}). The scorer serves
+ * {@link ServingModel}s instead, which its threads share and which deltas update at the cost of their rows.
  *
- * <p><b>Threading.</b> Thread-confined, like a DJL {@code Predictor}: use one instance per scoring thread (each
- * holds a full copy of the tables: about 0.35 GB for the seed spec). {@link #predict} only reads the parameters.
+ * <p><b>Threading.</b> Thread-confined, like a DJL {@code Predictor}: use one instance per thread (each holds a full
+ * copy of the tables: about 0.35 GB for the seed spec). {@link #predict} only reads the parameters.
  *
  * <p><b>Lifecycle.</b> {@link #close()} frees the native memory; closing twice is harmless.
  */
@@ -28,7 +28,7 @@ public final class WideDeepPredictor implements ClickPredictor {
      * Whether the JVM was started with {@code --add-modules jdk.incubator.vector} ({@code ./wnd} adds it for the
      * commands that score) on a CPU with native 256-bit vectors. Checked before {@link HostMlp} is loaded.
      */
-    private static final boolean HOST_VECTORS = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+    static final boolean HOST_VECTORS = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
             && HostMlp.vectorsAreNative();
 
     private final WideDeepModel model;
@@ -38,13 +38,9 @@ public final class WideDeepPredictor implements ClickPredictor {
     private boolean closed;
 
     private WideDeepPredictor(WideDeepModel model, String modelVersion) {
-        this(model, modelVersion, hostMlpFor(model));
-    }
-
-    private WideDeepPredictor(WideDeepModel model, String modelVersion, HostMlp hostMlp) {
         this.model = model;
         this.modelVersion = modelVersion;
-        this.hostMlp = hostMlp;
+        this.hostMlp = hostMlpFor(model);
     }
 
     /**
@@ -84,56 +80,6 @@ public final class WideDeepPredictor implements ClickPredictor {
         } catch (IOException | RuntimeException | Error e) {
             model.close();
             throw e;
-        }
-    }
-
-    /**
-     * A new predictor labelled {@code version} holding this one's parameters with a parameter delta applied (as
-     * written by {@link WideDeepTrainer#writeParameterDelta} relative to exactly this predictor's parameters). The
-     * delta is applied to a fresh copy, never to this predictor, which keeps serving unchanged; if the delta does
-     * not fit, the copy is freed and the exception thrown. Cost: one native copy of the tables (no disk read) plus
-     * the delta's rows.
-     *
-     * @throws IllegalArgumentException if the delta does not fit the spec and config
-     */
-    public WideDeepPredictor withDelta(TensorSource delta, String version) throws IOException {
-        return withDeltas(List.of(delta), version);
-    }
-
-    /**
-     * As {@link #withDelta}, applying a chain of deltas in order (each relative to the parameters the previous one
-     * made, the first relative to this predictor's) to one copy: the tables are copied once however long the chain.
-     *
-     * @throws IllegalArgumentException if a delta does not fit the spec and config
-     */
-    public WideDeepPredictor withDeltas(List<? extends TensorSource> deltas, String version) throws IOException {
-        Objects.requireNonNull(version, "version");
-        ensureOpen();
-        WideDeepModel copy = model.copy();
-        try {
-            for (TensorSource delta : deltas) {
-                copy.applyDelta(delta);
-            }
-            return new WideDeepPredictor(copy, version);
-        } catch (IOException | RuntimeException | Error e) {
-            copy.close();
-            throw e;
-        }
-    }
-
-    /**
-     * An independent predictor with the same parameters and version (one native copy of the tables, no disk read),
-     * e.g. for another scoring thread. This predictor is only read: call it from the thread that owns this
-     * predictor, or guard it so that it is neither closed nor used concurrently meanwhile.
-     */
-    public WideDeepPredictor copy() {
-        ensureOpen();
-        return new WideDeepPredictor(model.copy(), modelVersion, hostMlp); // same parameters: HostMlp is immutable
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("predictor is closed");
         }
     }
 

@@ -414,7 +414,7 @@ public final class WideDeepTrainer implements AutoCloseable {
      * (int64 bucket ids, ascending) with {@code embedding/<feature>/values} ({@code [rows, dim]}) and
      * {@code wide/<feature>/rows} with {@code wide/<feature>/values} ({@code [rows]}); a feature with no updated row
      * writes nothing. Applying the delta to the parameters as they were at the last clear gives exactly the current
-     * parameters ({@link WideDeepPredictor#withDelta}): the row-sparse optimizers change no other row. Copies only
+     * parameters ({@link ServingModel#withDeltas}): the row-sparse optimizers change no other row. Copies only
      * those rows out of native memory.
      */
     public void writeParameterDelta(TensorSink sink) throws IOException {

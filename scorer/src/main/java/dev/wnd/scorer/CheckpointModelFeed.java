@@ -2,7 +2,8 @@ package dev.wnd.scorer;
 
 import dev.wnd.features.spec.FeatureSpec;
 import dev.wnd.model.ClickPredictor;
-import dev.wnd.model.WideDeepPredictor;
+import dev.wnd.model.ServingModel;
+import dev.wnd.model.ServingPredictor;
 import dev.wnd.model.checkpoint.CheckpointStore;
 import dev.wnd.model.checkpoint.ServableDelta;
 import dev.wnd.model.checkpoint.ServableModel;
@@ -11,6 +12,8 @@ import dev.wnd.schemas.kafka.KafkaConnection;
 import dev.wnd.schemas.topic.AppTopics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,22 +51,35 @@ import org.slf4j.LoggerFactory;
  *   <li>it verifies ({@link CheckpointStore#loadServable} or {@link CheckpointStore#loadServableDelta}), its
  *       manifest names this scorer's feature spec, and it builds (or, for a delta, applies).</li>
  * </ol>
- * The follower thread survives everything an announcement can bring (garbage bytes, empty records, paths that are no
- * paths, missing or corrupt files, exceptions while building) and broker trouble (it retries after a pause), and
- * then serves the next good version. The generation rule means that a scorer does not follow a learner that starts
+ * An announcement that a newer one supersedes before it is applied is not refused but skipped (see below). The
+ * feed's threads survive everything an announcement can bring (garbage bytes, empty records, paths that are no
+ * paths, missing or corrupt files, exceptions while building) and broker trouble (the follower retries after a
+ * pause), and then serve the next good version. The generation rule means that a scorer does not follow a learner that starts
  * over in a new, empty model directory at the same path: restart the scorer then.
  *
- * <p><b>The master copy.</b> The feed holds the newest accepted version built once (a {@link WideDeepPredictor}
- * used for nothing but copying) and hands out copies of it ({@link #newPredictor()}: one native copy, no disk
- * read). A full version is built from its parameters file. A delta is applied to a copy of the master, and only if
- * the master is exactly the delta's base; the finished copy then replaces the master in one step, so no predictor
- * is ever handed out half-applied and the old master is closed only after the swap. A delta whose base is not the
- * master (a version was missed) is reached by applying the missed deltas still on disk; failing that (a gap, a
- * missing base, a checksum failure), the feed falls back to the newest full version on disk plus its delta chain,
- * and swaps to it only if it is newer than what it serves: otherwise the current version keeps serving.
+ * <p><b>Versions, shared.</b> The feed holds the newest accepted version as one {@link ServingModel}, which every
+ * stream thread scores with through its own light predictor ({@link #newPredictor()}: a volatile read and a
+ * reference count, no copy, no lock). A full version is built from its parameters file. A delta is applied to the
+ * version served, and only if that version is exactly the delta's base: {@link ServingModel#withDeltas} derives
+ * the new version in time proportional to the rows the delta changes, and never writes the version it came from,
+ * which keeps answering until the new one replaces it in one step (a volatile write). So no pass ever sees a
+ * half-applied version, and a thread that took the old version finishes its pass with it. A delta whose base is not
+ * the version served (a version was missed) is reached by applying the missed deltas still on disk, all at once;
+ * failing that (a gap, a missing base, a checksum failure), the feed falls back to the newest full version on disk
+ * plus its delta chain, and swaps to it only if it is newer than what it serves: otherwise the current version keeps
+ * serving.
  *
- * <p><b>Threading.</b> Thread-safe: one background thread (the follower) loads and applies versions, stream or
- * loader threads take predictors. Copies are taken and masters swapped and closed under one lock.
+ * <p><b>Never behind itself.</b> With a cluster, one thread (the follower, {@code model-feed}) reads the
+ * announcements and refuses at once those it can judge without the disk (spec, path, generation); another (the
+ * applier, {@code model-feed-applier}) applies them. Between them is a mailbox of one ({@link NewestOnly}): an
+ * announcement replaces the one waiting, which is skipped ({@link ScorerMetrics#modelSkipped}), so however fast
+ * versions come and however long one takes to apply, the applier goes from the version it serves straight to the
+ * newest announced, through the chain of deltas on disk. Each version accepted is timed
+ * ({@link ScorerMetrics#modelApplied}).
+ *
+ * <p><b>Threading.</b> Thread-safe: the follower and the applier run in the background, stream threads take
+ * predictors from any thread and never wait for either. Only the applier (the constructor before it, a test calling
+ * {@link #onAnnouncement}) builds and swaps versions.
  */
 public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
 
@@ -71,27 +87,49 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
     /** The pause before the follower tries again after the broker failed it. */
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
 
-    /** A built version: the master predictor and the generation of its version (newer is larger). */
-    private record Built(WideDeepPredictor predictor, long generation) {
+    /** A version served, or built to be: the model and the generation of its version (newer is larger). */
+    private record Served(ServingModel model, long generation) {
         String version() {
-            return predictor.modelVersion();
+            return model.version();
+        }
+    }
+
+    /** When the feed started on a version: wall clock and the thread's CPU time (-1 where not measured), in ns. */
+    private record Started(long nanos, long cpuNanos) {
+        static Started now() {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            return new Started(System.nanoTime(), threads.isCurrentThreadCpuTimeSupported()
+                    ? threads.getCurrentThreadCpuTime() : -1);
         }
     }
 
     /** Where following a delta chain got: the version reached, and why it stopped short, if it did. */
-    private record Reached(Built built, String problem) {
+    private record Reached(Served served, String problem) {
+    }
+
+    /**
+     * An announcement that passed the checks that need no disk: this scorer's spec, a version directory in the
+     * model directory, newer than the version served when it arrived.
+     */
+    private record Admitted(ModelVersion announced, Path dir, long generation) {
+        String version() {
+            return String.valueOf(announced.getVersion());
+        }
     }
 
     private final FeatureSpec spec;
     private final CheckpointStore store;
     private final ModelDirectoryGuard guard;
+    /** Guards the swaps of {@link #active} (and {@link #closed}); readers of {@link #active} do not take it. */
     private final Object lock = new Object();
-    /** The master; replaced and closed under {@link #lock}, written only by the constructor and the follower. */
-    private Built master;
+    /** The version served; written under {@link #lock} only by the applier (the constructor before it). */
+    private volatile Served active;
     private volatile String latest;
     private final KafkaConsumer<String, byte[]> consumer;
     private final AppTopics topics;
     private final Thread follower;
+    private final Thread applier;
+    private final NewestOnly<Admitted> mailbox = new NewestOnly<>();
     private final ScorerMetrics metrics;
     private volatile boolean closing;
     private volatile boolean following;
@@ -106,8 +144,9 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
 
     /**
      * As {@link #CheckpointModelFeed(FeatureSpec, Path, AppTopics, KafkaConnection)}, telling {@code metrics} of
-     * every model accepted or refused (from the constructor's thread for the version found at start, then from
-     * the follower). Builds the version found at start before returning (seconds for a seed-sized model).
+     * every model accepted, refused or skipped (from the constructor's thread for the version found at start, then
+     * from the follower and the applier). Builds the version found at start before returning (seconds for a
+     * seed-sized model).
      */
     public CheckpointModelFeed(FeatureSpec spec, Path modelDir, AppTopics topics, KafkaConnection kafka,
             ScorerMetrics metrics) {
@@ -120,17 +159,23 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the model directory " + modelDir, e);
         }
-        Optional<Built> newest = newestFullWithChain(Long.MIN_VALUE, false);
-        newest.ifPresentOrElse(this::accept, () -> LOG.warn("no valid model version in {} yet: answering with the "
-                + "uniform prior until a model is announced", modelDir));
+        Started start = Started.now();
+        Optional<Served> newest = newestFullWithChain(Long.MIN_VALUE, false);
+        newest.ifPresentOrElse(served -> accept(served, ScorerMetrics.APPLIED_FULL, start),
+                () -> LOG.warn("no valid model version in {} yet: answering with the uniform prior until a model is "
+                        + "announced", modelDir));
         if (kafka == null) {
             consumer = null;
             follower = null;
+            applier = null;
             return;
         }
         Properties p = kafka.properties();
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumer = new KafkaConsumer<>(p, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+        applier = new Thread(this::applyAnnounced, "model-feed-applier");
+        applier.setDaemon(true);
+        applier.start();
         follower = new Thread(this::follow, "model-feed");
         follower.setDaemon(true);
         follower.start();
@@ -145,9 +190,10 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
     }
 
     /**
-     * The follower: positions itself at the end of the topic, then handles what each poll brings. Nothing an
-     * announcement holds ends it (see the class comment); an error of the consumer (the broker away, the topic
-     * missing) is logged and retried after {@link #RETRY_PAUSE}. Only {@link #close()} ends it.
+     * The follower: positions itself at the end of the topic, then hands what each poll brings to the applier
+     * ({@link #offer}), the newest last. Nothing an announcement holds ends it (see the class comment); an error of the
+     * consumer (the broker away, the topic missing) is logged and retried after {@link #RETRY_PAUSE}. Only
+     * {@link #close()} ends it. It never loads anything, so it never falls behind the topic.
      */
     private void follow() {
         try {
@@ -158,12 +204,8 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
                         continue;
                     }
                     ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
-                    List<ModelVersion> batch = new ArrayList<>();
                     for (ConsumerRecord<String, byte[]> record : records) {
-                        decode(record).ifPresent(batch::add);
-                    }
-                    for (ModelVersion announced : newestOfEachRun(batch)) {
-                        onAnnouncement(announced);
+                        decode(record).ifPresent(this::offer);
                     }
                 } catch (WakeupException | InterruptException e) {
                     // close() wakes the consumer up; anything else (a stray interrupt) is not a reason to stop
@@ -185,6 +227,40 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
                 LOG.debug("closing the model feed's consumer: {}", e.toString());
             }
         }
+    }
+
+    /**
+     * The applier: applies the newest announcement waiting, one at a time, until {@link #close()}. Never throws
+     * (see {@link #apply}); an interrupt merely wakes it.
+     */
+    private void applyAnnounced() {
+        while (!closing) {
+            Admitted next;
+            try {
+                next = mailbox.take();
+            } catch (InterruptedException e) {
+                continue;
+            }
+            if (next == null) {
+                return; // closed
+            }
+            apply(next);
+        }
+    }
+
+    /**
+     * What the applier does with the announcement waiting in the mailbox, if there is one, on the caller's thread:
+     * for tests without a cluster (there is no applier then).
+     *
+     * @return whether there was one
+     */
+    boolean applyWaiting() {
+        Admitted next = mailbox.poll();
+        if (next == null) {
+            return false;
+        }
+        apply(next);
+        return true;
     }
 
     /** Assigns every partition of the topic and positions the consumer at its end; pauses if there is none yet. */
@@ -237,65 +313,53 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
     }
 
     /**
-     * The announcements worth loading out of one poll: a delta with this scorer's spec is dropped when a later one
-     * in the same poll also has it, lies in the model directory and has a larger generation, since that version is
-     * reached through the chain on disk (or a full load) anyway, and building each would only queue the follower
-     * behind versions already superseded. Everything else is kept, in order.
+     * Hands an announcement to the applier if it passes the checks that need no disk ({@link #admit}), else refuses
+     * it; the announcement it replaces in the mailbox, or the announcement itself if one at least as new waits
+     * there, is skipped. Called by the follower (and by tests, with {@link #applyWaiting}, in place of the applier).
      */
-    List<ModelVersion> newestOfEachRun(List<ModelVersion> batch) {
-        List<ModelVersion> kept = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            ModelVersion v = batch.get(i);
-            boolean superseded = false;
-            long generation = ownGeneration(v);
-            if (generation >= 0 && CheckpointStore.isDelta(Path.of(v.getVersion()))) {
-                for (int j = i + 1; j < batch.size() && !superseded; j++) {
-                    superseded = ownGeneration(batch.get(j)) > generation;
-                }
-            }
-            if (superseded) {
-                LOG.debug("skipping delta {}: a newer version was announced in the same poll", v.getVersion());
-            } else {
-                kept.add(v);
-            }
+    void offer(ModelVersion announced) {
+        Admitted admitted = admitOrRefuse(announced);
+        if (admitted == null) {
+            return;
         }
-        return kept;
-    }
-
-    /**
-     * The generation of an announced version with this scorer's spec whose path may be loaded
-     * ({@link ModelDirectoryGuard#locate}); -1 for any other.
-     */
-    private long ownGeneration(ModelVersion v) {
-        if (!spec.hash().equals(v.getSpecHash())) {
-            return -1;
-        }
-        try {
-            guard.locate(v.getPath(), v.getVersion());
-            return CheckpointStore.generationOf(v.getVersion()).orElse(-1);
-        } catch (ModelRefusal | RuntimeException e) {
-            return -1;
+        Admitted dropped = mailbox.offer(admitted, admitted.generation());
+        if (dropped != null && !closing) {
+            skip(dropped.version(), dropped == admitted ? "a version at least as new waits to be applied"
+                    : admitted.version() + " was announced before it could be applied");
         }
     }
 
     /**
      * Serves an announced model if it passes every check of the class comment; otherwise logs one line saying why,
-     * counts the refusal, and keeps the current one. Never throws. Called by the follower (and by tests), one call
-     * at a time.
+     * counts the refusal, and keeps the current one. Never throws. What the follower and the applier do for one
+     * announcement, in one call on the caller's thread: for tests, one call at a time, without a cluster.
      */
     void onAnnouncement(ModelVersion announced) {
-        String version = String.valueOf(announced.getVersion());
-        try {
-            load(announced);
-        } catch (ModelRefusal r) {
-            refuse(version, announced.getPath(), r);
-        } catch (RuntimeException | Error e) {
-            refuse(version, announced.getPath(), new ModelRefusal(ModelRefusal.Cause.UNLOADABLE,
-                    "failed while loading: " + e));
+        Admitted admitted = admitOrRefuse(announced);
+        if (admitted != null) {
+            apply(admitted);
         }
     }
 
-    private void load(ModelVersion announced) throws ModelRefusal {
+    /** The announcement admitted ({@link #admit}), or null with its refusal logged and counted. Never throws. */
+    private Admitted admitOrRefuse(ModelVersion announced) {
+        String version = String.valueOf(announced.getVersion());
+        try {
+            return admit(announced);
+        } catch (ModelRefusal r) {
+            refuse(version, announced.getPath(), r);
+        } catch (RuntimeException e) {
+            refuse(version, announced.getPath(), new ModelRefusal(ModelRefusal.Cause.UNLOADABLE,
+                    "failed while checking it: " + e));
+        }
+        return null;
+    }
+
+    /**
+     * The checks of an announcement that need no disk, in the order of the class comment: this scorer's spec, a
+     * version directory in the model directory, newer than the version served.
+     */
+    private Admitted admit(ModelVersion announced) throws ModelRefusal {
         if (!spec.hash().equals(announced.getSpecHash())) {
             throw new ModelRefusal(ModelRefusal.Cause.FOREIGN_SPEC, "trained on feature spec "
                     + announced.getSpecHash() + ", this scorer builds " + spec.hash());
@@ -303,32 +367,59 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
         Path dir = guard.locate(announced.getPath(), announced.getVersion());
         long generation = CheckpointStore.generationOf(announced.getVersion()).orElseThrow();
         requireNewer(generation);
-        guard.requireExists(dir);
-        if (CheckpointStore.isDelta(dir)) {
-            onDelta(announced.getVersion(), dir, generation);
+        return new Admitted(announced, dir, generation);
+    }
+
+    /**
+     * Loads and serves an admitted announcement, timing it; skips it if the feed serves a version at least as new by
+     * now (reached through the deltas on disk, or a fallback), refuses it (one line, counted) if it does not load.
+     * Never throws.
+     */
+    private void apply(Admitted admitted) {
+        String version = admitted.version();
+        Served current = active;
+        if (current != null && admitted.generation() <= current.generation()) {
+            skip(version, "the feed moved on to " + current.version() + " meanwhile");
+            return;
+        }
+        try {
+            load(admitted, Started.now());
+        } catch (ModelRefusal r) {
+            refuse(version, admitted.announced().getPath(), r);
+        } catch (RuntimeException | Error e) {
+            refuse(version, admitted.announced().getPath(), new ModelRefusal(ModelRefusal.Cause.UNLOADABLE,
+                    "failed while loading: " + e));
+        }
+    }
+
+    private void load(Admitted admitted, Started start) throws ModelRefusal {
+        requireNewer(admitted.generation());
+        guard.requireExists(admitted.dir());
+        if (CheckpointStore.isDelta(admitted.dir())) {
+            onDelta(admitted.version(), admitted.dir(), admitted.generation(), start);
             return;
         }
         ServableModel model;
         try {
-            model = store.loadServable(dir);
+            model = store.loadServable(admitted.dir());
         } catch (IOException e) {
             throw new ModelRefusal(ModelRefusal.Cause.UNLOADABLE, e.getMessage());
         }
         requireSpec(model);
-        Built built;
+        Served built;
         try {
-            built = new Built(model.newPredictor(spec), generation);
+            built = new Served(model.loadServing(spec), admitted.generation());
         } catch (IOException | RuntimeException e) {
             throw new ModelRefusal(ModelRefusal.Cause.UNLOADABLE, "cannot build it: " + e);
         }
-        if (!accept(built)) {
+        if (!accept(built, ScorerMetrics.APPLIED_FULL, start)) {
             throw new ModelRefusal(ModelRefusal.Cause.NOT_NEWER, "a newer version was accepted meanwhile");
         }
     }
 
     /** Refuses generation {@code generation} unless it is newer than the one served. */
     private void requireNewer(long generation) throws ModelRefusal {
-        Built current = master;
+        Served current = active;
         if (current != null && generation <= current.generation()) {
             throw new ModelRefusal(ModelRefusal.Cause.NOT_NEWER, "generation " + generation + " is not newer than "
                     + "the served " + current.version() + " (generation " + current.generation() + ")");
@@ -352,46 +443,55 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
         } else {
             LOG.warn("refusing model {}{}: {}; still serving {}", version, where, refusal.getMessage(), still);
         }
-        String cause = refusal.kind().metricsCause();
-        if (cause != null) {
-            try {
-                metrics.modelRefused(version, cause);
-            } catch (RuntimeException e) {
-                LOG.debug("metrics refused the refusal of {}: {}", version, e.toString());
-            }
+        try {
+            metrics.modelRefused(version, refusal.kind().metricsCause());
+        } catch (RuntimeException e) {
+            LOG.debug("metrics refused the refusal of {}: {}", version, e.toString());
+        }
+    }
+
+    /** Logs the one line of a skipped version and counts it. */
+    private void skip(String version, String why) {
+        LOG.info("skipping model {}: {}", version, why);
+        try {
+            metrics.modelSkipped(version);
+        } catch (RuntimeException e) {
+            LOG.debug("metrics refused the skip of {}: {}", version, e.toString());
         }
     }
 
     /**
-     * Reaches the announced delta: on the master by its chain on disk (normally the announced delta alone), else
-     * by the newest full version and its chain; swaps to the newest of what it reached, and refuses the delta if
-     * that is not the delta itself.
+     * Reaches the announced delta: on the version served by its chain on disk (normally the announced delta alone),
+     * else by the newest full version and its chain; swaps to the newest of what it reached, and refuses the delta
+     * if that is not the delta itself.
      */
-    private void onDelta(String version, Path dir, long generation) throws ModelRefusal {
-        Built current = master;
+    private void onDelta(String version, Path dir, long generation, Started start) throws ModelRefusal {
+        Served current = active;
         Reached reached = current == null ? new Reached(null, "no model is loaded to apply it on")
                 : followChain(current, version);
-        if (reached.built() != null && reached.built().version().equals(version)) {
-            if (!accept(reached.built())) {
+        if (reached.served() != null && reached.served().version().equals(version)) {
+            if (!accept(reached.served(), ScorerMetrics.APPLIED_DELTA, start)) {
                 throw new ModelRefusal(ModelRefusal.Cause.NOT_NEWER, "a newer version was accepted meanwhile");
             }
             return;
         }
-        String why = reached.problem() != null ? reached.problem() : explainMiss(dir, reached.built());
-        Built best = reached.built();
+        String why = reached.problem() != null ? reached.problem() : explainMiss(dir, reached.served());
+        Served best = reached.served();
+        String kind = ScorerMetrics.APPLIED_DELTA;
         long above = best == null ? Long.MIN_VALUE : best.generation();
-        Optional<Built> fallback = newestFullWithChain(above, true);
+        Optional<Served> fallback = newestFullWithChain(above, true);
         if (fallback.isPresent()) {
             if (best != null && best != current) {
-                best.predictor().close();
+                best.model().close();
             }
             best = fallback.get();
+            kind = ScorerMetrics.APPLIED_FULL;
         }
         if (best != null && best != current) {
-            accept(best);
+            accept(best, kind, start);
         }
         if (!version.equals(latestVersion())) {
-            Built now = master;
+            Served now = active;
             boolean moved = now != null && now != current;
             throw new ModelRefusal(moved && now.generation() > generation ? ModelRefusal.Cause.NOT_NEWER
                     : ModelRefusal.Cause.UNLOADABLE, why + (moved ? "; moved on to " + now.version()
@@ -401,7 +501,7 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
     }
 
     /** Why the delta in {@code dir} did not apply after the chain reached {@code reached}. */
-    private String explainMiss(Path dir, Built reached) {
+    private String explainMiss(Path dir, Served reached) {
         try {
             ServableDelta delta = store.loadServableDelta(dir);
             return "it applies on " + delta.baseVersion() + ", which is not on disk or not reachable from "
@@ -413,11 +513,12 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
 
     /**
      * Applies the deltas on disk that chain from {@code from}, in order, until {@code target} (or, with a null
-     * target, as far as the chain goes) or the first one that fails to verify, to one copy of {@code from}'s
-     * tables; returns the version reached ({@code from} itself if none applied, or if applying failed) and why it
-     * stopped short of {@code target}, if it did. {@code from} is not changed.
+     * target, as far as the chain goes) or the first one that fails to verify, in one derivation of {@code from}
+     * ({@link ServableDelta#applyChain}: the cost of the chain's rows); returns the version reached ({@code from}
+     * itself if none applied, or if applying failed) and why it stopped short of {@code target}, if it did.
+     * {@code from} does not change.
      */
-    private Reached followChain(Built from, String target) {
+    private Reached followChain(Served from, String target) {
         List<ServableDelta> chain = new ArrayList<>();
         String at = from.version();
         String problem = null;
@@ -440,7 +541,7 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
             return new Reached(from, problem);
         }
         try {
-            return new Reached(new Built(ServableDelta.applyChain(from.predictor(), chain, spec),
+            return new Reached(new Served(ServableDelta.applyChain(from.model(), chain, spec),
                     chain.get(chain.size() - 1).info().manifest().generation()), problem);
         } catch (IOException | RuntimeException e) {
             String failed = "cannot apply deltas " + chain.stream().map(ServableDelta::version).toList() + " on "
@@ -456,16 +557,16 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
      * already is, and building it costs seconds for a seed-sized model). Refusals of the version it finds are
      * logged and counted unless {@code quiet} (a fallback for an announced version, whose refusal says it all).
      */
-    private Optional<Built> newestFullWithChain(long above, boolean quiet) {
+    private Optional<Served> newestFullWithChain(long above, boolean quiet) {
         Optional<ServableModel> newest = store.loadNewestServable();
         if (newest.isEmpty() || newest.get().manifest().generation() <= above) {
             return Optional.empty();
         }
         ServableModel model = newest.get();
-        Built full;
+        Served full;
         try {
             requireSpec(model);
-            full = new Built(model.newPredictor(spec), model.manifest().generation());
+            full = new Served(model.loadServing(spec), model.manifest().generation());
         } catch (ModelRefusal r) {
             if (!quiet) {
                 refuse(model.version(), model.info().directory().toString(), r);
@@ -479,40 +580,47 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
             return Optional.empty();
         }
         Reached reached = followChain(full, null);
-        if (reached.built() != full) {
-            full.predictor().close();
+        if (reached.served() != full) {
+            full.model().close();
         }
-        return Optional.of(reached.built());
+        return Optional.of(reached.served());
     }
 
     /**
-     * Makes {@code next} the master and closes the previous one, under the lock copies are taken under; refuses
-     * (closing {@code next}) when the feed is closed or {@code next} is not newer than the master, so that no
-     * path through the feed can roll the model back.
+     * Makes {@code next} the version served (one volatile write) and closes the previous one, whose predictors keep
+     * working until their threads close them; refuses (closing {@code next}) when the feed is closed or {@code next}
+     * is not newer than the version served, so that no path through the feed can roll the model back. Tells the
+     * metrics how long it took since {@code start}, and logs it with the CPU time the feed's thread spent.
      *
-     * @return whether {@code next} is now the master
+     * @return whether {@code next} is now served
      */
-    private boolean accept(Built next) {
+    private boolean accept(Served next, String kind, Started start) {
+        Served old;
         synchronized (lock) {
-            if (closed || (master != null && next.generation() <= master.generation())) {
-                if (master == null || next.predictor() != master.predictor()) {
-                    next.predictor().close();
+            if (closed || (active != null && next.generation() <= active.generation())) {
+                if (active == null || next.model() != active.model()) {
+                    next.model().close();
                 }
                 return false;
             }
-            Built old = master;
-            master = next;
+            old = active;
+            active = next;
             latest = next.version();
-            if (old != null && old.predictor() != next.predictor()) {
-                old.predictor().close();
-            }
         }
+        if (old != null && old.model() != next.model()) {
+            old.model().close();
+        }
+        Started end = Started.now();
+        long nanos = end.nanos() - start.nanos();
         try {
             metrics.modelAccepted(next.version());
+            metrics.modelApplied(next.version(), kind, nanos);
         } catch (RuntimeException e) {
             LOG.debug("metrics refused the acceptance of {}: {}", next.version(), e.toString());
         }
-        LOG.info("model {} accepted", next.version());
+        LOG.info("model {} accepted ({} in {} ms{})", next.version(), kind, nanos / 1_000_000,
+                start.cpuNanos() < 0 || end.cpuNanos() < 0 ? ""
+                        : ", " + (end.cpuNanos() - start.cpuNanos()) / 1_000_000 + " ms of it on the CPU");
         return true;
     }
 
@@ -521,30 +629,53 @@ public final class CheckpointModelFeed implements ModelFeed, AutoCloseable {
         return latest;
     }
 
+    /**
+     * A predictor of the version served, or null while there is none or after {@link #close()}: a volatile read and
+     * a reference count ({@link ServingModel#tryNewPredictor}), never a wait for the applier or a lock.
+     */
     @Override
     public ClickPredictor newPredictor() {
-        synchronized (lock) {
-            return master == null || closed ? null : master.predictor().copy();
+        while (true) {
+            Served served = active;
+            if (served == null) {
+                return null;
+            }
+            ServingPredictor p = served.model().tryNewPredictor();
+            if (p != null) {
+                return p;
+            }
+            // replaced and closed between the read and the take: the next read sees its successor (or null)
+            Thread.onSpinWait();
         }
+    }
+
+    /** True: {@link #newPredictor()} hands out a version already built, so stream threads may ask for it. */
+    @Override
+    public boolean newPredictorIsInstant() {
+        return true;
     }
 
     @Override
     public void close() {
         closing = true;
+        mailbox.close();
         if (consumer != null) {
             consumer.wakeup();
             try {
                 follower.join(5_000);
+                applier.join(5_000); // a full load in progress finishes first: accept() then closes what it built
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
+        Served last;
         synchronized (lock) {
             closed = true;
-            if (master != null) {
-                master.predictor().close();
-                master = null;
-            }
+            last = active;
+            active = null;
+        }
+        if (last != null) {
+            last.model().close();
         }
     }
 }

@@ -10,15 +10,15 @@ final class ModelRefusal extends Exception {
     /** The kinds of refusal. */
     enum Cause {
         /** The announcement cannot be decoded, names no path, or names something that is no model version. */
-        MALFORMED(ScorerMetrics.REFUSED_UNLOADABLE),
+        MALFORMED(ScorerMetrics.REFUSED_MALFORMED),
         /** The path leads out of the scorer's model directory ({@code ..}, another directory, a symbolic link). */
-        OUTSIDE_MODEL_DIRECTORY(ScorerMetrics.REFUSED_UNLOADABLE),
+        OUTSIDE_MODEL_DIRECTORY(ScorerMetrics.REFUSED_OUTSIDE_MODEL_DIR),
         /**
-         * Its generation is not newer than the one served: serving it would roll the model back. Not counted: it
-         * also happens in normal operation, when the feed reached a newer version through the deltas on disk
-         * before the announcements of the ones between arrived.
+         * Its generation is not newer than the one served: serving it would roll the model back (a replayed or
+         * stray announcement, or a fallback that moved past it). A version the feed passed while the announcement
+         * waited to be applied is not refused but skipped ({@link ScorerMetrics#modelSkipped}).
          */
-        NOT_NEWER(null),
+        NOT_NEWER(ScorerMetrics.REFUSED_NOT_NEWER),
         /** Trained on another feature spec (by the announcement or by its manifest). */
         FOREIGN_SPEC(ScorerMetrics.REFUSED_SPEC),
         /** Missing, failing verification, or failing to build. */
@@ -30,7 +30,7 @@ final class ModelRefusal extends Exception {
             this.metricsCause = metricsCause;
         }
 
-        /** The {@link ScorerMetrics#modelRefused} cause this counts as; null if it is not counted. */
+        /** The {@link ScorerMetrics#modelRefused} cause this counts as. */
         String metricsCause() {
             return metricsCause;
         }

@@ -41,13 +41,13 @@ import org.slf4j.LoggerFactory;
  * {@link ScoreProcessor}); a request that arrives alone is scored at once.
  *
  * <p><b>Model swaps.</b> Each scoring processor owns one predictor, confined to its stream thread. When the feed
- * has a newer version, the processor asks a loader (an {@link Executor}) to build the new predictor and keeps
- * answering with the current one meanwhile; at the first request after the load completed it swaps, then closes
- * the old predictor. Building a seed-sized predictor takes 0.3–0.7 s even as a native copy of
- * {@link CheckpointModelFeed}'s master (seconds when its tables are read from disk), so loading on the stream thread
- * would stall every request behind it. The very first model is loaded on the stream thread: there
- * is nothing better to answer with. A predictor is built on the loader thread and used only by the stream thread
- * after the hand-over, never by two threads at once.
+ * has a newer version, the processor swaps to a predictor of it at the next forward pass, then closes the old one.
+ * A feed whose predictors are handles on a version built already ({@link ModelFeed#newPredictorIsInstant()}, as
+ * {@link CheckpointModelFeed}: a volatile read and a reference count) is asked on the stream thread. Any other feed
+ * is asked on a loader (an {@link Executor}), since building a predictor may take seconds: the processor keeps
+ * answering with the current one meanwhile and swaps at the first request after the load completed. The very first
+ * model is taken on the stream thread: there is nothing better to answer with. A predictor built on the loader
+ * thread is used only by the stream thread after the hand-over, never by two threads at once.
  */
 public final class ScorerTopology {
 
@@ -402,7 +402,7 @@ public final class ScorerTopology {
                     || (predictor != null && latest.equals(predictor.modelVersion()))) {
                 return;
             }
-            if (predictor == null) {
+            if (predictor == null || models.newPredictorIsInstant()) {
                 try {
                     swapTo(models.newPredictor());
                 } catch (RuntimeException e) {

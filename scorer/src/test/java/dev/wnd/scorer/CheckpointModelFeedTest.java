@@ -211,16 +211,128 @@ class CheckpointModelFeedTest {
     }
 
     @Test
-    void shouldSkipDeltasSupersededByALaterAnnouncementInTheSamePoll() throws IOException {
-        try (CheckpointModelFeed feed = new CheckpointModelFeed(spec, modelDir, topics, null)) {
-            ModelVersion first = announced("delta-0000000002-s2", spec.hash());
-            ModelVersion foreign = announced("snap-0000000003-s3", "another-spec");
-            ModelVersion second = announced("delta-0000000004-s4", spec.hash());
-            ModelVersion full = announced("snap-0000000005-s5", spec.hash());
-            ModelVersion third = announced("delta-0000000006-s6", spec.hash());
+    void shouldSkipToTheNewestAnnouncementWhenVersionsComeFasterThanTheyApply() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 2, 2);
+        RecordingMetrics metrics = new RecordingMetrics();
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            CheckpointInfo full = store.saveServingSnapshot(trainer, Map.of(), 0, null);
+            try (CheckpointModelFeed feed = new CheckpointModelFeed(spec, modelDir, topics, null, metrics)) {
+                String last = full.version();
+                List<ModelVersion> announced = new java.util.ArrayList<>();
+                for (int i = 1; i <= 3; i++) {
+                    trainer.trainBatch(batch(i));
+                    CheckpointInfo delta = store.saveServingDelta(trainer, last, Map.of(), 0, null);
+                    last = delta.version();
+                    announced.add(announcement(delta));
+                }
+                // the follower hands all three over before the applier is free: only the newest waits
+                announced.forEach(feed::offer);
+                feed.offer(announced.get(0)); // late and older than the one waiting
 
-            assertThat(feed.newestOfEachRun(List.of(first, foreign, second, full, third)))
-                    .containsExactly(foreign, full, third);
+                assertThat(feed.applyWaiting()).isTrue();
+                assertThat(feed.applyWaiting()).isFalse();
+
+                assertThat(feed.latestVersion()).isEqualTo(last);
+                assertThat(metrics.skipped).containsExactly(announced.get(0).getVersion(),
+                        announced.get(1).getVersion(), announced.get(0).getVersion());
+                assertThat(metrics.applied).containsExactly(full.version() + " full", last + " delta");
+                assertThat(metrics.refused).isEmpty();
+                try (ClickPredictor predictor = feed.newPredictor()) {
+                    assertThat(predictor.modelVersion()).isEqualTo(last);
+                    assertThat(predictor.predict(batch(9))).containsExactly(trainer.predict(batch(9)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseWhatItCanJudgeWithoutTheDiskAsSoonAsItIsAnnounced() throws IOException {
+        CheckpointStore store = new CheckpointStore(modelDir, 2, 2);
+        RecordingMetrics metrics = new RecordingMetrics();
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(spec, config)) {
+            CheckpointInfo served = store.saveServingSnapshot(trainer, Map.of(), 0, null);
+            try (CheckpointModelFeed feed = new CheckpointModelFeed(spec, modelDir, topics, null, metrics)) {
+                feed.offer(announced("snap-0000000007-s7", "another-spec"));
+                feed.offer(announcement(served));
+                feed.offer(ModelVersion.newBuilder(announced("snap-0000000008-s8", spec.hash()))
+                        .setPath("/elsewhere/snap-0000000008-s8").build());
+                feed.offer(ModelVersion.newBuilder(announced("snap-0000000009-s9", spec.hash()))
+                        .setPath(modelDir.resolve("not-a-version").toString()).build());
+
+                assertThat(feed.applyWaiting()).isFalse();
+                assertThat(metrics.refused).containsExactly(
+                        "snap-0000000007-s7 " + ScorerMetrics.REFUSED_SPEC,
+                        served.version() + " " + ScorerMetrics.REFUSED_NOT_NEWER,
+                        "snap-0000000008-s8 " + ScorerMetrics.REFUSED_OUTSIDE_MODEL_DIR,
+                        "snap-0000000009-s9 " + ScorerMetrics.REFUSED_MALFORMED);
+                assertThat(metrics.skipped).isEmpty();
+                assertThat(feed.latestVersion()).isEqualTo(served.version());
+            }
+        }
+    }
+
+    /**
+     * A stream thread asks for predictors all the time while the applier loads a 64 MB version: each call returns
+     * at once with the version served, instead of waiting for the load; the new version comes with the swap.
+     */
+    @Test
+    void shouldHandOutPredictorsOfTheServedVersionWithoutWaitingForAVersionThatLoads() throws Exception {
+        FeatureSpec wide = new FeatureSpec("feed-test-large", List.of(
+                new CategoricalFeature("a", FeatureGroup.REQUEST, 1_000_000, 16, 1)),
+                List.of(new NumericFeature("x", FeatureGroup.ITEM, NumericTransform.RAW, 0)));
+        CheckpointStore store = new CheckpointStore(modelDir, 2, 2);
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(wide, config)) {
+            CheckpointInfo first = store.saveServingSnapshot(trainer, Map.of(), 0, null);
+            try (CheckpointModelFeed feed = new CheckpointModelFeed(wide, modelDir, topics, null)) {
+                CheckpointInfo second = store.saveServingSnapshot(trainer, Map.of(), 0, null);
+                feed.offer(ModelVersion.newBuilder(announcement(second)).setSpecHash(wide.hash()).build());
+                long[] load = new long[2];
+                Thread applier = new Thread(() -> {
+                    load[0] = System.nanoTime();
+                    feed.applyWaiting();
+                    load[1] = System.nanoTime();
+                }, "test-applier");
+                List<long[]> calls = new java.util.ArrayList<>(); // start, end, 1 if the first version
+                applier.start();
+                while (applier.isAlive()) {
+                    long start = System.nanoTime();
+                    try (ClickPredictor p = feed.newPredictor()) {
+                        calls.add(new long[] {start, System.nanoTime(), p.modelVersion().equals(first.version())
+                                ? 1 : 0});
+                    }
+                }
+                applier.join();
+                long duringLoad = calls.stream().filter(c -> c[0] > load[0] && c[1] < load[1] && c[2] == 1).count();
+                assertThat((load[1] - load[0]) / 1_000_000).as("load ms").isPositive();
+                assertThat(duringLoad).as("calls answered with the served version while the next one loaded")
+                        .isGreaterThan(10);
+                assertThat(feed.latestVersion()).isEqualTo(second.version());
+                try (ClickPredictor p = feed.newPredictor()) {
+                    assertThat(p.modelVersion()).isEqualTo(second.version());
+                }
+            }
+        }
+    }
+
+    /** The feed's accepted, applied, refused and skipped models. */
+    private static final class RecordingMetrics implements ScorerMetrics {
+        final List<String> applied = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> skipped = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void modelApplied(String version, String kind, long nanos) {
+            applied.add(version + " " + kind);
+        }
+
+        @Override
+        public void modelRefused(String version, String cause) {
+            refused.add(version + " " + cause);
+        }
+
+        @Override
+        public void modelSkipped(String version) {
+            skipped.add(version);
         }
     }
 

@@ -196,14 +196,20 @@ class ModelFeedFaultIT {
                         foreignManifest.version() + " " + ScorerMetrics.REFUSED_SPEC);
                 assertThat(metrics.refused).contains(
                         "snap-0000000090-s9 " + ScorerMetrics.REFUSED_UNLOADABLE,
-                        foreignPlace.version() + " " + ScorerMetrics.REFUSED_UNLOADABLE,
-                        "snap-0000000091-s9 " + ScorerMetrics.REFUSED_UNLOADABLE,
-                        "snap-0000000092-s9 " + ScorerMetrics.REFUSED_UNLOADABLE,
+                        foreignPlace.version() + " " + ScorerMetrics.REFUSED_OUTSIDE_MODEL_DIR,
+                        "snap-0000000091-s9 " + ScorerMetrics.REFUSED_OUTSIDE_MODEL_DIR,
+                        "snap-0000000092-s9 " + ScorerMetrics.REFUSED_MALFORMED,
+                        older.version() + " " + ScorerMetrics.REFUSED_NOT_NEWER,
+                        olderDelta.version() + " " + ScorerMetrics.REFUSED_NOT_NEWER,
+                        served.version() + " " + ScorerMetrics.REFUSED_NOT_NEWER,
                         corrupt.version() + " " + ScorerMetrics.REFUSED_UNLOADABLE,
                         missingFile.version() + " " + ScorerMetrics.REFUSED_UNLOADABLE,
                         unbuildable.version() + " " + ScorerMetrics.REFUSED_UNLOADABLE,
                         corruptDelta.version() + " " + ScorerMetrics.REFUSED_UNLOADABLE,
-                        "snap-0000000093-s9 " + ScorerMetrics.REFUSED_UNLOADABLE);
+                        "snap-0000000093-s9 " + ScorerMetrics.REFUSED_MALFORMED,
+                        "announcement model-versions-0@" + garbage.offset() + " " + ScorerMetrics.REFUSED_MALFORMED,
+                        "announcement model-versions-0@" + empty.offset() + " " + ScorerMetrics.REFUSED_MALFORMED);
+                assertThat(metrics.skipped).isEmpty();
                 assertThat(metrics.accepted).containsExactly(served.version());
 
                 // Still alive: a good version announced after all that is swapped in.
@@ -318,10 +324,16 @@ class ModelFeedFaultIT {
         return new Batch(n, cat, num, labels);
     }
 
-    /** The feed's accepted and refused models, from any thread. */
+    /** The feed's accepted, refused and skipped models, from any thread. */
     private static final class RecordingMetrics implements ScorerMetrics {
         final List<String> accepted = new CopyOnWriteArrayList<>();
         final List<String> refused = new CopyOnWriteArrayList<>();
+        final List<String> skipped = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void modelSkipped(String version) {
+            skipped.add(version);
+        }
 
         @Override
         public void modelAccepted(String version) {

@@ -231,6 +231,17 @@ class ScorerTopologyTest {
     }
 
     @Test
+    void shouldSwapAtTheNextRequestOnTheStreamThreadWhenTheFeedHandsOutPredictorsAtOnce() {
+        feed.instant(true);
+        holdLoads = true; // a load handed to the loader would never finish
+        feed.announce("v1");
+        assertThat(score(22L, List.of(10L)).getModelVersion()).isEqualTo("v1");
+        feed.announce("v2");
+        assertThat(score(23L, List.of(10L)).getModelVersion()).isEqualTo("v2");
+        assertThat(heldLoads).as("nothing went through the loader").isEmpty();
+    }
+
+    @Test
     void shouldKeepServingTheCurrentModelWhenALoadInTheBackgroundFails() {
         feed.announce("v1");
         assertThat(score(17L, List.of(10L)).getModelVersion()).isEqualTo("v1");

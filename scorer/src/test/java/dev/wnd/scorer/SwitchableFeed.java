@@ -16,9 +16,20 @@ final class SwitchableFeed implements ModelFeed {
 
     private final AtomicReference<String> version = new AtomicReference<>();
     private final Function<String, ClickPredictor> predictors;
+    private volatile boolean instant;
 
     SwitchableFeed(Function<String, ClickPredictor> predictors) {
         this.predictors = predictors;
+    }
+
+    /** Whether to say that predictors come at once ({@link ModelFeed#newPredictorIsInstant()}); false at first. */
+    void instant(boolean value) {
+        instant = value;
+    }
+
+    @Override
+    public boolean newPredictorIsInstant() {
+        return instant;
     }
 
     /** Makes {@code v} the newest version. */

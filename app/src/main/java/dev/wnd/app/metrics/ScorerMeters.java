@@ -21,8 +21,14 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@value #PROCESSING}: the time spent inside the scorer per request (features, model, serialization);</li>
  *   <li>{@value #BATCH} (no face): requests scored together per forward pass, with buckets at 1, 2, 4, ... 64;</li>
  *   <li>{@value #SWAPS} (a stream thread swapped in a new model), {@value #ACCEPTED} and {@value #REFUSALS}
- *       ({@code cause="feature-spec"|"unloadable"}), the model in use ({@link ModelVersionMeters}), and dead
- *       letters.</li>
+ *       ({@code cause="feature-spec"|"unloadable"|"outside-model-dir"|"not-newer"|"malformed"}; not-newer is a
+ *       replayed or stray announcement, not a faulty model), the model in use ({@link ModelVersionMeters}), and dead
+ *       letters;</li>
+ *   <li>{@value #SKIPPED}: announced versions the model feed skipped because a newer one came before it could apply
+ *       them (a steady rate means versions come faster than the scorer applies them);</li>
+ *   <li>{@value #APPLY} ({@code kind="delta"|"full"}): from the feed starting on a version to its swap, as a
+ *       percentile histogram: a delta should take tens of milliseconds whatever the model's size, a full version
+ *       seconds.</li>
  * </ul>
  * Thread-safe: stream threads and the model feed's follower write, scrapes read.
  */
@@ -35,12 +41,16 @@ public final class ScorerMeters implements ScorerMetrics {
     public static final String SWAPS = "wnd.model.swaps";
     public static final String ACCEPTED = "wnd.model.accepted";
     public static final String REFUSALS = "wnd.model.refusals";
+    public static final String SKIPPED = "wnd.model.skipped";
+    public static final String APPLY = "wnd.model.apply";
 
     private final Map<String, Face> faces;
     private final DistributionSummary batch;
     private final Counter swaps;
     private final Counter accepted;
     private final Map<String, Counter> refusals;
+    private final Counter skipped;
+    private final Map<String, Timer> apply;
     private final Counter deadLetters;
     private final ModelVersionMeters model;
 
@@ -56,7 +66,15 @@ public final class ScorerMeters implements ScorerMetrics {
                 .register(registry);
         accepted = Counter.builder(ACCEPTED).description("Models accepted by the model feed").register(registry);
         refusals = Map.of(REFUSED_SPEC, refusal(registry, REFUSED_SPEC),
-                REFUSED_UNLOADABLE, refusal(registry, REFUSED_UNLOADABLE));
+                REFUSED_UNLOADABLE, refusal(registry, REFUSED_UNLOADABLE),
+                REFUSED_OUTSIDE_MODEL_DIR, refusal(registry, REFUSED_OUTSIDE_MODEL_DIR),
+                REFUSED_NOT_NEWER, refusal(registry, REFUSED_NOT_NEWER),
+                REFUSED_MALFORMED, refusal(registry, REFUSED_MALFORMED));
+        skipped = Counter.builder(SKIPPED)
+                .description("Announced models skipped: a newer one came before they could be applied")
+                .register(registry);
+        apply = Map.of(APPLIED_DELTA, applyTimer(registry, APPLIED_DELTA), APPLIED_FULL,
+                applyTimer(registry, APPLIED_FULL));
         deadLetters = Counter.builder(StageMetrics.DEAD_LETTERS).description(StageMetrics.DEAD_LETTERS_DESCRIPTION)
                 .register(registry);
         model = new ModelVersionMeters(registry);
@@ -82,6 +100,14 @@ public final class ScorerMeters implements ScorerMetrics {
     private static Counter refusal(MeterRegistry registry, String cause) {
         return Counter.builder(REFUSALS).tag("cause", cause)
                 .description("Models not served (the previous one kept serving)").register(registry);
+    }
+
+    private static Timer applyTimer(MeterRegistry registry, String kind) {
+        return Timer.builder(APPLY).tag("kind", kind)
+                .description("From the model feed starting on a version to its swap")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
     }
 
     @Override
@@ -121,6 +147,20 @@ public final class ScorerMeters implements ScorerMetrics {
             throw new IllegalArgumentException("unknown refusal cause " + cause);
         }
         c.increment();
+    }
+
+    @Override
+    public void modelSkipped(String version) {
+        skipped.increment();
+    }
+
+    @Override
+    public void modelApplied(String version, String kind, long nanos) {
+        Timer t = apply.get(kind);
+        if (t == null) {
+            throw new IllegalArgumentException("unknown kind of model application " + kind);
+        }
+        t.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

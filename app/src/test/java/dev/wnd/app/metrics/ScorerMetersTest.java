@@ -121,6 +121,33 @@ class ScorerMetersTest {
     }
 
     @Test
+    void shouldCountRefusalsOfEveryCauseTheFeedKnows() {
+        meters.modelRefused("snap-0000000009-s9", ScorerMetrics.REFUSED_OUTSIDE_MODEL_DIR);
+        meters.modelRefused("snap-0000000001-s1", ScorerMetrics.REFUSED_NOT_NEWER);
+        meters.modelRefused("announcement model-versions-0@7", ScorerMetrics.REFUSED_MALFORMED);
+        meters.modelRefused("snap-x", ScorerMetrics.REFUSED_MALFORMED);
+
+        assertThat(registry.get(ScorerMeters.REFUSALS).tag("cause", "outside-model-dir").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get(ScorerMeters.REFUSALS).tag("cause", "not-newer").counter().count()).isEqualTo(1);
+        assertThat(registry.get(ScorerMeters.REFUSALS).tag("cause", "malformed").counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldCountSkippedModelsAndTimeEachAppliedOneByKind() {
+        meters.modelSkipped("delta-0000000002-s2");
+        meters.modelSkipped("delta-0000000003-s3");
+        meters.modelApplied("delta-0000000004-s4", ScorerMetrics.APPLIED_DELTA, 40_000_000L);
+        meters.modelApplied("snap-0000000005-s5", ScorerMetrics.APPLIED_FULL, 3_000_000_000L);
+
+        assertThat(registry.get(ScorerMeters.SKIPPED).counter().count()).isEqualTo(2);
+        assertThat(registry.get(ScorerMeters.APPLY).tag("kind", "delta").timer().totalTime(TimeUnit.MILLISECONDS))
+                .isEqualTo(40);
+        assertThat(registry.get(ScorerMeters.APPLY).tag("kind", "full").timer().count()).isEqualTo(1);
+        assertThatThrownBy(() -> meters.modelApplied("v", "sideways", 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void shouldCountDeadLetters() {
         meters.deadLettered("score-requests.json");
 

@@ -97,7 +97,7 @@ public final class HostMlpBenchmark {
     }
 
     /** 1 or 2 requests of 2 to 12 ads; each ad's row repeats its request's slots. */
-    private static Batch scorerPass(FeatureSpec spec, SplittableRandom random) {
+    static Batch scorerPass(FeatureSpec spec, SplittableRandom random) {
         List<CategoricalFeature> features = spec.categorical();
         int slots = spec.categoricalSlots();
         int requests = 1 + random.nextInt(2);

@@ -1,7 +1,7 @@
 package dev.wnd.model.checkpoint;
 
 import dev.wnd.features.spec.FeatureSpec;
-import dev.wnd.model.WideDeepPredictor;
+import dev.wnd.model.ServingModel;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,33 +38,34 @@ public final class ServableDelta {
     }
 
     /**
-     * A new predictor for this version: a copy of {@code base} with the delta applied ({@link
-     * WideDeepPredictor#withDelta}); {@code base} itself is not changed and may keep serving.
+     * This version as a scorer serves it: {@code base} with the delta applied ({@link ServingModel#withDeltas});
+     * {@code base} itself does not change and may keep serving.
      *
      * @throws IllegalArgumentException if {@code base} serves another version than {@link #baseVersion()}, if
      *     {@code spec} is not the one the model was trained with, or if the delta does not fit the model
      */
-    public WideDeepPredictor applyTo(WideDeepPredictor base, FeatureSpec spec) throws IOException {
+    public ServingModel applyTo(ServingModel base, FeatureSpec spec) throws IOException {
         return applyChain(base, List.of(this), spec);
     }
 
     /**
-     * A new predictor for the last delta of {@code chain}: a copy of {@code base} with every delta of the chain
-     * applied in order, the tables copied once ({@link WideDeepPredictor#withDeltas}); {@code base} is not changed.
+     * The version of the last delta of {@code chain}: {@code base} with every delta of the chain applied in order, in
+     * one derivation whose cost is the rows of the chain, not the tables ({@link ServingModel#withDeltas}); {@code base}
+     * does not change.
      *
      * @param chain deltas each on the previous one, the first on {@code base}'s version; not empty
      * @throws IllegalArgumentException if the chain is empty or broken, or as {@link #applyTo}
      */
-    public static WideDeepPredictor applyChain(WideDeepPredictor base, List<ServableDelta> chain, FeatureSpec spec)
+    public static ServingModel applyChain(ServingModel base, List<ServableDelta> chain, FeatureSpec spec)
             throws IOException {
         if (chain.isEmpty()) {
             throw new IllegalArgumentException("empty delta chain");
         }
-        if (!spec.hash().equals(base.specHash())) {
-            throw new IllegalArgumentException("base " + base.modelVersion() + " serves feature spec hash "
-                    + base.specHash() + ", not " + spec.version() + " (hash " + spec.hash() + ")");
+        if (!spec.hash().equals(base.spec().hash())) {
+            throw new IllegalArgumentException("base " + base.version() + " serves feature spec hash "
+                    + base.spec().hash() + ", not " + spec.version() + " (hash " + spec.hash() + ")");
         }
-        String at = base.modelVersion();
+        String at = base.version();
         List<TensorFileReader> files = new ArrayList<>();
         for (ServableDelta d : chain) {
             if (!d.baseVersion().equals(at)) {

@@ -2,6 +2,7 @@ package dev.wnd.model.checkpoint;
 
 import dev.wnd.features.spec.FeatureSpec;
 import dev.wnd.model.ModelConfig;
+import dev.wnd.model.ServingModel;
 import dev.wnd.model.WideDeepPredictor;
 import java.io.IOException;
 
@@ -50,6 +51,17 @@ public final class ServableModel {
     public WideDeepPredictor newPredictor(FeatureSpec spec, ModelConfig config) throws IOException {
         info.requireFeatureSpec(spec);
         return WideDeepPredictor.load(spec, config, info.version(), parameters);
+    }
+
+    /**
+     * These parameters as a scorer serves them, labelled with the version: one {@link ServingModel} that any number
+     * of scoring threads share, and from which the following deltas are derived ({@link ServableDelta#applyChain}).
+     *
+     * @throws IllegalArgumentException if {@code spec} differs from the one the model was trained with
+     */
+    public ServingModel loadServing(FeatureSpec spec) throws IOException {
+        info.requireFeatureSpec(spec);
+        return ServingModel.load(spec, info.manifest().modelConfig(), info.version(), parameters);
     }
 
     @Override

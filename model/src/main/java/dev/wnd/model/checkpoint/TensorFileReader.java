@@ -30,6 +30,9 @@ final class TensorFileReader implements TensorSource {
     private record Entry(DataType type, Shape shape, long offset, long length) {
     }
 
+    /** The chunk {@link #readFloats} reads at a time: 256 KiB. */
+    static final int FLOAT_CHUNK_BYTES = 256 << 10;
+
     private final Path file;
     private final Map<String, Entry> entries;
 
@@ -145,6 +148,49 @@ final class TensorFileReader implements TensorSource {
                 }
             }
         }
+    }
+
+    /**
+     * Streams the tensor from the file in chunks of at most {@link #FLOAT_CHUNK_BYTES}, through one small heap buffer
+     * (the channel reads through its thread's cached direct buffer: no native memory is allocated per call, and the
+     * buffer is never one of the collector's humongous objects).
+     */
+    @Override
+    public void readFloats(String name, FloatChunks chunks) throws IOException {
+        Entry e = entry(name);
+        if (e.type() != DataType.FLOAT32) {
+            throw new IllegalArgumentException(name + " is " + e.type() + ", not float32");
+        }
+        if (e.length() == 0) {
+            return;
+        }
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(e.length(), FLOAT_CHUNK_BYTES))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            for (long done = 0; done < e.length(); ) {
+                buffer.clear();
+                buffer.limit((int) Math.min(buffer.capacity(), e.length() - done));
+                fill(ch, e.offset() + done, buffer);
+                chunks.accept(done / Float.BYTES, buffer.asFloatBuffer());
+                done += buffer.limit();
+            }
+        }
+    }
+
+    /** Reads the tensor straight from the file into the array. */
+    @Override
+    public long[] readLongs(String name) throws IOException {
+        Entry e = entry(name);
+        if (e.type() != DataType.INT64) {
+            throw new IllegalArgumentException(name + " is " + e.type() + ", not int64");
+        }
+        long[] values = new long[Math.toIntExact(e.length() / Long.BYTES)];
+        if (values.length > 0) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                readFully(ch, e.offset(), (int) e.length()).asLongBuffer().get(values);
+            }
+        }
+        return values;
     }
 
     private Entry entry(String name) {

@@ -13,7 +13,9 @@
  * forced to disk, never resumed from). The scorer loads either kind with {@link
  * dev.wnd.model.checkpoint.CheckpointStore#loadServable} or {@link
  * dev.wnd.model.checkpoint.CheckpointStore#loadNewestServable} then {@link
- * dev.wnd.model.checkpoint.ServableModel#newPredictor}, verifying only the manifest and the parameters. Corrupt or
+ * dev.wnd.model.checkpoint.ServableModel#loadServing}, verifying only the manifest and the parameters, and applies
+ * delta serving snapshots ({@link dev.wnd.model.checkpoint.CheckpointStore#loadServableDelta}) to the version it
+ * serves with {@link dev.wnd.model.checkpoint.ServableDelta#applyChain}. Corrupt or
  * truncated files are detected by SHA-256 and skipped with a WARN. Every load refuses a directory that is not a
  * version written right in the store's directory (links, {@code ..}, paths elsewhere).
  */

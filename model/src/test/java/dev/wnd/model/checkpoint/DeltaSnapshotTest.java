@@ -3,10 +3,17 @@ package dev.wnd.model.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wnd.features.spec.CategoricalFeature;
+import dev.wnd.features.spec.FeatureGroup;
 import dev.wnd.features.spec.FeatureSpec;
+import dev.wnd.features.spec.NumericFeature;
+import dev.wnd.features.spec.NumericTransform;
 import dev.wnd.model.Batch;
+import dev.wnd.model.InMemoryTensors;
 import dev.wnd.model.ModelConfig;
 import dev.wnd.model.TestSpecs;
+import dev.wnd.model.ServingModel;
+import dev.wnd.model.ServingPredictor;
 import dev.wnd.model.WideDeepPredictor;
 import dev.wnd.model.WideDeepTrainer;
 import java.io.IOException;
@@ -14,8 +21,10 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,16 +76,136 @@ class DeltaSnapshotTest {
         assertThat(store.loadNewestValid()).isEmpty();
         assertThat(store.deltaOn(full.version())).contains(first.directory());
 
-        try (WideDeepPredictor base = store.loadServable(full.directory()).newPredictor(spec);
-                WideDeepPredictor afterFirst = store.loadServableDelta(first.directory()).applyTo(base, spec);
-                WideDeepPredictor afterSecond = store.loadServableDelta(second.directory())
-                        .applyTo(afterFirst, spec)) {
-            assertThat(afterSecond.modelVersion()).isEqualTo(second.version());
-            assertThat(afterSecond.predict(batches.get(7))).containsExactly(expected);
-            // the bases are untouched copies: the base still answers as the full snapshot did
-            assertThat(base.modelVersion()).isEqualTo(full.version());
-            assertThat(base.predict(batches.get(7))).isNotEqualTo(expected);
+        try (ServingModel base = store.loadServable(full.directory()).loadServing(spec);
+                ServingModel afterFirst = store.loadServableDelta(first.directory()).applyTo(base, spec);
+                ServingModel afterSecond = store.loadServableDelta(second.directory()).applyTo(afterFirst, spec);
+                ServingPredictor predictor = afterSecond.newPredictor(false);
+                ServingPredictor basePredictor = base.newPredictor(false)) {
+            assertThat(predictor.modelVersion()).isEqualTo(second.version());
+            assertThat(predictor.predict(batches.get(7))).containsExactly(expected);
+            // the bases do not change: the base still answers as the full snapshot did
+            assertThat(basePredictor.modelVersion()).isEqualTo(full.version());
+            assertThat(basePredictor.predict(batches.get(7))).isNotEqualTo(expected);
         }
+    }
+
+    /**
+     * A table of 5 M floats (two heap segments, 20 MB) and a chain of ten deltas, reached one delta at a time and
+     * several at once. The invariant, after every step: the version served holds the trainer's parameters bit for
+     * bit; without the host MLP it answers as the trainer, bit for bit; with it, as a version loaded in full from
+     * the same parameters, bit for bit (the host MLP itself differs from libtorch by a few ulps, full loads too);
+     * and no version reached earlier changed.
+     */
+    @Test
+    void shouldServeExactlyTheTrainersParametersAtEveryStepOfADeltaChainOnALargeTable() throws IOException {
+        FeatureSpec large = new FeatureSpec("large-v1", List.of(
+                new CategoricalFeature("user", FeatureGroup.REQUEST, 200_000, 16, 1),
+                new CategoricalFeature("platform", FeatureGroup.REQUEST, 3, 0, 1),
+                new CategoricalFeature("ad", FeatureGroup.ITEM, 60_000, 32, 1),
+                new CategoricalFeature("topics", FeatureGroup.ITEM, 1_000, 16, 3)),
+                List.of(new NumericFeature("x", FeatureGroup.ITEM, NumericTransform.RAW, 0)));
+        ModelConfig largeConfig = ModelConfig.builder().deepHiddenUnits(List.of(32, 16)).seed(4).deepWarmupSteps(2)
+                .build();
+        SplittableRandom rng = new SplittableRandom(5);
+        Batch small = displays(large, 2, 5, rng);
+        Batch big = displays(large, 8, 6, rng);
+        Set<Integer> applyAfter = Set.of(1, 3, 4, 8, 9, 10); // 1, 2+3, 4, 5..8, 9, 10
+        CheckpointStore store = new CheckpointStore(modelDir, 2, 2);
+        List<ServingModel> reached = new ArrayList<>();
+        Map<String, float[][]> answers = new HashMap<>();
+        try (WideDeepTrainer trainer = WideDeepTrainer.create(large, largeConfig)) {
+            trainer.trainBatch(displays(large, 16, 4, rng));
+            CheckpointInfo full = store.saveServingSnapshot(trainer, Map.of(), 0, null);
+            ServingModel served = store.loadServable(full.directory()).loadServing(large);
+            reached.add(served);
+            answers.put(served.version(), expectExactly(served, trainer, largeConfig, small, big));
+            String last = full.version();
+            List<ServableDelta> pending = new ArrayList<>();
+            for (int d = 1; d <= 10; d++) {
+                trainer.trainBatch(displays(large, 16, 4, rng));
+                CheckpointInfo delta = store.saveServingDelta(trainer, last, Map.of(), 0, null);
+                last = delta.version();
+                pending.add(store.loadServableDelta(delta.directory()));
+                if (applyAfter.contains(d)) {
+                    served = ServableDelta.applyChain(served, pending, large);
+                    pending.clear();
+                    reached.add(served);
+                    assertThat(served.version()).isEqualTo(last);
+                    answers.put(served.version(), expectExactly(served, trainer, largeConfig, small, big));
+                }
+            }
+        } finally {
+            for (ServingModel m : reached) {
+                try (ServingPredictor host = m.newPredictor(); ServingPredictor libtorch = m.newPredictor(false)) {
+                    float[][] expected = answers.get(m.version());
+                    if (expected != null) {
+                        assertThat(host.predict(small)).as("%s later", m.version()).containsExactly(expected[0]);
+                        assertThat(libtorch.predict(big)).as("%s later", m.version()).containsExactly(expected[1]);
+                    }
+                }
+                m.close();
+            }
+        }
+        assertThat(reached).hasSize(7);
+    }
+
+    /**
+     * Checks that {@code served} holds and answers exactly as the trainer (see the test above), and returns its
+     * answers to {@code small} (host MLP) and {@code big} (libtorch).
+     */
+    private static float[][] expectExactly(ServingModel served, WideDeepTrainer trainer, ModelConfig config,
+            Batch small, Batch big) throws IOException {
+        InMemoryTensors parameters = InMemoryTensors.parametersOf(trainer);
+        InMemoryTensors held = new InMemoryTensors();
+        served.writeParameters(held);
+        assertThat(held.bitIdentical(parameters)).as("%s: differing %s", served.version(),
+                held.differingNames(parameters)).isTrue();
+        try (ServingPredictor host = served.newPredictor();
+                ServingPredictor libtorch = served.newPredictor(false);
+                ServingModel loaded = ServingModel.load(served.spec(), config, "full", parameters);
+                ServingPredictor loadedHost = loaded.newPredictor();
+                WideDeepPredictor reference = WideDeepPredictor.load(served.spec(), config, "full", parameters)) {
+            float[] onHost = host.predict(small);
+            float[] onLibtorch = libtorch.predict(big);
+            assertThat(libtorch.predict(small)).as(served.version()).containsExactly(trainer.predict(small));
+            assertThat(onLibtorch).as(served.version()).containsExactly(trainer.predict(big));
+            assertThat(onHost).as(served.version()).containsExactly(loadedHost.predict(small))
+                    .containsExactly(reference.predict(small));
+            assertThat(host.predict(big)).as(served.version()).containsExactly(onLibtorch); // beyond 32 rows: libtorch
+            return new float[][] {onHost, onLibtorch};
+        }
+    }
+
+    /** {@code displays} displays of {@code ads} ads each: the request's slots repeat on every ad's row. */
+    private static Batch displays(FeatureSpec spec, int displays, int ads, SplittableRandom rng) {
+        int n = displays * ads;
+        int slots = spec.categoricalSlots();
+        int[] cat = new int[n * slots];
+        float[] num = new float[n * spec.numericCount()];
+        float[] labels = new float[n];
+        List<CategoricalFeature> features = spec.categorical();
+        for (int d = 0; d < displays; d++) {
+            int[] request = new int[slots];
+            for (int r = d * ads; r < (d + 1) * ads; r++) {
+                for (int i = 0; i < features.size(); i++) {
+                    CategoricalFeature f = features.get(i);
+                    for (int s = 0; s < f.slots(); s++) {
+                        int at = spec.slotOffset(i) + s;
+                        if (f.group() == FeatureGroup.REQUEST) {
+                            if (r == d * ads) {
+                                request[at] = rng.nextInt(f.buckets());
+                            }
+                            cat[r * slots + at] = request[at];
+                        } else {
+                            cat[r * slots + at] = s > 0 && rng.nextInt(3) == 0 ? -1 : rng.nextInt(f.buckets());
+                        }
+                    }
+                }
+                num[r] = (float) rng.nextDouble();
+                labels[r] = rng.nextInt(4) == 0 ? 1f : 0f;
+            }
+        }
+        return new Batch(n, cat, num, labels);
     }
 
     @Test
@@ -116,7 +245,7 @@ class DeltaSnapshotTest {
             second = store.saveServingDelta(trainer, first.version(), Map.of(), 0, null);
         }
         ServableDelta skipping = store.loadServableDelta(second.directory());
-        try (WideDeepPredictor base = store.loadServable(full.directory()).newPredictor(spec)) {
+        try (ServingModel base = store.loadServable(full.directory()).loadServing(spec)) {
             assertThatThrownBy(() -> skipping.applyTo(base, spec)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("applies on delta-0000000002-s1, not on snap-0000000001-s0");
         }
