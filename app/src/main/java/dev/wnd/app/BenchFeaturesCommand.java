@@ -85,7 +85,8 @@ final class BenchFeaturesCommand implements Callable<Integer> {
             String appId = passthrough ? PassthroughTopology.APP_ID : Stages.FEATURES_APP_ID;
             KafkaStreams streams = passthrough
                     ? PassthroughTopology.start(cluster, workDir.resolve("state"), !atLeastOnce, commitMs)
-                    : Stages.startFeatures(cluster, workDir.resolve("state"), 0, !atLeastOnce, commitMs).streams();
+                    : Stages.startFeatures(cluster, workDir.resolve("state"), Stages.FeaturesOptions.of(0)
+                            .withExactlyOnce(!atLeastOnce).withCommitIntervalMs(commitMs)).streams();
             ConsumptionProgress progress;
             try (Admin admin = cluster.admin()) {
                 progress = awaitConsumed(admin, label, appId, streamInputs, t0);

@@ -1,7 +1,6 @@
 package dev.wnd.app;
 
 import dev.wnd.features.spec.EventTime;
-import dev.wnd.features.fn.FeatureAssembler;
 import dev.wnd.features.fn.FeatureFunctions;
 import dev.wnd.features.fn.Splits;
 import dev.wnd.features.spec.FeatureSpec;
@@ -24,7 +23,6 @@ import dev.wnd.schemas.avro.Split;
 import dev.wnd.scorer.CheckpointModelFeed;
 import dev.wnd.scorer.ModelFeed;
 import dev.wnd.scorer.ScorerMetrics;
-import dev.wnd.scorer.ScorerTopology;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,11 +129,6 @@ final class BenchFreshnessCommand implements Callable<Integer> {
                     + "for full snapshots only (default: ${DEFAULT-VALUE}).")
     Duration fullSnapshotEvery;
 
-    @Option(names = "--scorer-loads-on-stream-thread", description = "Build each new predictor on the scorer's "
-            + "stream thread, as the scorer did before it had a loader thread (requests wait for the load), to "
-            + "compare request latency during swaps.")
-    boolean loadOnStreamThread;
-
     @Option(names = "--work-dir", defaultValue = ".wnd/bench-freshness", description = "Reset at start (default: ${DEFAULT-VALUE}).")
     Path workDir;
 
@@ -174,11 +167,8 @@ final class BenchFreshnessCommand implements Callable<Integer> {
             try (TimedFeed feed = new TimedFeed(new CheckpointModelFeed(spec, models, cluster.topics(),
                     cluster.kafka(), timeline.feedMetrics()), timeline);
                     Observers observers = new Observers(cluster, timeline, feed)) {
-                KafkaStreams scorer = loadOnStreamThread
-                        ? Stages.startScorer(cluster, state, true, ScorerTopology.build(cluster.topics(),
-                                new FeatureAssembler(spec), feed, Runnable::run)).streams()
-                        : Stages.startScorer(cluster, state, feed, true).streams();
-                KafkaStreams features = Stages.startFeatures(cluster, state, 0, true).streams();
+                KafkaStreams scorer = Stages.startScorer(cluster, state, feed, true, ScorerMetrics.NONE).streams();
+                KafkaStreams features = Stages.startFeatures(cluster, state, Stages.FeaturesOptions.of(0)).streams();
                 try (DjlTrainableModel djl = DjlTrainableModel.open(spec, modelConfig, models, keep, keepSnapshots,
                         fullSnapshotEvery);
                         OnlineLearner learner = new OnlineLearner(new LearnerConfig(cluster.kafka(), batchSize,
@@ -212,7 +202,6 @@ final class BenchFreshnessCommand implements Callable<Integer> {
                     result.put("full_snapshot_every_ms", fullSnapshotEvery.toMillis());
                     result.put("labels_per_second", labelsPerSecond);
                     result.put("requests_per_second", requestsPerSecond);
-                    result.put("scorer_loads_on_stream_thread", loadOnStreamThread);
                     result.put("checkpoint_bytes", newestVersionBytes(models, "ckpt-"));
                     result.put("serving_snapshot_bytes", newestVersionBytes(models, "snap-"));
                     result.put("delta_snapshot_bytes", newestVersionBytes(models, "delta-"));

@@ -1,7 +1,6 @@
 package dev.wnd.app;
 
 import dev.wnd.features.spec.EventTime;
-import dev.wnd.features.fn.FeatureAssembler;
 import dev.wnd.features.fn.FeatureFunctions;
 import dev.wnd.features.spec.FeatureSpec;
 import dev.wnd.ingest.generate.DataGenerator;
@@ -12,7 +11,6 @@ import dev.wnd.schemas.avro.Score;
 import dev.wnd.schemas.avro.ScoreRequest;
 import dev.wnd.scorer.CheckpointModelFeed;
 import dev.wnd.scorer.ScorerMetrics;
-import dev.wnd.scorer.ScorerTopology;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,10 +57,6 @@ final class BenchScorerCommand implements Callable<Integer> {
             + "still compiling).")
     int warmupSeconds;
 
-    @Option(names = "--one-pass-per-request", description = "Score every request in its own forward pass, as the "
-            + "scorer did before it batched the requests that queue up (for comparisons).")
-    boolean onePassPerRequest;
-
     @Option(names = "--passthrough", description = "Answer every request at once with its ads at probability 0, "
             + "without features or a model, on the scorer's Kafka settings: the latency that the broker, the "
             + "clients and Kafka Streams alone give on this machine at the same load, a floor under the scorer's.")
@@ -101,10 +95,6 @@ final class BenchScorerCommand implements Callable<Integer> {
                 String appId = passthrough ? ScorerPassthroughTopology.APP_ID : Stages.SCORER_APP_ID;
                 KafkaStreams scorer = passthrough
                         ? ScorerPassthroughTopology.start(cluster, workDir.resolve("state"))
-                        : onePassPerRequest
-                        ? Stages.startScorer(cluster, workDir.resolve("state"), true, ScorerTopology.build(
-                                cluster.topics(), new FeatureAssembler(FeatureSpec.seed()), feed, processing,
-                                ScorerTopology.threadPerLoad())).streams()
                         : Stages.startScorer(cluster, workDir.resolve("state"), feed, true, processing).streams();
                 try (Admin admin = cluster.admin()) {
                     Stages.await("the scorer to catch up with the replayed state", Duration.ofMinutes(10),
@@ -258,7 +248,6 @@ final class BenchScorerCommand implements Callable<Integer> {
             out.put("cpu_cores_by_thread", cores);
             out.put("ads_per_request", "2..12");
             out.put("passthrough", passthrough);
-            out.put("batching", !onePassPerRequest && !passthrough);
             out.put("deep_hidden_units", model.toConfig(ModelConfig.defaults()).deepHiddenUnits());
             out.put("cores", Runtime.getRuntime().availableProcessors());
             return out;

@@ -147,7 +147,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     /** Runs the features topology until it has consumed and committed everything the replay wrote. */
     private void drainFeatures(Cluster c) {
-        StreamsStage features = Stages.startFeatures(c, c.stateDir(), splitSeed, true);
+        StreamsStage features = Stages.startFeatures(c, c.stateDir(), Stages.FeaturesOptions.of(splitSeed));
         try (Admin admin = c.admin()) {
             Stages.await("the features topology to drain the replayed topics", timeout,
                     () -> Stages.featuresDrained(admin, features, c.topics()));

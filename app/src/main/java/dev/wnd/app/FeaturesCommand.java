@@ -43,8 +43,8 @@ final class FeaturesCommand implements Runnable {
         }
         try (Cluster c = Cluster.open(cluster, false); StageMetrics m = metrics.open("features")) {
             c.ensureTopics();
-            StreamsStage stage = Stages.startFeatures(c, c.stateDir(), splitSeed, !atLeastOnce,
-                    commitIntervalMs, m.features());
+            StreamsStage stage = Stages.startFeatures(c, c.stateDir(), Stages.FeaturesOptions.of(splitSeed)
+                    .withExactlyOnce(!atLeastOnce).withCommitIntervalMs(commitIntervalMs).withMetrics(m.features()));
             watch(m, stage);
             awaitRunning(stage);
             System.out.println("features: displays, page views and labels in, Examples out. Ctrl-C stops.");

@@ -11,6 +11,7 @@ import dev.wnd.learner.OnlineLearner;
 import dev.wnd.learner.OnlineMetrics;
 import dev.wnd.model.ModelConfig;
 import dev.wnd.eval.metrics.RankingMetrics;
+import dev.wnd.scorer.ScorerMetrics;
 import dev.wnd.schemas.avro.AdScore;
 import dev.wnd.schemas.avro.Score;
 import dev.wnd.scorer.CheckpointModelFeed;
@@ -122,7 +123,7 @@ final class Pipeline {
      */
     static OnlineLearner.Summary learn(Cluster cluster, Path stateDir, Path modelDir, long splitSeed,
             ModelConfig modelConfig, int batchSize, int epochs) {
-        StreamsStage features = Stages.startFeatures(cluster, stateDir, splitSeed, true);
+        StreamsStage features = Stages.startFeatures(cluster, stateDir, Stages.FeaturesOptions.of(splitSeed));
         try (Admin admin = cluster.admin();
                 DjlTrainableModel model = DjlTrainableModel.open(FeatureSpec.seed(), modelConfig, modelDir, 2);
                 OnlineLearner learner = new OnlineLearner(new LearnerConfig(cluster.kafka(), batchSize,
@@ -148,7 +149,7 @@ final class Pipeline {
             Duration timeout, Map<String, Long> servedBy) {
         try (CheckpointModelFeed feed = new CheckpointModelFeed(FeatureSpec.seed(), modelDir, cluster.topics(),
                 null)) {
-            StreamsStage scorer = Stages.startScorer(cluster, stateDir, feed, false);
+            StreamsStage scorer = Stages.startScorer(cluster, stateDir, feed, false, ScorerMetrics.NONE);
             try {
                 return collectScores(cluster, scorer, requests, timeout, servedBy);
             } finally {

@@ -58,20 +58,39 @@ final class Stages {
     /** The features' producer batch size (changelogs, Examples). */
     static final int FEATURES_BATCH_BYTES = 256 * 1024;
 
-    static StreamsStage startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce) {
-        return startFeatures(cluster, stateDir, splitSeed, exactlyOnce, FeaturesMetrics.NONE);
-    }
+    /**
+     * How the features stage runs; immutable.
+     *
+     * @param splitSeed seed of the train/validation split
+     * @param exactlyOnce exactly_once_v2 (the default) or at-least-once
+     * @param commitIntervalMs how often it commits: how long its Examples stay invisible to read_committed
+     * @param metrics told of Examples and dead letters
+     */
+    record FeaturesOptions(long splitSeed, boolean exactlyOnce, long commitIntervalMs, FeaturesMetrics metrics) {
 
-    /** As {@link #startFeatures(Cluster, Path, long, boolean)}, telling {@code metrics} of examples and dead letters. */
-    static StreamsStage startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce,
-            FeaturesMetrics metrics) {
-        return startFeatures(cluster, stateDir, splitSeed, exactlyOnce, FEATURES_COMMIT_INTERVAL_MS, metrics);
-    }
+        FeaturesOptions {
+            java.util.Objects.requireNonNull(metrics, "metrics");
+            if (commitIntervalMs < 1) {
+                throw new IllegalArgumentException("the commit interval must be >= 1 ms, got " + commitIntervalMs);
+            }
+        }
 
-    /** As {@link #startFeatures(Cluster, Path, long, boolean)}, committing every {@code commitIntervalMs}. */
-    static StreamsStage startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce,
-            long commitIntervalMs) {
-        return startFeatures(cluster, stateDir, splitSeed, exactlyOnce, commitIntervalMs, FeaturesMetrics.NONE);
+        /** Exactly-once, committing every {@link #FEATURES_COMMIT_INTERVAL_MS}, no metrics. */
+        static FeaturesOptions of(long splitSeed) {
+            return new FeaturesOptions(splitSeed, true, FEATURES_COMMIT_INTERVAL_MS, FeaturesMetrics.NONE);
+        }
+
+        FeaturesOptions withExactlyOnce(boolean exactlyOnce) {
+            return new FeaturesOptions(splitSeed, exactlyOnce, commitIntervalMs, metrics);
+        }
+
+        FeaturesOptions withCommitIntervalMs(long commitIntervalMs) {
+            return new FeaturesOptions(splitSeed, exactlyOnce, commitIntervalMs, metrics);
+        }
+
+        FeaturesOptions withMetrics(FeaturesMetrics metrics) {
+            return new FeaturesOptions(splitSeed, exactlyOnce, commitIntervalMs, metrics);
+        }
     }
 
     /**
@@ -79,16 +98,18 @@ final class Stages {
      * partitions, creating its CTR updates topic ({@link InputPartitions#prepare}); it runs one stream thread per
      * partition, up to the machine's cores.
      */
-    static StreamsStage startFeatures(Cluster cluster, Path stateDir, long splitSeed, boolean exactlyOnce,
-            long commitIntervalMs, FeaturesMetrics metrics) {
+    static StreamsStage startFeatures(Cluster cluster, Path stateDir, FeaturesOptions options) {
+        long splitSeed = options.splitSeed();
+        FeaturesMetrics metrics = options.metrics();
         StatePartitioning partitioning;
         try (Admin admin = cluster.admin()) {
             partitioning = InputPartitions.prepare(admin, cluster.topics(), FEATURES_APP_ID);
         }
         FeatureAssembler assembler = new FeatureAssembler(FeatureSpec.seed());
-        Topology topology = FeaturesTopology.build(cluster.topics(), assembler, splitSeed, metrics, partitioning);
+        Topology topology = FeaturesTopology.build(cluster.topics(), assembler,
+                FeaturesTopology.Options.of(splitSeed).withMetrics(metrics).withPartitioning(partitioning));
         StreamsSettings settings = new StreamsSettings(FEATURES_APP_ID, cluster.kafka(), cluster.registry(),
-                stateDir.resolve("features"), "features", exactlyOnce, commitIntervalMs);
+                stateDir.resolve("features"), "features", options.exactlyOnce(), options.commitIntervalMs());
         Properties props = settings.toProperties();
         props.put(DeadLetterHandler.LISTENER_CONFIG, metrics);
         // Batches of 256 kB instead of the producer's 16 kB: at each commit the features send a changelog record per
@@ -101,24 +122,20 @@ final class Stages {
     }
 
     /**
+     * Starts the scorer. With several partitions its tasks exchange CTR updates through its own topic, created here
+     * ({@link InputPartitions#prepare}).
+     *
      * @param live serve requests as they come (no waiting for other inputs, answers sent without linger); false for a
      *     backfill, where requests must wait until the state inputs have caught up with their timestamps
-     */
-    static StreamsStage startScorer(Cluster cluster, Path stateDir, ModelFeed feed, boolean live) {
-        return startScorer(cluster, stateDir, feed, live, ScorerMetrics.NONE);
-    }
-
-    /**
-     * As {@link #startScorer(Cluster, Path, ModelFeed, boolean)}, telling {@code metrics} of answers and swaps. With
-     * several partitions the scorer's tasks exchange CTR updates through its own topic, created here
-     * ({@link InputPartitions#prepare}).
+     * @param metrics told of answers and swaps
      */
     static StreamsStage startScorer(Cluster cluster, Path stateDir, ModelFeed feed, boolean live,
             ScorerMetrics metrics) {
         StatePartitioning partitioning = scorerPartitioning(cluster);
         FetchedOffsets fetched = new FetchedOffsets();
         Topology topology = ScorerTopology.build(cluster.topics(), new FeatureAssembler(FeatureSpec.seed()), feed,
-                metrics, ScorerTopology.threadPerLoad(), fetched, partitioning);
+                ScorerTopology.Options.defaults().withMetrics(metrics).withFetched(fetched)
+                        .withPartitioning(partitioning));
         return purgingUpdates(cluster, partitioning, SCORER_APP_ID,
                 startScorer(cluster, stateDir, live, topology, metrics, fetched));
     }
@@ -136,20 +153,6 @@ final class Stages {
         return stage;
     }
 
-    /**
-     * As {@link #startScorer(Cluster, Path, ModelFeed, boolean)}, running the given scorer topology (one forward
-     * pass per request: it was built without the consumers' {@link FetchedOffsets}), which was built for one
-     * partition.
-     *
-     * @throws IllegalStateException when the inputs have several partitions
-     */
-    static StreamsStage startScorer(Cluster cluster, Path stateDir, boolean live, Topology topology) {
-        if (scorerPartitioning(cluster).broadcasts()) {
-            throw new IllegalStateException("this scorer topology was built for one partition per input topic");
-        }
-        return startScorer(cluster, stateDir, live, topology, ScorerMetrics.NONE, null);
-    }
-
     private static StatePartitioning scorerPartitioning(Cluster cluster) {
         AppTopics topics = cluster.topics();
         List<String> coPartitioned = new ArrayList<>(InputPartitions.eventTopics(topics));
@@ -164,12 +167,10 @@ final class Stages {
             ScorerMetrics metrics, FetchedOffsets fetched) {
         Properties props = scorerProperties(cluster, stateDir, SCORER_APP_ID, live);
         props.put(DeadLetterHandler.LISTENER_CONFIG, metrics);
-        if (fetched != null) {
-            // Tells the scoring processor which requests already wait behind the one at hand (batching).
-            props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG),
-                    FetchedOffsets.Interceptor.class.getName());
-            props.put(StreamsConfig.mainConsumerPrefix(FetchedOffsets.CONFIG), fetched);
-        }
+        // Tells the scoring processor which requests already wait behind the one at hand (batching).
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG),
+                FetchedOffsets.Interceptor.class.getName());
+        props.put(StreamsConfig.mainConsumerPrefix(FetchedOffsets.CONFIG), fetched);
         return start("scorer", topology, props);
     }
 

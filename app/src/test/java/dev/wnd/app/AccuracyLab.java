@@ -10,6 +10,7 @@ import dev.wnd.model.ModelConfig;
 import dev.wnd.model.TrainResult;
 import dev.wnd.model.WideDeepTrainer;
 import dev.wnd.eval.metrics.RankingMetrics;
+import dev.wnd.scorer.ScorerMetrics;
 import dev.wnd.schemas.avro.AdScore;
 import dev.wnd.schemas.avro.Example;
 import dev.wnd.schemas.avro.Score;
@@ -94,7 +95,7 @@ final class AccuracyLab {
             ReplaySummary replay = IngestCommand.replay(c, data, 0, Duration.ofHours(1));
             long requests = replay.sentPerTopic().getOrDefault(c.topics().scoreRequests.name(), 0L);
             long t0 = System.nanoTime();
-            KafkaStreams features = Stages.startFeatures(c, c.stateDir(), 0L, true).streams();
+            KafkaStreams features = Stages.startFeatures(c, c.stateDir(), Stages.FeaturesOptions.of(0L)).streams();
             try (Admin admin = c.admin()) {
                 List<String> inputs = List.of(c.topics().pageViews.name(), c.topics().displays.name(),
                         c.topics().labels.name());
@@ -108,7 +109,7 @@ final class AccuracyLab {
             System.err.printf("%,d examples%n", rows.size());
             t0 = System.nanoTime();
             RecordingFeed feed = new RecordingFeed();
-            KafkaStreams scorer = Stages.startScorer(c, c.stateDir(), feed, false).streams();
+            KafkaStreams scorer = Stages.startScorer(c, c.stateDir(), feed, false, ScorerMetrics.NONE).streams();
             try {
                 readTestRows(c, feed, requests, rows);
             } finally {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.wnd.features.spec.EventTime;
 import dev.wnd.model.ClickPredictor;
+import dev.wnd.scorer.ScorerMetrics;
 import dev.wnd.schemas.avro.DeadLetter;
 import dev.wnd.schemas.avro.Display;
 import dev.wnd.schemas.avro.Example;
@@ -95,8 +96,8 @@ class PoisonInputIT {
                 // is refused by the broker, and the production exception handler must dead-letter it.
                 setMaxMessageBytes(admin, topics.scoresJson.name(), 4096);
             }
-            KafkaStreams scorer = Stages.startScorer(cluster, cluster.stateDir(), NO_MODEL, true).streams();
-            KafkaStreams features = Stages.startFeatures(cluster, cluster.stateDir(), 3, true).streams();
+            KafkaStreams scorer = Stages.startScorer(cluster, cluster.stateDir(), NO_MODEL, true, ScorerMetrics.NONE).streams();
+            KafkaStreams features = Stages.startFeatures(cluster, cluster.stateDir(), Stages.FeaturesOptions.of(3)).streams();
             try (StageOutputs outputs = new StageOutputs(cluster);
                     KafkaProducer<String, byte[]> raw = producer(cluster, new ByteArraySerializer());
                     KafkaProducer<String, String> text = producer(cluster, new StringSerializer())) {

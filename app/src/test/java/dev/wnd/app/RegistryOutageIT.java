@@ -11,6 +11,7 @@ import dev.wnd.embedded.EmbeddedKafka;
 import dev.wnd.embedded.EmbeddedSchemaRegistry;
 import dev.wnd.features.spec.EventTime;
 import dev.wnd.model.ClickPredictor;
+import dev.wnd.scorer.ScorerMetrics;
 import dev.wnd.schemas.avro.Display;
 import dev.wnd.schemas.avro.Example;
 import dev.wnd.schemas.avro.Label;
@@ -95,8 +96,8 @@ class RegistryOutageIT {
                 cluster.ensureTopics();
                 // The test's own registry client: what it registers and encodes, the stages' client has not seen.
                 AppTopics mine = new AppTopics(new HttpSchemaRegistryClient(url));
-                KafkaStreams scorer = Stages.startScorer(cluster, cluster.stateDir(), NO_MODEL, true).streams();
-                KafkaStreams features = Stages.startFeatures(cluster, cluster.stateDir(), 3, true).streams();
+                KafkaStreams scorer = Stages.startScorer(cluster, cluster.stateDir(), NO_MODEL, true, ScorerMetrics.NONE).streams();
+                KafkaStreams features = Stages.startFeatures(cluster, cluster.stateDir(), Stages.FeaturesOptions.of(3)).streams();
                 try (StageOutputs outputs = new StageOutputs(cluster);
                         KafkaProducer<String, byte[]> producer = producer(cluster)) {
                     await().atMost(PATIENCE).until(() -> scorer.state() == KafkaStreams.State.RUNNING

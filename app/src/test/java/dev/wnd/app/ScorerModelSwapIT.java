@@ -13,6 +13,7 @@ import dev.wnd.model.ModelConfig;
 import dev.wnd.model.WideDeepTrainer;
 import dev.wnd.model.checkpoint.CheckpointInfo;
 import dev.wnd.model.checkpoint.CheckpointStore;
+import dev.wnd.scorer.ScorerMetrics;
 import dev.wnd.schemas.avro.DeadLetter;
 import dev.wnd.schemas.avro.ModelVersion;
 import dev.wnd.schemas.avro.Score;
@@ -77,7 +78,7 @@ class ScorerModelSwapIT {
                     cluster.kafka());
                     Answers answers = new Answers(cluster);
                     Load load = new Load(cluster)) {
-                KafkaStreams scorer = Stages.startScorer(cluster, cluster.stateDir(), feed, true).streams();
+                KafkaStreams scorer = Stages.startScorer(cluster, cluster.stateDir(), feed, true, ScorerMetrics.NONE).streams();
                 try {
                     await().atMost(Duration.ofSeconds(60))
                             .until(() -> scorer.state() == KafkaStreams.State.RUNNING);

@@ -67,23 +67,56 @@ public final class ScorerTopology {
     private ScorerTopology() {
     }
 
-    /** The topology, loading each new model on a fresh daemon thread. */
-    public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models) {
-        return build(topics, assembler, models, ScorerMetrics.NONE);
-    }
-
     /**
-     * As {@link #build(AppTopics, FeatureAssembler, ModelFeed)}, telling {@code metrics} of every answer and
-     * model swap (dead letters are told through {@link dev.wnd.features.streams.DeadLetterHandler#LISTENER_CONFIG}).
+     * How a scorer topology is built; immutable. {@link #defaults()} is what a deployed scorer runs: no metrics, each
+     * load of a new model (where the feed's {@link ModelFeed#newPredictorIsInstant()} is false) on a fresh daemon
+     * thread, requests batched as a fresh {@link FetchedOffsets} tells, one partition per input.
+     *
+     * @param metrics told of every answer and model swap (dead letters are told through
+     *     {@link dev.wnd.features.streams.DeadLetterHandler#LISTENER_CONFIG})
+     * @param loader runs the loads of new models that are not instant; a direct executor ({@code Runnable::run})
+     *     swaps at the request that noticed the new version, on the stream thread
+     * @param fetched which requests already wait behind the one at hand, so that they are scored in one forward
+     *     pass: the Streams configuration must install {@link FetchedOffsets.Interceptor} on the main consumer with
+     *     the same instance (see {@link ScoreProcessor}); without it every request is scored alone
+     * @param partitioning the inputs' partition count; with several, requests must be keyed by uuid (the user's
+     *     state lives in the task of the user's partition) and every task counts every label's CTR update as it
+     *     arrives ({@link StatePartitioning#asArrived()}: answers are live, not held for the other tasks)
      */
-    public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models,
-            ScorerMetrics metrics) {
-        return build(topics, assembler, models, metrics, threadPerLoad());
-    }
+    public record Options(ScorerMetrics metrics, Executor loader, FetchedOffsets fetched,
+            StatePartitioning partitioning) {
 
-    /** As {@link #build(AppTopics, FeatureAssembler, ModelFeed, ScorerMetrics, Executor)} without metrics. */
-    public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models, Executor loader) {
-        return build(topics, assembler, models, ScorerMetrics.NONE, loader);
+        public Options {
+            java.util.Objects.requireNonNull(metrics, "metrics");
+            java.util.Objects.requireNonNull(loader, "loader");
+            java.util.Objects.requireNonNull(fetched, "fetched");
+            java.util.Objects.requireNonNull(partitioning, "partitioning");
+        }
+
+        /** What a deployed scorer runs; see the class comment of {@link Options}. */
+        public static Options defaults() {
+            return new Options(ScorerMetrics.NONE, threadPerLoad(), new FetchedOffsets(), StatePartitioning.single());
+        }
+
+        /** These options, telling {@code metrics}. */
+        public Options withMetrics(ScorerMetrics metrics) {
+            return new Options(metrics, loader, fetched, partitioning);
+        }
+
+        /** These options, running loads on {@code loader}. */
+        public Options withLoader(Executor loader) {
+            return new Options(metrics, loader, fetched, partitioning);
+        }
+
+        /** These options, batching as {@code fetched} tells. */
+        public Options withFetched(FetchedOffsets fetched) {
+            return new Options(metrics, loader, fetched, partitioning);
+        }
+
+        /** These options, on inputs of {@code partitioning}'s partition count. */
+        public Options withPartitioning(StatePartitioning partitioning) {
+            return new Options(metrics, loader, fetched, partitioning);
+        }
     }
 
     /** A loader that runs each model load on a fresh daemon thread (loads are rare: one per announced version). */
@@ -96,34 +129,15 @@ public final class ScorerTopology {
     }
 
     /**
-     * The topology, with {@code loader} running the loads of new models (a direct executor, {@code Runnable::run},
-     * swaps at the request that noticed the new version, on the stream thread), telling {@code metrics} of every
-     * answer and model swap. Requests are scored one forward pass each: see the next method for batching.
+     * The scorer topology: score requests (Avro and JSON) in, ranked answers out, with the feature state built by
+     * {@link FeatureStateTopology} and the newest model of {@code models}. A pure factory: building it touches no
+     * broker.
      */
-    public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models,
-            ScorerMetrics metrics, Executor loader) {
-        return build(topics, assembler, models, metrics, loader, new FetchedOffsets());
-    }
-
-    /**
-     * As {@link #build(AppTopics, FeatureAssembler, ModelFeed, ScorerMetrics, Executor)}, scoring the requests
-     * that queue up behind each other in one forward pass, as {@code fetched} tells (the Streams configuration must
-     * install {@link FetchedOffsets.Interceptor} on the main consumer with the same instance; see
-     * {@link ScoreProcessor}).
-     */
-    public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models,
-            ScorerMetrics metrics, Executor loader, FetchedOffsets fetched) {
-        return build(topics, assembler, models, metrics, loader, fetched, StatePartitioning.single());
-    }
-
-    /**
-     * As {@link #build(AppTopics, FeatureAssembler, ModelFeed, ScorerMetrics, Executor, FetchedOffsets)}, on inputs of
-     * {@code partitioning}'s partition count. With several, requests must be keyed by uuid (the user's state lives in
-     * the task of the user's partition) and every task counts every label's CTR update as it arrives
-     * ({@link StatePartitioning#asArrived()}: answers are live, not held for the other tasks).
-     */
-    public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models,
-            ScorerMetrics metrics, Executor loader, FetchedOffsets fetched, StatePartitioning partitioning) {
+    public static Topology build(AppTopics topics, FeatureAssembler assembler, ModelFeed models, Options options) {
+        ScorerMetrics metrics = options.metrics();
+        Executor loader = options.loader();
+        FetchedOffsets fetched = options.fetched();
+        StatePartitioning partitioning = options.partitioning();
         DimensionViews views = new DimensionViews();
         Topology topology = FeatureStateTopology.addTo(new Topology(), topics, partitioning.asArrived(), views);
         topology.addSource("score-requests-source", topics.scoreRequests.keySerde().deserializer(),

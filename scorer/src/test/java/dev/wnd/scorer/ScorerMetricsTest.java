@@ -75,8 +75,8 @@ class ScorerMetricsTest {
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
         props.put(DeadLetterHandler.LISTENER_CONFIG, metrics);
         // Loads run on the stream thread here (a direct loader), so each swap happens at the request that saw it.
-        driver = new TopologyTestDriver(ScorerTopology.build(topics, new FeatureAssembler(spec), feed, metrics,
-                Runnable::run), props);
+        driver = new TopologyTestDriver(ScorerTopology.build(topics, new FeatureAssembler(spec), feed,
+                ScorerTopology.Options.defaults().withMetrics(metrics).withLoader(Runnable::run)), props);
         requests = driver.createInputTopic(topics.scoreRequests.name(), topics.scoreRequests.keySerde().serializer(),
                 topics.scoreRequests.valueSerde().serializer());
         jsonRequests = driver.createInputTopic(topics.scoreRequestsJson.name(),

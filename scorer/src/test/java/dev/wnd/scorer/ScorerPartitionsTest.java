@@ -57,8 +57,8 @@ class ScorerPartitionsTest {
                 RegistryConnection.plain("http://unused"), stateDir, "test", false, 100).toProperties(topics);
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
         driver = new TopologyTestDriver(ScorerTopology.build(topics, new FeatureAssembler(spec),
-                new SwitchableFeed(v -> null), ScorerMetrics.NONE, Runnable::run, new FetchedOffsets(),
-                StatePartitioning.broadcast(2, UPDATES)), props);
+                new SwitchableFeed(v -> null), ScorerTopology.Options.defaults().withLoader(Runnable::run)
+                        .withPartitioning(StatePartitioning.broadcast(2, UPDATES))), props);
         driver.createInputTopic(topics.promotedContent.name(), topics.promotedContent.keySerde().serializer(),
                 topics.promotedContent.valueSerde().serializer())
                 .pipeInput(10L, new PromotedContent(10L, 500L, 7L, 3L), BASE - 1);

@@ -116,7 +116,7 @@ class ScorerTopologyTest {
             }
         };
         driver = new TopologyTestDriver(ScorerTopology.build(topics, new FeatureAssembler(spec), feed,
-                ScorerMetrics.NONE, loader, fetched), props);
+                ScorerTopology.Options.defaults().withLoader(loader).withFetched(fetched)), props);
         requests = driver.createInputTopic(topics.scoreRequests.name(), topics.scoreRequests.keySerde().serializer(),
                 topics.scoreRequests.valueSerde().serializer());
         scores = driver.createOutputTopic(topics.scores.name(), topics.scores.keySerde().deserializer(),

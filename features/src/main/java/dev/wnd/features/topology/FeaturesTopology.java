@@ -63,30 +63,47 @@ public final class FeaturesTopology {
     }
 
     /**
+     * How a features topology is built; immutable.
+     *
+     * @param splitSeed seed of the train/validation split
+     * @param metrics told of every Example emitted and every label dead-lettered by the topology itself (records the
+     *     Streams error handlers dead-letter are told through {@link DeadLetterHandler#LISTENER_CONFIG})
+     * @param partitioning the event topics' partition count (with several, the tasks exchange CTR updates; see the
+     *     class doc)
+     */
+    public record Options(long splitSeed, FeaturesMetrics metrics, StatePartitioning partitioning) {
+
+        public Options {
+            java.util.Objects.requireNonNull(metrics, "metrics");
+            java.util.Objects.requireNonNull(partitioning, "partitioning");
+        }
+
+        /** The split of {@code splitSeed}, no metrics, one partition per event topic. */
+        public static Options of(long splitSeed) {
+            return new Options(splitSeed, FeaturesMetrics.NONE, StatePartitioning.single());
+        }
+
+        /** These options, telling {@code metrics}. */
+        public Options withMetrics(FeaturesMetrics metrics) {
+            return new Options(splitSeed, metrics, partitioning);
+        }
+
+        /** These options, on event topics of {@code partitioning}'s partition count. */
+        public Options withPartitioning(StatePartitioning partitioning) {
+            return new Options(splitSeed, metrics, partitioning);
+        }
+    }
+
+    /**
+     * The features topology.
+     *
      * @param topics the typed topics of this application instance
      * @param assembler the feature assembler (its spec's hash goes into every Example)
-     * @param splitSeed seed of the train/validation split
      */
-    public static Topology build(AppTopics topics, FeatureAssembler assembler, long splitSeed) {
-        return build(topics, assembler, splitSeed, FeaturesMetrics.NONE);
-    }
-
-    /**
-     * As {@link #build(AppTopics, FeatureAssembler, long)}, telling {@code metrics} of every Example emitted and
-     * every label dead-lettered by the topology itself (records the Streams error handlers dead-letter are told
-     * through {@link DeadLetterHandler#LISTENER_CONFIG}).
-     */
-    public static Topology build(AppTopics topics, FeatureAssembler assembler, long splitSeed,
-            FeaturesMetrics metrics) {
-        return build(topics, assembler, splitSeed, metrics, StatePartitioning.single());
-    }
-
-    /**
-     * As {@link #build(AppTopics, FeatureAssembler, long, FeaturesMetrics)}, on event topics of
-     * {@code partitioning}'s partition count (with several, the tasks exchange CTR updates; see the class doc).
-     */
-    public static Topology build(AppTopics topics, FeatureAssembler assembler, long splitSeed,
-            FeaturesMetrics metrics, StatePartitioning partitioning) {
+    public static Topology build(AppTopics topics, FeatureAssembler assembler, Options options) {
+        long splitSeed = options.splitSeed();
+        FeaturesMetrics metrics = options.metrics();
+        StatePartitioning partitioning = options.partitioning();
         DimensionViews views = new DimensionViews();
         Topology topology = FeatureStateTopology.addTo(new Topology(), topics, partitioning, views);
         topology.addProcessor("display-features", () -> new DisplayFeatures(assembler, splitSeed, views),

@@ -56,8 +56,8 @@ final class FeaturesDriver implements AutoCloseable {
                 false, 100).toProperties(topics);
         // The driver pipes one record at a time: never wait for the other inputs to have data.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
-        driver = new TopologyTestDriver(FeaturesTopology.build(topics, new FeatureAssembler(spec), SPLIT_SEED,
-                FeaturesMetrics.NONE, partitioning), props);
+        driver = new TopologyTestDriver(FeaturesTopology.build(topics, new FeatureAssembler(spec),
+                FeaturesTopology.Options.of(SPLIT_SEED).withPartitioning(partitioning)), props);
         examples = driver.createOutputTopic(topics.examples.name(), topics.examples.keySerde().deserializer(),
                 topics.examples.valueSerde().deserializer());
     }

@@ -58,8 +58,8 @@ final class FeaturesInstance {
             props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
         }
         KafkaStreams streams = new KafkaStreams(FeaturesTopology.build(topics, new FeatureAssembler(FeatureSpec.seed()),
-                splitSeed, FeaturesMetrics.NONE, StatePartitioning.broadcast(partitions,
-                        StatePartitioning.updatesTopicOf(applicationId))), props);
+                FeaturesTopology.Options.of(splitSeed).withPartitioning(StatePartitioning.broadcast(partitions,
+                        StatePartitioning.updatesTopicOf(applicationId)))), props);
         streams.start();
         new CountDownLatch(1).await();
     }

@@ -58,8 +58,8 @@ class FeaturesMetricsTest {
                 "features", false, 100).toProperties(topics);
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
         props.put(DeadLetterHandler.LISTENER_CONFIG, metrics);
-        driver = new TopologyTestDriver(FeaturesTopology.build(topics, new FeatureAssembler(FeatureSpec.seed()), 7L,
-                metrics), props);
+        driver = new TopologyTestDriver(FeaturesTopology.build(topics, new FeatureAssembler(FeatureSpec.seed()),
+                FeaturesTopology.Options.of(7L).withMetrics(metrics)), props);
         displays = driver.createInputTopic(topics.displays.name(), topics.displays.keySerde().serializer(),
                 topics.displays.valueSerde().serializer());
         labels = driver.createInputTopic(topics.labels.name(), topics.labels.keySerde().serializer(),

@@ -221,7 +221,7 @@ class FeaturesPartitionsIT {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         try (KafkaStreams streams = new KafkaStreams(FeaturesTopology.build(topics, new FeatureAssembler(spec),
-                SPLIT_SEED, FeaturesMetrics.NONE, partitioning), props)) {
+                FeaturesTopology.Options.of(SPLIT_SEED).withPartitioning(partitioning)), props)) {
             streams.setUncaughtExceptionHandler(e -> {
                 failure.set(e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;

@@ -191,7 +191,7 @@ class FeaturesRestartIT {
                 runtime.registryUrl(), stateDir);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         KafkaStreams streams = new KafkaStreams(
-                FeaturesTopology.build(topics, new FeatureAssembler(spec), SPLIT_SEED), props);
+                FeaturesTopology.build(topics, new FeatureAssembler(spec), FeaturesTopology.Options.of(SPLIT_SEED)), props);
         streams.setUncaughtExceptionHandler(e -> {
             failure.set(e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
