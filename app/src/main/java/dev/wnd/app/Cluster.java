@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * from {@link #registry()}, so a cluster's security settings reach all of them. Closing stops what this object
  * started and nothing else.
  */
-final class Cluster implements AutoCloseable {
+public final class Cluster implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
@@ -61,7 +61,7 @@ final class Cluster implements AutoCloseable {
      * @throws IllegalArgumentException for options that do not fit together or a refused client config
      * @throws WorkDirLock.WorkDirBusyException when another command holds the work directory
      */
-    static Cluster open(ClusterOptions options, boolean fresh) {
+    public static Cluster open(ClusterOptions options, boolean fresh) {
         return open(options, fresh, null);
     }
 
@@ -71,7 +71,7 @@ final class Cluster implements AutoCloseable {
      *
      * @param held the caller's lock on {@code options.workDir}, or null to claim it here when needed
      */
-    static Cluster open(ClusterOptions options, boolean fresh, WorkDirLock held) {
+    public static Cluster open(ClusterOptions options, boolean fresh, WorkDirLock held) {
         if (options.partitions < 1) {
             throw new IllegalArgumentException("--partitions must be >= 1, was " + options.partitions);
         }
@@ -128,7 +128,7 @@ final class Cluster implements AutoCloseable {
      *
      * @throws WorkDirLock.WorkDirBusyException when another command holds the work directory
      */
-    synchronized Path stateDir() {
+    public synchronized Path stateDir() {
         if (stateDir == null) {
             if (workDirLock == null) {
                 workDirLock = WorkDirLock.claim(workDir);
@@ -143,42 +143,42 @@ final class Cluster implements AutoCloseable {
     }
 
     /** The cluster and the settings every Kafka client of the command starts from. */
-    KafkaConnection kafka() {
+    public KafkaConnection kafka() {
         return kafka;
     }
 
     /** The registry, with its credentials and TLS settings. */
-    RegistryConnection registry() {
+    public RegistryConnection registry() {
         return registry;
     }
 
-    String bootstrap() {
+    public String bootstrap() {
         return kafka.bootstrapServers();
     }
 
-    String registryUrl() {
+    public String registryUrl() {
         return registry.url();
     }
 
-    AppTopics topics() {
+    public AppTopics topics() {
         return topics;
     }
 
-    boolean embedded() {
+    public boolean embedded() {
         return embedded != null;
     }
 
     /** Partitions of the topics this command creates. */
-    int partitions() {
+    public int partitions() {
         return partitions;
     }
 
     /** Replication factor of the topics this command creates; empty for the broker's default. */
-    Optional<Short> replicationFactor() {
+    public Optional<Short> replicationFactor() {
         return replicationFactor;
     }
 
-    Admin admin() {
+    public Admin admin() {
         return Admin.create(kafka.properties());
     }
 
@@ -187,7 +187,7 @@ final class Cluster implements AutoCloseable {
      * existing topics leave to the broker's default, and warns about every other difference (see
      * {@link TopicReconciler}). Idempotent.
      */
-    TopicReconciler.Report ensureTopics() {
+    public TopicReconciler.Report ensureTopics() {
         try (Admin admin = admin()) {
             return new TopicReconciler(admin, replicationFactor, ADMIN_TIMEOUT)
                     .apply(TopicPlan.forApp(topics, partitions));

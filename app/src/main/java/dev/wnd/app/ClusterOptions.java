@@ -8,42 +8,42 @@ public final class ClusterOptions {
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
             description = "Kafka bootstrap servers of an existing cluster. Without it, a broker is started in-process.")
-    String bootstrap;
+    public String bootstrap;
 
     @Option(names = "--registry", paramLabel = "URL",
             description = "Confluent-compatible schema registry URL. Without it (and without --bootstrap), one is "
                     + "started in-process.")
-    String registry;
+    public String registry;
 
     @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = ".wnd",
             description = "Where embedded broker data, Streams state and checkpoints live (default: ${DEFAULT-VALUE}).")
-    Path workDir;
+    public Path workDir;
 
     @Option(names = "--kafka-port", defaultValue = "0",
             description = "Port of the embedded broker (0 = any free port; default: ${DEFAULT-VALUE}).")
-    int kafkaPort;
+    public int kafkaPort;
 
     @Option(names = "--registry-port", defaultValue = "0",
             description = "Port of the embedded registry (0 = any free port; default: ${DEFAULT-VALUE}).")
-    int registryPort;
+    public int registryPort;
 
     @Option(names = "--partitions", defaultValue = "1",
             description = "Partitions of the topics this command creates; existing topics with another count are "
                     + "reported, never changed (default: ${DEFAULT-VALUE}).")
-    int partitions;
+    public int partitions;
 
     @Option(names = "--replication-factor", paramLabel = "N",
             description = "Replication factor of the topics this command creates (default: the broker's "
                     + "default.replication.factor; 1 on the embedded broker).")
-    Short replicationFactor;
+    public Short replicationFactor;
 
     @Option(names = "--client-config", paramLabel = "FILE",
             description = "Properties file of client settings for a secured cluster (with --bootstrap): Kafka's "
                     + "security.protocol, sasl.*, ssl.* for every Kafka client, and the registry's "
                     + "basic.auth.credentials.source=USER_INFO, basic.auth.user.info, schema.registry.ssl.*.")
-    Path clientConfig;
+    public Path clientConfig;
 
-    boolean external() {
+    public boolean external() {
         return bootstrap != null;
     }
 }

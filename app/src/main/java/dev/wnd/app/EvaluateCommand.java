@@ -112,7 +112,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Collected collected;
         try (Cluster c = Cluster.open(cluster, !cluster.external())) {
             c.ensureTopics();
-            IngestCommand.replay(c, data, 0, labelDelay);
+            Replays.replay(c, data, 0, labelDelay);
             drainFeatures(c);
             collected = collect(c, checkpoint);
         }

@@ -5,46 +5,46 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The seed's model and optimizer flags, named as the seed names them. */
-final class ModelOptions {
+public final class ModelOptions {
 
     @Option(names = "--deep-hidden-units", split = ",", paramLabel = "N,N,...",
             description = "Hidden layer widths of the MLP (seed: 1024,1024,1024,1024,1024).")
-    List<Integer> deepHiddenUnits;
+    public List<Integer> deepHiddenUnits;
 
     @Option(names = "--deep-dropout", description = "Dropout after every hidden layer (seed: 0.0).")
-    Double deepDropout;
+    public Double deepDropout;
 
     @Option(names = "--linear-learning-rate", description = "FTRL learning rate of the wide part (seed: 0.2).")
-    Double linearLearningRate;
+    public Double linearLearningRate;
 
     @Option(names = "--linear-l1", description = "FTRL l1 (seed: 0.0).")
-    Double linearL1;
+    public Double linearL1;
 
     @Option(names = "--linear-l2", description = "FTRL l2 (seed: 0.0).")
-    Double linearL2;
+    public Double linearL2;
 
     @Option(names = "--deep-learning-rate", description = "Adagrad learning rate of the deep part (seed: 1.0).")
-    Double deepLearningRate;
+    public Double deepLearningRate;
 
     @Option(names = "--deep-warmup-steps", description = "Linear learning-rate warmup of the deep part, in steps "
             + "(the seed counts epochs; a stream has none) (seed: 0).")
-    Long deepWarmupSteps;
+    public Long deepWarmupSteps;
 
     @Option(names = "--amp", description = "fp16 mixed precision with dynamic loss scaling (CUDA only).")
-    boolean amp;
+    public boolean amp;
 
     @Option(names = "--tf32", description = "Let CUDA float32 matmuls use TF32 (seed's tf32 runs). Needs "
             + "TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1 in the environment (DJL has no per-call switch; a warning says so "
             + "when it is missing); no effect on the CPU.")
-    boolean tf32;
+    public boolean tf32;
 
     @Option(names = "--device", description = "cpu, gpu or gpu:N (default: cpu).")
-    String device;
+    public String device;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the model initialisation (default: ${DEFAULT-VALUE}).")
-    long seed;
+    public long seed;
 
-    ModelConfig toConfig(ModelConfig base) {
+    public ModelConfig toConfig(ModelConfig base) {
         ModelConfig.Builder b = base.toBuilder().seed(seed).amp(amp).tf32(tf32);
         if (deepHiddenUnits != null) {
             b.deepHiddenUnits(deepHiddenUnits);

@@ -74,7 +74,7 @@ final class Pipeline {
             out.printf("      Kafka on %s, registry on %s%n", cluster.bootstrap(), cluster.registryUrl());
 
             out.println("[3/5] replaying the CSVs into Kafka in event-time order");
-            ReplaySummary replay = IngestCommand.replay(cluster, data, 0, config.labelDelay());
+            ReplaySummary replay = Replays.replay(cluster, data, 0, config.labelDelay());
             long requests = replay.sentPerTopic().getOrDefault(cluster.topics().scoreRequests.name(), 0L);
 
             out.println("[4/5] building features and learning (test-then-train)");

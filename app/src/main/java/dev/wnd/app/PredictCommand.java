@@ -51,7 +51,7 @@ final class PredictCommand implements Callable<Integer> {
         Map<Long, List<Long>> ranked;
         try (Cluster c = Cluster.open(cluster, !cluster.external())) {
             c.ensureTopics();
-            ReplaySummary replay = IngestCommand.replay(c, data, 0, labelDelay);
+            ReplaySummary replay = Replays.replay(c, data, 0, labelDelay);
             long requests = replay.sentPerTopic().getOrDefault(c.topics().scoreRequests.name(), 0L);
             Map<String, Long> servedBy = new java.util.TreeMap<>();
             ranked = Pipeline.score(c, c.stateDir(), modelDir, requests, Duration.ofHours(2),

@@ -4,19 +4,19 @@ package dev.wnd.app;
  * A stage that a command depends on has died. The command stops with a non-zero exit status and this message, one
  * line naming the stage and the cause ("the features stage died: OffsetOutOfRangeException: ...").
  */
-final class StageFailedException extends RuntimeException {
+public final class StageFailedException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
     private final String stage;
 
-    StageFailedException(String stage, String reason, Throwable cause) {
+    public StageFailedException(String stage, String reason, Throwable cause) {
         super("the " + stage + " stage died: " + reason, cause);
         this.stage = stage;
     }
 
     /** The stage that died. */
-    String stage() {
+    public String stage() {
         return stage;
     }
 
@@ -24,7 +24,7 @@ final class StageFailedException extends RuntimeException {
      * The innermost cause's class and message, on one line: Streams wraps the exception that killed a thread in
      * several layers of its own.
      */
-    static String describe(Throwable t) {
+    public static String describe(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

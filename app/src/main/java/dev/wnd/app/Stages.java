@@ -44,19 +44,19 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.Topology;
 
 /** Starting the Streams stages and watching their progress; shared by the stage commands and the demo. */
-final class Stages {
+public final class Stages {
 
-    static final String FEATURES_APP_ID = "wnd-features";
-    static final String SCORER_APP_ID = "wnd-scorer";
+    public static final String FEATURES_APP_ID = "wnd-features";
+    public static final String SCORER_APP_ID = "wnd-scorer";
 
     private Stages() {
     }
 
     /** The features application's commit interval: how long its Examples stay invisible to read_committed. */
-    static final long FEATURES_COMMIT_INTERVAL_MS = 200;
+    public static final long FEATURES_COMMIT_INTERVAL_MS = 200;
 
     /** The features' producer batch size (changelogs, Examples). */
-    static final int FEATURES_BATCH_BYTES = 256 * 1024;
+    public static final int FEATURES_BATCH_BYTES = 256 * 1024;
 
     /**
      * How the features stage runs; immutable.
@@ -66,9 +66,9 @@ final class Stages {
      * @param commitIntervalMs how often it commits: how long its Examples stay invisible to read_committed
      * @param metrics told of Examples and dead letters
      */
-    record FeaturesOptions(long splitSeed, boolean exactlyOnce, long commitIntervalMs, FeaturesMetrics metrics) {
+    public record FeaturesOptions(long splitSeed, boolean exactlyOnce, long commitIntervalMs, FeaturesMetrics metrics) {
 
-        FeaturesOptions {
+        public FeaturesOptions {
             java.util.Objects.requireNonNull(metrics, "metrics");
             if (commitIntervalMs < 1) {
                 throw new IllegalArgumentException("the commit interval must be >= 1 ms, got " + commitIntervalMs);
@@ -76,19 +76,19 @@ final class Stages {
         }
 
         /** Exactly-once, committing every {@link #FEATURES_COMMIT_INTERVAL_MS}, no metrics. */
-        static FeaturesOptions of(long splitSeed) {
+        public static FeaturesOptions of(long splitSeed) {
             return new FeaturesOptions(splitSeed, true, FEATURES_COMMIT_INTERVAL_MS, FeaturesMetrics.NONE);
         }
 
-        FeaturesOptions withExactlyOnce(boolean exactlyOnce) {
+        public FeaturesOptions withExactlyOnce(boolean exactlyOnce) {
             return new FeaturesOptions(splitSeed, exactlyOnce, commitIntervalMs, metrics);
         }
 
-        FeaturesOptions withCommitIntervalMs(long commitIntervalMs) {
+        public FeaturesOptions withCommitIntervalMs(long commitIntervalMs) {
             return new FeaturesOptions(splitSeed, exactlyOnce, commitIntervalMs, metrics);
         }
 
-        FeaturesOptions withMetrics(FeaturesMetrics metrics) {
+        public FeaturesOptions withMetrics(FeaturesMetrics metrics) {
             return new FeaturesOptions(splitSeed, exactlyOnce, commitIntervalMs, metrics);
         }
     }
@@ -98,7 +98,7 @@ final class Stages {
      * partitions, creating its CTR updates topic ({@link InputPartitions#prepare}); it runs one stream thread per
      * partition, up to the machine's cores.
      */
-    static StreamsStage startFeatures(Cluster cluster, Path stateDir, FeaturesOptions options) {
+    public static StreamsStage startFeatures(Cluster cluster, Path stateDir, FeaturesOptions options) {
         long splitSeed = options.splitSeed();
         FeaturesMetrics metrics = options.metrics();
         StatePartitioning partitioning;
@@ -129,7 +129,7 @@ final class Stages {
      *     backfill, where requests must wait until the state inputs have caught up with their timestamps
      * @param metrics told of answers and swaps
      */
-    static StreamsStage startScorer(Cluster cluster, Path stateDir, ModelFeed feed, boolean live,
+    public static StreamsStage startScorer(Cluster cluster, Path stateDir, ModelFeed feed, boolean live,
             ScorerMetrics metrics) {
         StatePartitioning partitioning = scorerPartitioning(cluster);
         FetchedOffsets fetched = new FetchedOffsets();
@@ -179,7 +179,7 @@ final class Stages {
      * {@code live} the latency settings of a scorer that answers clients (no task idling, producer linger 0, short
      * fetch waits and polls).
      */
-    static Properties scorerProperties(Cluster cluster, Path stateDir, String applicationId, boolean live) {
+    public static Properties scorerProperties(Cluster cluster, Path stateDir, String applicationId, boolean live) {
         // At-least-once: a score is an answer, not state; a rare duplicate answer is harmless and latency matters.
         StreamsSettings settings = new StreamsSettings(applicationId, cluster.kafka(), cluster.registry(),
                 stateDir.resolve("scorer"), "scorer", false, 100);
@@ -201,7 +201,7 @@ final class Stages {
     }
 
     /** Starts a Streams stage called {@code name} in messages; see {@link StreamsStage}. */
-    static StreamsStage start(String name, Topology topology, Properties props) {
+    public static StreamsStage start(String name, Topology topology, Properties props) {
         return StreamsStage.start(name, topology, props);
     }
 
@@ -209,7 +209,7 @@ final class Stages {
      * Whether consumer group {@code group} has committed offsets at the end of every partition of {@code topics}
      * (a Streams application's group is its application id).
      */
-    static boolean caughtUp(Admin admin, String group, Collection<String> topics) {
+    public static boolean caughtUp(Admin admin, String group, Collection<String> topics) {
         Consumption c = consumption(admin, group, topics);
         return c != null && c.caughtUp();
     }
@@ -220,11 +220,11 @@ final class Stages {
      *
      * @param caughtUp whether every partition's committed offset is at its end (or before only its last marker)
      */
-    record Consumption(long committed, long end, boolean caughtUp) {
+    public record Consumption(long committed, long end, boolean caughtUp) {
     }
 
     /** The group's {@link Consumption} of {@code topics} now, or null when the broker did not answer in time. */
-    static Consumption consumption(Admin admin, String group, Collection<String> topics) {
+    public static Consumption consumption(Admin admin, String group, Collection<String> topics) {
         try {
             List<TopicPartition> partitions = new ArrayList<>();
             admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, d) ->
@@ -263,7 +263,7 @@ final class Stages {
      * any more. (With several partitions the tasks release their last events only after an idle period, in a later
      * transaction than the one that committed the end of the inputs.)
      */
-    static boolean featuresDrained(Admin admin, StreamsStage stage, AppTopics topics) {
+    public static boolean featuresDrained(Admin admin, StreamsStage stage, AppTopics topics) {
         stage.check();
         KafkaStreams features = stage.streams();
         if (features.state() != KafkaStreams.State.RUNNING) {
@@ -279,7 +279,7 @@ final class Stages {
     }
 
     /** What the features application's tasks hold for event-time order. */
-    enum Held {
+    public enum Held {
         /** It runs on one partition: nothing is ever held. */
         NO_SEQUENCER,
         /** Its tasks hold no event and no CTR update. */
@@ -289,7 +289,7 @@ final class Stages {
     }
 
     /** Whether the application's tasks hold events; reads one entry at the most (it is polled while they run). */
-    static Held held(KafkaStreams streams) {
+    public static Held held(KafkaStreams streams) {
         try {
             ReadOnlyKeyValueStore<Bytes, byte[]> held = streams.store(StoreQueryParameters.fromNameAndType(
                     StoreNames.SEQUENCER_HELD, QueryableStoreTypes.<Bytes, byte[]>keyValueStore()));
@@ -304,7 +304,7 @@ final class Stages {
     }
 
     /** Waits until {@code condition} holds, polling every 500 ms, or fails after {@code timeout}. */
-    static void await(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
+    public static void await(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

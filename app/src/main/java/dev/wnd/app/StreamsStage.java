@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * <p>Commands ask {@link #check()} while they wait on a stage, so that a dead stage stops them at once with
  * {@link StageFailedException} instead of waiting forever. Thread-safe.
  */
-final class StreamsStage implements AutoCloseable {
+public final class StreamsStage implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamsStage.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
@@ -37,7 +37,7 @@ final class StreamsStage implements AutoCloseable {
      *
      * @param name what the user calls it in messages ("features", "scorer")
      */
-    static StreamsStage start(String name, Topology topology, java.util.Properties props) {
+    public static StreamsStage start(String name, Topology topology, java.util.Properties props) {
         StreamsStage stage = new StreamsStage(Objects.requireNonNull(name, "name"), new KafkaStreams(topology, props));
         stage.streams.setUncaughtExceptionHandler(e -> {
             stage.cause.compareAndSet(null, e);
@@ -49,22 +49,22 @@ final class StreamsStage implements AutoCloseable {
     }
 
     /** The stage's name in messages. */
-    String name() {
+    public String name() {
         return name;
     }
 
     /** The running application (for its stores, state and metrics). */
-    KafkaStreams streams() {
+    public KafkaStreams streams() {
         return streams;
     }
 
     /** Whether the stage serves: every thread alive, running or rebalancing. */
-    boolean healthy() {
+    public boolean healthy() {
         return streams.state().isRunningOrRebalancing() && cause.get() == null;
     }
 
     /** Whether the stage has died (not stopped by {@link #close()}). */
-    boolean failed() {
+    public boolean failed() {
         if (cause.get() != null) {
             return true;
         }
@@ -78,14 +78,14 @@ final class StreamsStage implements AutoCloseable {
      *
      * @throws StageFailedException naming the stage and the cause when it has died
      */
-    void check() {
+    public void check() {
         if (failed()) {
             throw failure();
         }
     }
 
     /** The exception that says this stage died, and why. */
-    StageFailedException failure() {
+    public StageFailedException failure() {
         Throwable c = cause.get();
         return new StageFailedException(name, c == null ? "it stopped (" + streams.state() + "); see the log"
                 : StageFailedException.describe(c), c);

@@ -54,7 +54,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (Cluster c = Cluster.open(cluster, !cluster.external())) {
             c.ensureTopics();
-            ReplaySummary replay = IngestCommand.replay(c, data, 0, labelDelay);
+            ReplaySummary replay = Replays.replay(c, data, 0, labelDelay);
             OnlineLearner.Summary s = Pipeline.learn(c, c.stateDir(), modelDir, splitSeed,
                     model.toConfig(ModelConfig.defaults()), batchSize, epochs);
             System.out.printf("replayed %,d records; trained on %,d examples, scored %,d validation examples "

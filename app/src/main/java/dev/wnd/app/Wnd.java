@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "A Kafka-streamed online learner for Wide & Deep click prediction (Outbrain data).",
         subcommands = {DemoCommand.class, GenerateCommand.class, InspectCommand.class, TrainCommand.class,
             PredictCommand.class, EvaluateCommand.class, IngestCommand.class,
-            FeaturesCommand.class, LearnCommand.class, ScoreCommand.class, HealthCommand.class, BenchCommand.class,
+            FeaturesCommand.class, LearnCommand.class, ScoreCommand.class, HealthCommand.class,
             RegistryCommand.class,
             ConfigTableCommand.class, CommandLine.HelpCommand.class})
 public final class Wnd implements Runnable {
@@ -33,6 +33,9 @@ public final class Wnd implements Runnable {
      */
     public static CommandLine commandLine(Map<String, String> environment) {
         CommandLine cli = new CommandLine(new Wnd());
+        for (CommandPlugin plugin : java.util.ServiceLoader.load(CommandPlugin.class)) {
+            cli.addSubcommand(plugin.command());
+        }
         EnvironmentDefaults.install(cli, environment);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("wnd " + commandLine.getCommandName() + ": " + messageOf(e));

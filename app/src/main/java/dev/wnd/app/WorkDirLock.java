@@ -21,10 +21,10 @@ import org.slf4j.LoggerFactory;
  * (pid, command line, since when) for the refusal message. Not reentrant: one holder per directory, also within one
  * JVM.
  */
-final class WorkDirLock implements AutoCloseable {
+public final class WorkDirLock implements AutoCloseable {
 
     /** The lock file inside the work directory; {@link #resetContents()} keeps it. */
-    static final String FILE = ".wnd-lock";
+    public static final String FILE = ".wnd-lock";
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkDirLock.class);
 
@@ -42,7 +42,7 @@ final class WorkDirLock implements AutoCloseable {
      * @throws WorkDirBusyException when another command (in this process or another) holds it
      * @throws UncheckedIOException when the directory or its lock file cannot be created
      */
-    static WorkDirLock claim(Path dir) {
+    public static WorkDirLock claim(Path dir) {
         try {
             return new WorkDirLock(dir, DirectoryLock.acquire(dir, FILE, DirectoryLock.describeThisProcess()));
         } catch (DirectoryLock.LockedException e) {
@@ -53,7 +53,7 @@ final class WorkDirLock implements AutoCloseable {
     }
 
     /** The directory this lock holds. */
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
@@ -61,7 +61,7 @@ final class WorkDirLock implements AutoCloseable {
      * Deletes everything inside the directory but the lock file, saying so, so that nothing of an earlier run is
      * reused. Only the holder can call it, so a running command's data is never deleted.
      */
-    void resetContents() {
+    public void resetContents() {
         try (Stream<Path> entries = Files.list(dir)) {
             List<Path> old = entries.filter(p -> !p.getFileName().toString().equals(FILE)).toList();
             if (!old.isEmpty()) {
@@ -76,7 +76,7 @@ final class WorkDirLock implements AutoCloseable {
     }
 
     /** Deletes {@code path} and everything below it, if it exists. */
-    static void deleteTree(Path path) throws IOException {
+    public static void deleteTree(Path path) throws IOException {
         if (!Files.exists(path)) {
             return;
         }
@@ -98,7 +98,7 @@ final class WorkDirLock implements AutoCloseable {
     }
 
     /** A command was refused a work directory that another one holds. */
-    static final class WorkDirBusyException extends IllegalStateException {
+    public static final class WorkDirBusyException extends IllegalStateException {
         private static final long serialVersionUID = 1L;
 
         WorkDirBusyException(Path dir, String holder) {

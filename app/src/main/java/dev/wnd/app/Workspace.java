@@ -3,7 +3,7 @@ package dev.wnd.app;
 import java.nio.file.Path;
 
 /** Work directories of the self-contained commands (demo, benchmarks): reset at start, embedded cluster inside. */
-final class Workspace {
+public final class Workspace {
 
     private Workspace() {
     }
@@ -15,7 +15,7 @@ final class Workspace {
      *
      * @throws WorkDirLock.WorkDirBusyException when another command holds {@code dir}; nothing is deleted then
      */
-    static WorkDirLock claimFresh(Path dir) {
+    public static WorkDirLock claimFresh(Path dir) {
         WorkDirLock lock = WorkDirLock.claim(dir);
         try {
             lock.resetContents();
@@ -27,7 +27,7 @@ final class Workspace {
     }
 
     /** Options for an embedded, single-partition cluster inside {@code dir}. */
-    static ClusterOptions embedded(Path dir) {
+    public static ClusterOptions embedded(Path dir) {
         ClusterOptions options = new ClusterOptions();
         options.workDir = dir;
         options.partitions = 1;

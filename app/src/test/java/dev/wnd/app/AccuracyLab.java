@@ -92,7 +92,7 @@ final class AccuracyLab {
         List<ExampleFile.Row> rows = new ArrayList<>();
         try (Cluster c = Cluster.open(Workspace.embedded(run), true, lock)) {
             c.ensureTopics();
-            ReplaySummary replay = IngestCommand.replay(c, data, 0, Duration.ofHours(1));
+            ReplaySummary replay = Replays.replay(c, data, 0, Duration.ofHours(1));
             long requests = replay.sentPerTopic().getOrDefault(c.topics().scoreRequests.name(), 0L);
             long t0 = System.nanoTime();
             KafkaStreams features = Stages.startFeatures(c, c.stateDir(), Stages.FeaturesOptions.of(0L)).streams();
