@@ -122,6 +122,7 @@ final class BenchFeaturesCommand implements Callable<Integer> {
             // wall clock to other work on the machine, so runs on a shared machine compare.
             out.put("app_cpu_seconds", appCpuSeconds);
             out.put("input_records_per_app_cpu_s", inputs / appCpuSeconds);
+            out.put("replay_records_per_s", replay.sent() / Math.max(1e-9, replay.elapsed().toNanos() / 1e9));
             // Past start-up (global stores, task init) and the JIT's first compilations: what a long-running
             // instance sustains.
             out.put("steady_input_records_per_s", progress.steadyRate);
