@@ -9,10 +9,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The main job on the embedded default, end to end. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, defaultValueProvider = DemoCommand.Defaults.class,
         description = "Generate a data set, start broker + registry in-process, replay, build features, learn, "
                 + "score the test displays live, evaluate, print the summary. Resets its work directory first.")
 final class DemoCommand implements Callable<Integer> {
+
+    /** One pass over small data: small batches ({@link BatchSizeOption}). */
+    static final class Defaults extends OptionDefaults {
+        @Override
+        protected java.util.Map<String, String> values() {
+            return java.util.Map.of("--global-batch-size", BatchSizeOption.ONE_PASS_DEFAULT);
+        }
+    }
 
     /**
      * How long step 5 may take to score every test display. Ten minutes was too short for 100k displays with the
@@ -23,20 +31,19 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--displays", defaultValue = "20000", description = "Displays to generate (default: ${DEFAULT-VALUE}).")
     long displays;
 
-    @Option(names = "--data-seed", defaultValue = "1", description = "Seed of the generated data (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-seed", defaultValue = "1",
+            description = "Seed of the generated data: same seed, same bytes (default: ${DEFAULT-VALUE}).")
     long dataSeed;
 
     @Option(names = "--work-dir", defaultValue = ".wnd/demo", paramLabel = "DIR",
             description = "Work directory, deleted and recreated at start (default: ${DEFAULT-VALUE}).")
     Path workDir;
 
-    @Option(names = "--global-batch-size", defaultValue = "32",
-            description = "Examples per optimizer step (default: ${DEFAULT-VALUE}, as train: one pass over small "
-                    + "data learns far more with small steps, see train --help).")
-    int batchSize;
+    @Mixin
+    BatchSizeOption batchSize;
 
-    @Option(names = "--label-delay", defaultValue = "PT1H", description = "Label release delay (default: ${DEFAULT-VALUE}).")
-    Duration labelDelay;
+    @Mixin
+    LabelDelayOption labelDelay;
 
     @Option(names = "--partitions", defaultValue = "1", paramLabel = "N",
             description = "Partitions of every topic; with more than one the features run a stream thread per "
@@ -55,8 +62,8 @@ final class DemoCommand implements Callable<Integer> {
         ModelConfig base = ModelConfig.defaults().toBuilder().deepHiddenUnits(java.util.List.of(256, 256, 256)).build();
         Pipeline.Report r;
         try (lock) {
-            r = Pipeline.run(new Pipeline.Config(workDir, displays, dataSeed, 0L, model.toConfig(base), batchSize,
-                    labelDelay, SCORING_TIMEOUT), cluster, lock, System.out);
+            r = Pipeline.run(new Pipeline.Config(workDir, displays, dataSeed, 0L, model.toConfig(base), batchSize.value(),
+                    labelDelay.value(), SCORING_TIMEOUT), cluster, lock, System.out);
         }
         System.out.println();
         System.out.println("wnd demo summary");

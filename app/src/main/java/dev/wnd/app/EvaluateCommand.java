@@ -52,22 +52,18 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Checkpoint directory; its newest valid checkpoint is evaluated.")
     Path modelDir;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write every number as JSON to FILE.")
-    Path json;
+    @Mixin
+    JsonOption json;
 
     @Option(names = "--report", paramLabel = "DIR",
             description = "Write an HTML report (index.html, PNG charts, report.json) into DIR.")
     Path report;
 
-    @Option(names = "--label-delay", defaultValue = "PT1H", paramLabel = "DURATION",
-            description = "Label release delay of the replay; the ad-CTR baseline uses a TRAIN label only this long "
-                    + "after its display (default: ${DEFAULT-VALUE}).")
-    Duration labelDelay;
+    @Mixin
+    LabelDelayOption labelDelay;
 
-    @Option(names = "--split-seed", defaultValue = "0",
-            description = "Seed of the validation split; use the one the model was trained with "
-                    + "(default: ${DEFAULT-VALUE}).")
-    long splitSeed;
+    @Mixin
+    SplitSeedOption splitSeed;
 
     @Option(names = "--ctr-prior", defaultValue = "10", paramLabel = "M",
             description = "Prior strength of the ad-CTR baseline, in views: (clicks + M * global CTR) / (views + M) "
@@ -78,7 +74,7 @@ final class EvaluateCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--batch-size", defaultValue = "4096",
+    @Option(names = {"--predict-batch-size", "--batch-size"}, defaultValue = "4096",
             description = "Validation examples per prediction batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
@@ -101,9 +97,9 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no model directory " + modelDir);
         }
         if (batchSize < 1) {
-            throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+            throw new IllegalArgumentException("--predict-batch-size must be >= 1, got " + batchSize);
         }
-        EvaluatorConfig config = new EvaluatorConfig(labelDelay.toMillis(), ctrPrior);
+        EvaluatorConfig config = new EvaluatorConfig(labelDelay.value().toMillis(), ctrPrior);
         LoadedCheckpoint checkpoint = new CheckpointStore(modelDir, Integer.MAX_VALUE).loadNewestValid()
                 .orElseThrow(() -> new IllegalArgumentException("no valid checkpoint in " + modelDir));
         System.err.printf("evaluating checkpoint %s (%,d examples trained)%n", checkpoint.version(),
@@ -112,7 +108,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Collected collected;
         try (Cluster c = Cluster.open(cluster, !cluster.external())) {
             c.ensureTopics();
-            Replays.replay(c, data, 0, labelDelay);
+            Replays.replay(c, data, 0, labelDelay.value());
             drainFeatures(c);
             collected = collect(c, checkpoint);
         }
@@ -131,13 +127,8 @@ final class EvaluateCommand implements Callable<Integer> {
             System.out.printf("  (%,d examples skipped: unreadable or built with another feature spec)%n",
                     collected.skipped());
         }
-        if (json != null) {
-            Path parent = json.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(json, r.toJson());
-            System.out.println("wrote " + json);
+        if (json.write(r.toJson())) {
+            System.out.println("wrote " + json.file());
         }
         if (report != null) {
             System.out.println("wrote " + ReportWriter.write(r, report));
@@ -147,7 +138,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     /** Runs the features topology until it has consumed and committed everything the replay wrote. */
     private void drainFeatures(Cluster c) {
-        StreamsStage features = Stages.startFeatures(c, c.stateDir(), Stages.FeaturesOptions.of(splitSeed));
+        StreamsStage features = Stages.startFeatures(c, c.stateDir(), Stages.FeaturesOptions.of(splitSeed.value()));
         try (Admin admin = c.admin()) {
             Stages.await("the features topology to drain the replayed topics", timeout,
                     () -> Stages.featuresDrained(admin, features, c.topics()));

@@ -23,9 +23,8 @@ final class FeaturesCommand implements Runnable {
     @Mixin
     HealthOptions health;
 
-    @Option(names = "--split-seed", defaultValue = "0",
-            description = "Seed of the train/validation split by display (default: ${DEFAULT-VALUE}).")
-    long splitSeed;
+    @Mixin
+    SplitSeedOption splitSeed;
 
     @Option(names = "--at-least-once", description = "Use at-least-once instead of exactly-once processing.")
     boolean atLeastOnce;
@@ -43,7 +42,7 @@ final class FeaturesCommand implements Runnable {
         }
         try (Cluster c = Cluster.open(cluster, false); StageMetrics m = metrics.open("features")) {
             c.ensureTopics();
-            StreamsStage stage = Stages.startFeatures(c, c.stateDir(), Stages.FeaturesOptions.of(splitSeed)
+            StreamsStage stage = Stages.startFeatures(c, c.stateDir(), Stages.FeaturesOptions.of(splitSeed.value())
                     .withExactlyOnce(!atLeastOnce).withCommitIntervalMs(commitIntervalMs).withMetrics(m.features()));
             watch(m, stage);
             awaitRunning(stage);

@@ -20,7 +20,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--displays", defaultValue = "100000", description = "Displays to generate (default: ${DEFAULT-VALUE}).")
     long displays;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Random seed; same seed, same bytes (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--data-seed", "--seed"}, defaultValue = "1",
+            description = "Seed of the generated data: same seed, same bytes (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Override

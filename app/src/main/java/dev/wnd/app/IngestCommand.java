@@ -36,9 +36,8 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--max", description = "Backfill as fast as the broker takes it (same as --speed 0).")
     boolean max;
 
-    @Option(names = "--label-delay", defaultValue = "PT1H", paramLabel = "DURATION",
-            description = "How long after a display its labels are released, ISO-8601 (default: ${DEFAULT-VALUE}).")
-    Duration labelDelay;
+    @Mixin
+    LabelDelayOption labelDelay;
 
     @Override
     public Integer call() throws Exception {
@@ -47,7 +46,7 @@ final class IngestCommand implements Callable<Integer> {
                 Heartbeat beat = Heartbeat.start(health.healthFile, progress::healthy)) {
             m.healthCheck(progress::healthy);
             c.ensureTopics();
-            ReplaySummary summary = Replays.replay(c, data, max ? 0 : speed, labelDelay,
+            ReplaySummary summary = Replays.replay(c, data, max ? 0 : speed, labelDelay.value(),
                     progress.replay(m.ingest(TerminalProgress.onStderr())));
             return summary.complete() ? 0 : 1;
         }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Parses every Outbrain CSV of a directory and reports rows, rejects and value ranges. */
@@ -17,16 +18,15 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Directory of Outbrain CSV files.")
     Path data;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON to FILE.")
-    Path json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() throws Exception {
         InspectionReport report = Inspector.inspect(data);
         System.out.print(report.toText());
-        if (json != null) {
-            Files.writeString(json, report.toJson());
-            System.out.println("JSON report written to " + json);
+        if (json.write(report.toJson())) {
+            System.out.println("JSON report written to " + json.file());
         }
         return 0;
     }

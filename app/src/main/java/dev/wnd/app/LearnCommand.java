@@ -39,45 +39,8 @@ final class LearnCommand implements Callable<Integer> {
     @Option(names = "--model-dir", required = true, paramLabel = "DIR", description = "Checkpoint directory.")
     Path modelDir;
 
-    @Option(names = "--global-batch-size", defaultValue = "4096",
-            description = "Examples per optimizer step (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--max-batch-wait", defaultValue = "PT1S",
-            description = "Train a partial batch after waiting this long (default: ${DEFAULT-VALUE}).")
-    Duration maxBatchWait;
-
-    @Option(names = "--checkpoint-every-examples", defaultValue = "1000000",
-            description = "Checkpoint after this many examples (default: ${DEFAULT-VALUE}).")
-    long checkpointEveryExamples;
-
-    @Option(names = "--checkpoint-every", defaultValue = "PT5M",
-            description = "Checkpoint after this much time (default: ${DEFAULT-VALUE}).")
-    Duration checkpointEvery;
-
-    @Option(names = "--keep-checkpoints", defaultValue = "3", description = "Checkpoints kept (default: ${DEFAULT-VALUE}).")
-    int keep;
-
-    @Option(names = "--serving-snapshot-every", defaultValue = "PT10S",
-            description = "Publish a serving snapshot (the parameters alone, for scorers; never resumed from, not "
-                    + "forced to disk) after the first batch this long after the last published model version; "
-                    + "PT0S for none (default: ${DEFAULT-VALUE}).")
-    Duration servingSnapshotEvery;
-
-    @Option(names = "--keep-serving-snapshots", defaultValue = "3",
-            description = "Serving snapshots kept (default: ${DEFAULT-VALUE}).")
-    int keepSnapshots;
-
-    @Option(names = "--full-snapshot-every", defaultValue = "PT1M",
-            description = "The longest time between full model versions (checkpoint or full serving snapshot); "
-                    + "serving snapshots between them are deltas: the dense parameters and the table rows trained "
-                    + "since the previous version, applied by scorers on exactly that version; PT0S for full "
-                    + "snapshots only (default: ${DEFAULT-VALUE}).")
-    Duration fullSnapshotEvery;
-
-    @Option(names = "--deterministic", description = "Cut batches by size only, so a restart reproduces the same "
-            + "parameters bit for bit (one thread, fixed seed).")
-    boolean deterministic;
+    @Mixin
+    LearnerOptions learner;
 
     @Override
     public Integer call() {
@@ -88,11 +51,9 @@ final class LearnCommand implements Callable<Integer> {
         Progress progress = health.progress();
         try (Cluster c = Cluster.open(cluster, false); StageMetrics meters = metrics.open("learner")) {
             c.ensureTopics();
-            LearnerConfig config = new LearnerConfig(c.kafka(), batchSize, maxBatchWait, checkpointEveryExamples,
-                    checkpointEvery, deterministic, "wnd", modelDir.resolve("metrics.jsonl"), 1,
-                    servingSnapshotEvery);
+            LearnerConfig config = learner.toConfig(c.kafka(), modelDir.resolve("metrics.jsonl"));
             try (DjlTrainableModel m = DjlTrainableModel.open(FeatureSpec.seed(), model.toConfig(ModelConfig.defaults()),
-                    modelDir, keep, keepSnapshots, fullSnapshotEvery);
+                    modelDir, learner.keepCheckpoints(), learner.keepSnapshots(), learner.fullSnapshotEvery());
                     OnlineLearner learner = new OnlineLearner(config, c.topics(), m, new OnlineMetrics(10_000),
                             progress.learner(meters.learner()))) {
                 Thread hook = new Thread(() -> {

@@ -38,8 +38,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Submission file to write.")
     Path out;
 
-    @Option(names = "--label-delay", defaultValue = "PT1H", description = "Label release delay (default: ${DEFAULT-VALUE}).")
-    Duration labelDelay;
+    @Mixin
+    LabelDelayOption labelDelay;
 
     @Override
     public Integer call() throws Exception {
@@ -51,7 +51,7 @@ final class PredictCommand implements Callable<Integer> {
         Map<Long, List<Long>> ranked;
         try (Cluster c = Cluster.open(cluster, !cluster.external())) {
             c.ensureTopics();
-            ReplaySummary replay = Replays.replay(c, data, 0, labelDelay);
+            ReplaySummary replay = Replays.replay(c, data, 0, labelDelay.value());
             long requests = replay.sentPerTopic().getOrDefault(c.topics().scoreRequests.name(), 0L);
             Map<String, Long> servedBy = new java.util.TreeMap<>();
             ranked = Pipeline.score(c, c.stateDir(), modelDir, requests, Duration.ofHours(2),

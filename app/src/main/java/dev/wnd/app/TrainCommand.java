@@ -11,11 +11,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Backfill: replay a data directory through Kafka, learn, checkpoint, exit when drained. */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, defaultValueProvider = TrainCommand.Defaults.class,
         description = "Backfill: replay DIR through Kafka (embedded unless --bootstrap is given), build features, "
                 + "learn (one pass unless --epochs), checkpoint into the model directory, exit when the data is drained. Works on "
                 + "any subset of the nine Outbrain files.")
 final class TrainCommand implements Callable<Integer> {
+
+    /** One pass over small data: small batches ({@link BatchSizeOption}). */
+    static final class Defaults extends OptionDefaults {
+        @Override
+        protected java.util.Map<String, String> values() {
+            return java.util.Map.of("--global-batch-size", BatchSizeOption.ONE_PASS_DEFAULT);
+        }
+    }
 
     @Mixin
     ClusterOptions cluster;
@@ -29,13 +37,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model-dir", required = true, paramLabel = "DIR", description = "Checkpoint directory.")
     Path modelDir;
 
-    @Option(names = "--global-batch-size", defaultValue = "32",
-            description = "Examples per optimizer step (default: ${DEFAULT-VALUE}; the seed uses 131072 for 120 "
-                    + "epochs over 60M rows). With the seed's mean loss, Adagrad and FTRL move a rarely seen id's "
-                    + "weights about 1/batch per example, so one pass over small data needs small batches: on "
-                    + "100k generated displays, normalized test MAP@12 0.75 with 4096, 0.84 with 256, 0.85 with 32 "
-                    + "(docs/design.md#one-pass-and-the-batch-size). Larger batches train more examples per second.")
-    int batchSize;
+    @Mixin
+    BatchSizeOption batchSize;
 
     @Option(names = "--epochs", defaultValue = "1",
             description = "Passes over the examples (default: ${DEFAULT-VALUE}, one pass, as a stream learner makes). "
@@ -44,19 +47,19 @@ final class TrainCommand implements Callable<Integer> {
                     + "the pass recorded in the newest checkpoint at its offsets.")
     int epochs;
 
-    @Option(names = "--label-delay", defaultValue = "PT1H", description = "Label release delay (default: ${DEFAULT-VALUE}).")
-    Duration labelDelay;
+    @Mixin
+    LabelDelayOption labelDelay;
 
-    @Option(names = "--split-seed", defaultValue = "0", description = "Seed of the validation split (default: ${DEFAULT-VALUE}).")
-    long splitSeed;
+    @Mixin
+    SplitSeedOption splitSeed;
 
     @Override
     public Integer call() throws Exception {
         try (Cluster c = Cluster.open(cluster, !cluster.external())) {
             c.ensureTopics();
-            ReplaySummary replay = Replays.replay(c, data, 0, labelDelay);
-            OnlineLearner.Summary s = Pipeline.learn(c, c.stateDir(), modelDir, splitSeed,
-                    model.toConfig(ModelConfig.defaults()), batchSize, epochs);
+            ReplaySummary replay = Replays.replay(c, data, 0, labelDelay.value());
+            OnlineLearner.Summary s = Pipeline.learn(c, c.stateDir(), modelDir, splitSeed.value(),
+                    model.toConfig(ModelConfig.defaults()), batchSize.value(), epochs);
             System.out.printf("replayed %,d records; trained on %,d examples, scored %,d validation examples "
                     + "(online window: logloss %.4f, AUC %.4f, MAP@12 %.4f); checkpoint %s in %s%n", replay.sent(),
                     s.examplesTrained(), s.validationExamples(), s.validation().logloss(), s.validation().auc(),

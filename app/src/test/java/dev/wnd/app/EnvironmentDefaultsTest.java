@@ -24,8 +24,8 @@ class EnvironmentDefaultsTest {
         CommandLine.ParseResult parsed = cli.parseArgs("learn");
         LearnCommand learn = (LearnCommand) parsed.subcommand().commandSpec().userObject();
         assertThat(learn.modelDir).isEqualTo(Path.of("/var/wnd/models"));
-        assertThat(learn.batchSize).isEqualTo(512);
-        assertThat(learn.deterministic).isTrue();
+        assertThat(learn.learner.batchSize()).isEqualTo(512);
+        assertThat(learn.learner.toConfig(dev.wnd.schemas.kafka.KafkaConnection.plaintext("k:9092"), null).deterministic()).isTrue();
         assertThat(learn.cluster.bootstrap).isEqualTo("kafka:9092");
     }
 
@@ -35,14 +35,17 @@ class EnvironmentDefaultsTest {
         CommandLine.ParseResult parsed = cli.parseArgs("learn", "--model-dir", "/cli", "--global-batch-size", "256");
         LearnCommand learn = (LearnCommand) parsed.subcommand().commandSpec().userObject();
         assertThat(learn.modelDir).isEqualTo(Path.of("/cli"));
-        assertThat(learn.batchSize).isEqualTo(256);
+        assertThat(learn.learner.batchSize()).isEqualTo(256);
     }
 
     @Test
     void shouldKeepBuiltInDefaultsWithoutAVariable() {
         CommandLine cli = Wnd.commandLine(Map.of("WND_MODEL_DIR", "/m"));
         LearnCommand learn = (LearnCommand) cli.parseArgs("learn").subcommand().commandSpec().userObject();
-        assertThat(learn.batchSize).isEqualTo(4096);
+        assertThat(learn.learner.batchSize()).isEqualTo(4096);
+        TrainCommand train = (TrainCommand) cli.parseArgs("train", "--data", "d", "--model-dir", "m").subcommand()
+                .commandSpec().userObject();
+        assertThat(train.batchSize.value()).as("one pass: small batches").isEqualTo(32);
     }
 
     @Test

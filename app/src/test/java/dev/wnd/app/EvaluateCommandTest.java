@@ -27,10 +27,10 @@ class EvaluateCommandTest {
         assertThat(parse("evaluate", "--data", "d", "--model-dir", "m", "--work-dir", "w").cluster.workDir)
                 .isEqualTo(Path.of("w"));
         EvaluateCommand c = parse("evaluate", "--data", "d", "--model-dir", "m");
-        assertThat(c.labelDelay).hasHours(1);
+        assertThat(c.labelDelay.value()).hasHours(1);
         assertThat(c.ctrPrior).isEqualTo(10.0);
-        assertThat(c.splitSeed).isZero();
-        assertThat(c.json).isNull();
+        assertThat(c.splitSeed.value()).isZero();
+        assertThat(c.json.file()).isNull();
         assertThat(c.report).isNull();
     }
 

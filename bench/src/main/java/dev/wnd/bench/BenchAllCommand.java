@@ -1,5 +1,6 @@
 package dev.wnd.bench;
 
+import dev.wnd.app.JsonOption;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -16,6 +17,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,8 +40,8 @@ final class BenchAllCommand implements Callable<Integer> {
     /** A figure this much worse than recorded is flagged. */
     static final double WORSE = 0.30;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write every figure, recorded and flagged, as JSON.")
-    Path json;
+    @Mixin
+    JsonOption json;
 
     @Option(names = "--record", description = "Write this run's figures to " + RECORDED + " as the new reference.")
     boolean record;
@@ -109,9 +111,7 @@ final class BenchAllCommand implements Callable<Integer> {
 
         JsonNode recorded = readRecorded(root);
         ObjectNode out = table(figures, recorded, loadBefore);
-        if (json != null) {
-            Files.writeString(json, mapper().writeValueAsString(out) + "\n");
-        }
+        json.write(mapper().writeValueAsString(out));
         if (record) {
             Files.writeString(root.resolve(RECORDED), mapper().writeValueAsString(recordOf(figures, loadBefore))
                     + "\n");

@@ -33,14 +33,12 @@ public final class BenchCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Prints {@code result} and, when {@code json} is given, writes it there. */
-    static void report(Map<String, Object> result, Path json) throws Exception {
+    /** Prints {@code result} and, when {@code --json} asked for it, writes it there. */
+    static void report(Map<String, Object> result, dev.wnd.app.JsonOption json) throws Exception {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         String text = mapper.writeValueAsString(result);
         System.out.println(text);
-        if (json != null) {
-            Files.writeString(json, text + "\n");
-        }
+        json.write(text);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.wnd.bench;
 
+import dev.wnd.app.JsonOption;
 import dev.wnd.app.Cluster;
 import dev.wnd.app.ClusterOptions;
 import dev.wnd.app.Stages;
@@ -34,6 +35,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Features topology throughput on the embedded broker, exactly-once; or, as a ceiling, a topology without any. */
@@ -45,7 +47,8 @@ final class BenchFeaturesCommand implements Callable<Integer> {
     @Option(names = "--displays", defaultValue = "100000", description = "Displays to generate (default: ${DEFAULT-VALUE}).")
     long displays;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Data seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--data-seed", "--seed"}, defaultValue = "1",
+            description = "Seed of the generated data: same seed, same bytes (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--work-dir", defaultValue = ".wnd/bench-features", description = "Reset at start (default: ${DEFAULT-VALUE}).")
@@ -69,8 +72,8 @@ final class BenchFeaturesCommand implements Callable<Integer> {
                     + "the broker alone sustain here: a ceiling for the features topology.")
     boolean passthrough;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON.")
-    Path json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() throws Exception {

@@ -1,5 +1,8 @@
 package dev.wnd.bench;
 
+import dev.wnd.app.OptionDefaults;
+import dev.wnd.app.LearnerOptions;
+import dev.wnd.app.JsonOption;
 import dev.wnd.app.Cluster;
 import dev.wnd.app.Stages;
 import dev.wnd.app.Workspace;
@@ -73,7 +76,7 @@ import picocli.CommandLine.Option;
  * {@code full_apply}: for a delta, when its predictor is ready for every stream thread) and the announced versions
  * it skipped because a newer one came first ({@code versions_skipped_in_run}).
  */
-@Command(name = "freshness", mixinStandardHelpOptions = true,
+@Command(name = "freshness", mixinStandardHelpOptions = true, defaultValueProvider = BenchFreshnessCommand.Defaults.class,
         description = "Label arrival to the first answer by a model that learned from it, through features, learner, "
                 + "serving snapshot or checkpoint, announcement and scorer on the embedded broker: p50/p99/max and the "
                 + "legs.")
@@ -103,43 +106,27 @@ final class BenchFreshnessCommand implements Callable<Integer> {
             description = "Generated displays replayed before the run (default: ${DEFAULT-VALUE}).")
     long displays;
 
-    @Option(names = "--global-batch-size", defaultValue = "4096",
-            description = "Learner batch size; live batches are cut by --max-batch-wait (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Mixin
+    LearnerOptions learnerOptions;
 
-    @Option(names = "--max-batch-wait", defaultValue = "PT0.2S",
-            description = "Learner: train a partial batch after this long (default: ${DEFAULT-VALUE}).")
-    Duration maxBatchWait;
-
-    @Option(names = "--checkpoint-every", defaultValue = "PT1M",
-            description = "Learner: checkpoint after the first batch this long after the last one (default: ${DEFAULT-VALUE}).")
-    Duration checkpointEvery;
-
-    @Option(names = "--keep-checkpoints", defaultValue = "6",
-            description = "Checkpoints the learner keeps (default: ${DEFAULT-VALUE}).")
-    int keep;
-
-    @Option(names = "--serving-snapshot-every", defaultValue = "PT1S",
-            description = "Learner: publish a serving snapshot (parameters only) after the first batch this long "
-                    + "after the last published version; PT0S for none, so that every version is a checkpoint "
-                    + "(default: ${DEFAULT-VALUE}).")
-    Duration servingSnapshotEvery;
-
-    @Option(names = "--keep-serving-snapshots", defaultValue = "6",
-            description = "Serving snapshots the learner keeps (default: ${DEFAULT-VALUE}).")
-    int keepSnapshots;
-
-    @Option(names = "--full-snapshot-every", defaultValue = "PT1M",
-            description = "Learner: the longest time between full model versions; serving snapshots between them "
-                    + "are deltas (the dense parameters and the rows trained since the previous version); PT0S "
-                    + "for full snapshots only (default: ${DEFAULT-VALUE}).")
-    Duration fullSnapshotEvery;
+    /**
+     * The learner's defaults here: versions every second (deltas in between, a full one a minute), batches cut after
+     * 0.2 s, so that a label's example reaches a version quickly; a checkpoint a minute.
+     */
+    static final class Defaults extends OptionDefaults {
+        @Override
+        protected Map<String, String> values() {
+            return Map.of("--max-batch-wait", "PT0.2S", "--checkpoint-every", "PT1M", "--keep-checkpoints", "6",
+                    "--serving-snapshot-every", "PT1S", "--keep-serving-snapshots", "6", "--checkpoint-every-examples",
+                    "0");
+        }
+    }
 
     @Option(names = "--work-dir", defaultValue = ".wnd/bench-freshness", description = "Reset at start (default: ${DEFAULT-VALUE}).")
     Path workDir;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON.")
-    Path json;
+    @Mixin
+    JsonOption json;
 
     @Mixin
     ModelOptions model;
@@ -175,10 +162,10 @@ final class BenchFreshnessCommand implements Callable<Integer> {
                     Observers observers = new Observers(cluster, timeline, feed)) {
                 KafkaStreams scorer = Stages.startScorer(cluster, state, feed, true, ScorerMetrics.NONE).streams();
                 KafkaStreams features = Stages.startFeatures(cluster, state, Stages.FeaturesOptions.of(0)).streams();
-                try (DjlTrainableModel djl = DjlTrainableModel.open(spec, modelConfig, models, keep, keepSnapshots,
-                        fullSnapshotEvery);
-                        OnlineLearner learner = new OnlineLearner(new LearnerConfig(cluster.kafka(), batchSize,
-                                maxBatchWait, 0, checkpointEvery, false, "wnd", null, 1, servingSnapshotEvery),
+                try (DjlTrainableModel djl = DjlTrainableModel.open(spec, modelConfig, models,
+                        learnerOptions.keepCheckpoints(), learnerOptions.keepSnapshots(),
+                        learnerOptions.fullSnapshotEvery());
+                        OnlineLearner learner = new OnlineLearner(learnerOptions.toConfig(cluster.kafka(), null),
                                 cluster.topics(),
                                 new TimedModel(djl, timeline), new OnlineMetrics(5_000))) {
                     Thread learning = new Thread(() -> learner.run(() -> false), "bench-learner");
@@ -201,11 +188,12 @@ final class BenchFreshnessCommand implements Callable<Integer> {
                     learning.join(120_000);
                     Map<String, Object> result = timeline.report(timedFrom, timedUntil);
                     result.put("model_deep_hidden_units", modelConfig.deepHiddenUnits());
-                    result.put("global_batch_size", batchSize);
-                    result.put("max_batch_wait_ms", maxBatchWait.toMillis());
-                    result.put("checkpoint_every_ms", checkpointEvery.toMillis());
-                    result.put("serving_snapshot_every_ms", servingSnapshotEvery.toMillis());
-                    result.put("full_snapshot_every_ms", fullSnapshotEvery.toMillis());
+                    LearnerConfig used = learnerOptions.toConfig(cluster.kafka(), null);
+                    result.put("global_batch_size", used.batchSize());
+                    result.put("max_batch_wait_ms", used.maxBatchWait().toMillis());
+                    result.put("checkpoint_every_ms", used.checkpointEvery().toMillis());
+                    result.put("serving_snapshot_every_ms", used.servingSnapshotEvery().toMillis());
+                    result.put("full_snapshot_every_ms", learnerOptions.fullSnapshotEvery().toMillis());
                     result.put("labels_per_second", labelsPerSecond);
                     result.put("requests_per_second", requestsPerSecond);
                     result.put("checkpoint_bytes", newestVersionBytes(models, "ckpt-"));

@@ -1,5 +1,7 @@
 package dev.wnd.bench;
 
+import dev.wnd.app.BatchSizeOption;
+import dev.wnd.app.JsonOption;
 import dev.wnd.app.ModelOptions;
 import dev.wnd.features.spec.FeatureSpec;
 import dev.wnd.model.ModelConfig;
@@ -19,8 +21,8 @@ import picocli.CommandLine.Option;
                 + "The model flags apply to both, e.g. on a CUDA machine: --device gpu --batch 131072 --amp.")
 final class BenchLearnerCommand implements Callable<Integer> {
 
-    @Option(names = "--batch", defaultValue = "4096", description = "Batch size (default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Mixin
+    BatchSizeOption batch;
 
     @Option(names = "--warmup", defaultValue = "2", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
@@ -28,8 +30,8 @@ final class BenchLearnerCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "5", description = "Timed steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON.")
-    Path json;
+    @Mixin
+    JsonOption json;
 
     /** --device (cpu, gpu, gpu:N), --amp, --tf32, --seed (default 42) and the seed's hyperparameters. */
     @Mixin
@@ -38,7 +40,7 @@ final class BenchLearnerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelConfig config = model.toConfig(ModelConfig.defaults());
-        LearnerBenchmark.Result r = LearnerBenchmark.run(batch, warmup, steps, FeatureSpec.seed(), config);
+        LearnerBenchmark.Result r = LearnerBenchmark.run(batch.value(), warmup, steps, FeatureSpec.seed(), config);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("samples_per_s", r.fullSamplesPerSecond());
         out.put("mlp_only_samples_per_s", r.mlpSamplesPerSecond());

@@ -1,5 +1,6 @@
 package dev.wnd.bench;
 
+import dev.wnd.app.JsonOption;
 import dev.wnd.app.Cluster;
 import dev.wnd.app.Stages;
 import dev.wnd.app.Workspace;
@@ -74,8 +75,8 @@ final class BenchScorerCommand implements Callable<Integer> {
     @Option(names = "--work-dir", defaultValue = ".wnd/bench-scorer", description = "Reset at start (default: ${DEFAULT-VALUE}).")
     Path workDir;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON.")
-    Path json;
+    @Mixin
+    JsonOption json;
 
     @Mixin
     ModelOptions model;
