@@ -51,7 +51,7 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Connects to the cluster of {@code options}, or starts the embedded one in {@code options.workDir/cluster}.
+     * Connects to the cluster of {@code options}, or starts the embedded one in {@code options.workDir()/cluster}.
      * The embedded cluster makes this command the owner of the work directory ({@link WorkDirLock}) until
      * {@link #close()}; a command that already holds it passes it to {@link #open(ClusterOptions, boolean,
      * WorkDirLock)}.
@@ -69,7 +69,7 @@ public final class Cluster implements AutoCloseable {
      * As {@link #open(ClusterOptions, boolean)}, with the work directory already held by the caller; the cluster
      * takes the lock over and releases it on {@link #close()}.
      *
-     * @param held the caller's lock on {@code options.workDir}, or null to claim it here when needed
+     * @param held the caller's lock on {@code options.workDir()}, or null to claim it here when needed
      */
     public static Cluster open(ClusterOptions options, boolean fresh, WorkDirLock held) {
         if (options.partitions < 1) {
@@ -88,20 +88,20 @@ public final class Cluster implements AutoCloseable {
             KafkaConnection kafka = client.kafkaConnection(options.bootstrap);
             RegistryConnection registry = client.registryConnection(options.registry);
             LOG.info("using the Kafka cluster {} and the schema registry {}", kafka, registry);
-            return new Cluster(kafka, registry, null, options.partitions, replication, options.workDir, held);
+            return new Cluster(kafka, registry, null, options.partitions, replication, options.workDir(), held);
         }
         if (options.clientConfig != null) {
             throw new IllegalArgumentException("--client-config " + options.clientConfig + " is for an external "
                     + "cluster (--bootstrap and --registry); the embedded broker and registry take plain connections "
                     + "on 127.0.0.1 only");
         }
-        WorkDirLock lock = held != null ? held : WorkDirLock.claim(options.workDir);
+        WorkDirLock lock = held != null ? held : WorkDirLock.claim(options.workDir());
         try {
-            Path dir = options.workDir.resolve("cluster");
+            Path dir = options.workDir().resolve("cluster");
             EmbeddedRuntime runtime;
             if (fresh) {
                 // The Streams state of the stages belongs to the cluster it was built on: it goes with it.
-                WorkDirLock.deleteTree(options.workDir.resolve(STATE));
+                WorkDirLock.deleteTree(options.workDir().resolve(STATE));
                 runtime = EmbeddedRuntime.startFresh(dir, options.kafkaPort, options.registryPort,
                         options.partitions);
             } else {
@@ -110,10 +110,10 @@ public final class Cluster implements AutoCloseable {
             }
             return new Cluster(KafkaConnection.plaintext(runtime.bootstrapServers()),
                     RegistryConnection.plain(runtime.registryUrl()), runtime, options.partitions, replication,
-                    options.workDir, lock);
+                    options.workDir(), lock);
         } catch (java.io.IOException e) {
             lock.close();
-            throw new java.io.UncheckedIOException("cannot delete the stale state in " + options.workDir, e);
+            throw new java.io.UncheckedIOException("cannot delete the stale state in " + options.workDir(), e);
         } catch (RuntimeException e) {
             lock.close();
             throw e;

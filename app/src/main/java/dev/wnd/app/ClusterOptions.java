@@ -15,9 +15,8 @@ public final class ClusterOptions {
                     + "started in-process.")
     public String registry;
 
-    @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = ".wnd",
-            description = "Where embedded broker data, Streams state and checkpoints live (default: ${DEFAULT-VALUE}).")
-    public Path workDir;
+    @picocli.CommandLine.Mixin
+    public WorkDirOption work = new WorkDirOption();
 
     @Option(names = "--kafka-port", defaultValue = "0",
             description = "Port of the embedded broker (0 = any free port; default: ${DEFAULT-VALUE}).")
@@ -42,6 +41,16 @@ public final class ClusterOptions {
                     + "security.protocol, sasl.*, ssl.* for every Kafka client, and the registry's "
                     + "basic.auth.credentials.source=USER_INFO, basic.auth.user.info, schema.registry.ssl.*.")
     public Path clientConfig;
+
+    /** The work directory ({@code --work-dir}). */
+    public Path workDir() {
+        return work.value();
+    }
+
+    /** Sets the work directory (options built in code, not parsed). */
+    public void workDir(Path dir) {
+        work.set(dir);
+    }
 
     public boolean external() {
         return bootstrap != null;

@@ -18,7 +18,7 @@ final class DemoCommand implements Callable<Integer> {
     static final class Defaults extends OptionDefaults {
         @Override
         protected java.util.Map<String, String> values() {
-            return java.util.Map.of("--global-batch-size", BatchSizeOption.ONE_PASS_DEFAULT);
+            return java.util.Map.of("--global-batch-size", BatchSizeOption.ONE_PASS_DEFAULT, "--work-dir", ".wnd/demo");
         }
     }
 
@@ -28,16 +28,15 @@ final class DemoCommand implements Callable<Integer> {
      */
     private static final Duration SCORING_TIMEOUT = Duration.ofHours(1);
 
-    @Option(names = "--displays", defaultValue = "20000", description = "Displays to generate (default: ${DEFAULT-VALUE}).")
-    long displays;
+    @Mixin
+    DisplaysOption displays;
 
     @Option(names = "--data-seed", defaultValue = "1",
             description = "Seed of the generated data: same seed, same bytes (default: ${DEFAULT-VALUE}).")
     long dataSeed;
 
-    @Option(names = "--work-dir", defaultValue = ".wnd/demo", paramLabel = "DIR",
-            description = "Work directory, deleted and recreated at start (default: ${DEFAULT-VALUE}).")
-    Path workDir;
+    @Mixin
+    WorkDirOption workDir;
 
     @Mixin
     BatchSizeOption batchSize;
@@ -55,14 +54,14 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        WorkDirLock lock = Workspace.claimFresh(workDir);
-        ClusterOptions cluster = Workspace.embedded(workDir);
+        WorkDirLock lock = Workspace.claimFresh(workDir.value());
+        ClusterOptions cluster = Workspace.embedded(workDir.value());
         cluster.partitions = partitions;
         // The demo's default model is small so that it runs in minutes on a laptop CPU; every seed flag still applies.
         ModelConfig base = ModelConfig.defaults().toBuilder().deepHiddenUnits(java.util.List.of(256, 256, 256)).build();
         Pipeline.Report r;
         try (lock) {
-            r = Pipeline.run(new Pipeline.Config(workDir, displays, dataSeed, 0L, model.toConfig(base), batchSize.value(),
+            r = Pipeline.run(new Pipeline.Config(workDir.value(), displays.value(), dataSeed, 0L, model.toConfig(base), batchSize.value(),
                     labelDelay.value(), SCORING_TIMEOUT), cluster, lock, System.out);
         }
         System.out.println();

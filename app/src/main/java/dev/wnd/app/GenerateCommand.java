@@ -6,19 +6,28 @@ import dev.wnd.ingest.generate.GeneratorSummary;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Writes a synthetic data set in the exact Outbrain CSV schema. */
-@Command(name = "generate", mixinStandardHelpOptions = true,
+@Command(name = "generate", mixinStandardHelpOptions = true, defaultValueProvider = GenerateCommand.Defaults.class,
         description = "Write a synthetic data set in the exact Outbrain CSV schema, with its planted-model truth "
                 + "under DIR/truth/.")
 final class GenerateCommand implements Callable<Integer> {
 
+    /** This command's own defaults for shared options. */
+    static final class Defaults extends OptionDefaults {
+        @Override
+        protected java.util.Map<String, String> values() {
+            return java.util.Map.of("--displays", "100000");
+        }
+    }
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write into.")
     Path out;
 
-    @Option(names = "--displays", defaultValue = "100000", description = "Displays to generate (default: ${DEFAULT-VALUE}).")
-    long displays;
+    @Mixin
+    DisplaysOption displays;
 
     @Option(names = {"--data-seed", "--seed"}, defaultValue = "1",
             description = "Seed of the generated data: same seed, same bytes (default: ${DEFAULT-VALUE}).")
@@ -26,7 +35,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GeneratorSummary summary = DataGenerator.generate(GeneratorConfig.defaults(displays, seed), out);
+        GeneratorSummary summary = DataGenerator.generate(GeneratorConfig.defaults(displays.value(), seed), out);
         System.out.printf("wrote %,d displays (%,d train, %,d test) to %s%n", summary.displays(),
                 summary.trainDisplays(), summary.testDisplays(), summary.directory());
         summary.rows().forEach((file, rows) -> System.out.printf("  %-26s %,12d rows%n", file, rows));

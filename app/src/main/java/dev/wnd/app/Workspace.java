@@ -29,7 +29,7 @@ public final class Workspace {
     /** Options for an embedded, single-partition cluster inside {@code dir}. */
     public static ClusterOptions embedded(Path dir) {
         ClusterOptions options = new ClusterOptions();
-        options.workDir = dir;
+        options.workDir(dir);
         options.partitions = 1;
         return options;
     }

@@ -55,8 +55,8 @@ class EnvironmentDefaultsTest {
         EvaluateCommand fromEnvironment = (EvaluateCommand) Wnd.commandLine(Map.of("WND_WORK_DIR", "/var/wnd"))
                 .parseArgs("evaluate", "--data", "d", "--model-dir", "m").subcommand().commandSpec().userObject();
 
-        assertThat(byDefault.cluster.workDir).isEqualTo(Path.of(".wnd/evaluate"));
-        assertThat(fromEnvironment.cluster.workDir).isEqualTo(Path.of("/var/wnd"));
+        assertThat(byDefault.cluster.workDir()).isEqualTo(Path.of(".wnd/evaluate"));
+        assertThat(fromEnvironment.cluster.workDir()).isEqualTo(Path.of("/var/wnd"));
     }
 
     @Test

@@ -22,9 +22,9 @@ class EvaluateCommandTest {
 
     @Test
     void shouldKeepItsEmbeddedBrokerInItsOwnWorkDirectoryByDefault() {
-        assertThat(parse("evaluate", "--data", "d", "--model-dir", "m").cluster.workDir)
+        assertThat(parse("evaluate", "--data", "d", "--model-dir", "m").cluster.workDir())
                 .isEqualTo(Path.of(".wnd/evaluate"));
-        assertThat(parse("evaluate", "--data", "d", "--model-dir", "m", "--work-dir", "w").cluster.workDir)
+        assertThat(parse("evaluate", "--data", "d", "--model-dir", "m", "--work-dir", "w").cluster.workDir())
                 .isEqualTo(Path.of("w"));
         EvaluateCommand c = parse("evaluate", "--data", "d", "--model-dir", "m");
         assertThat(c.labelDelay.value()).hasHours(1);

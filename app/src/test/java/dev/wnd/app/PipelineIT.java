@@ -27,7 +27,7 @@ class PipelineIT {
     @ValueSource(ints = {1, 2})
     void shouldTurnRawRecordsIntoExamplesAModelAndAScoreForEveryTestDisplay(int partitions) throws Exception {
         ClusterOptions cluster = new ClusterOptions();
-        cluster.workDir = work;
+        cluster.workDir(work);
         cluster.partitions = partitions;
         ModelConfig model = ModelConfig.defaults().toBuilder().deepHiddenUnits(List.of(64, 64)).seed(3).build();
         ByteArrayOutputStream progress = new ByteArrayOutputStream();

@@ -90,7 +90,7 @@ class RegistryOutageIT {
             ClusterOptions options = new ClusterOptions();
             options.bootstrap = kafka.bootstrapServers();
             options.registry = url;
-            options.workDir = work;
+            options.workDir(work);
             options.partitions = 1;
             try (Cluster cluster = Cluster.open(options, false)) {
                 cluster.ensureTopics();

@@ -1,5 +1,7 @@
 package dev.wnd.bench;
 
+import dev.wnd.app.OptionDefaults;
+import dev.wnd.app.WorkDirOption;
 import dev.wnd.app.JsonOption;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,11 +31,19 @@ import picocli.CommandLine.Option;
  * <p>Timings on a small machine are noisy (±30% run to run is common): a flag says "look", not "regressed"; rerun
  * the one benchmark alone to see.
  */
-@Command(name = "all", mixinStandardHelpOptions = true,
+@Command(name = "all", mixinStandardHelpOptions = true, defaultValueProvider = BenchAllCommand.Defaults.class,
         description = "Run every benchmark at a short, fixed size (about 20 minutes on 2 cores) and print the "
                 + "headline figures beside the recorded ones in bench/recorded.json, flagging any more than 30% "
                 + "worse.")
 final class BenchAllCommand implements Callable<Integer> {
+
+    /** This command's own defaults for shared options. */
+    static final class Defaults extends OptionDefaults {
+        @Override
+        protected java.util.Map<String, String> values() {
+            return java.util.Map.of("--work-dir", ".wnd/bench-all");
+        }
+    }
 
     /** The recorded figures, relative to the repository root. */
     static final String RECORDED = "bench/recorded.json";
@@ -46,9 +56,8 @@ final class BenchAllCommand implements Callable<Integer> {
     @Option(names = "--record", description = "Write this run's figures to " + RECORDED + " as the new reference.")
     boolean record;
 
-    @Option(names = "--work-dir", defaultValue = ".wnd/bench-all", paramLabel = "DIR",
-            description = "Where the runs' outputs go (default: ${DEFAULT-VALUE}).")
-    Path workDir;
+    @Mixin
+    WorkDirOption workDir;
 
     /** One headline figure. */
     record Figure(String name, String unit, boolean higherIsBetter, double value, String command) {
@@ -61,7 +70,7 @@ final class BenchAllCommand implements Callable<Integer> {
             throw new IllegalStateException("run the suite through the launcher: ./wnd bench all");
         }
         Path root = Path.of(launcher).toAbsolutePath().getParent();
-        Files.createDirectories(workDir);
+        Files.createDirectories(workDir.value());
         double loadBefore = load();
         List<Figure> figures = new ArrayList<>();
 
@@ -122,13 +131,13 @@ final class BenchAllCommand implements Callable<Integer> {
 
     /** Runs {@code ./wnd args... --json F} and returns F. */
     private JsonNode run(Path root, String name, String... args) throws Exception {
-        Path result = workDir.resolve(name + ".json").toAbsolutePath();
+        Path result = workDir.value().resolve(name + ".json").toAbsolutePath();
         List<String> command = new ArrayList<>(List.of(root.resolve("wnd").toString()));
         command.addAll(List.of(args));
         command.addAll(List.of("--json", result.toString(), "--work-dir",
-                workDir.resolve(name).toAbsolutePath().toString()));
+                workDir.value().resolve(name).toAbsolutePath().toString()));
         if (args[1].equals("learner")) {
-            command.removeAll(List.of("--work-dir", workDir.resolve(name).toAbsolutePath().toString()));
+            command.removeAll(List.of("--work-dir", workDir.value().resolve(name).toAbsolutePath().toString()));
         }
         exec(root, name, command, Duration.ofMinutes(20));
         return new ObjectMapper().readTree(result.toFile());
@@ -136,7 +145,7 @@ final class BenchAllCommand implements Callable<Integer> {
 
     /** Generates 20,000 displays, then times {@code train} plus {@code predict} on them (seconds). */
     private double trainAndPredict(Path root) throws Exception {
-        Path dir = workDir.resolve("train-predict").toAbsolutePath();
+        Path dir = workDir.value().resolve("train-predict").toAbsolutePath();
         String wnd = root.resolve("wnd").toString();
         exec(root, "generate", List.of(wnd, "generate", "--out", dir.resolve("data").toString(), "--displays",
                 "20000", "--seed", "1"), Duration.ofMinutes(10));
@@ -151,7 +160,7 @@ final class BenchAllCommand implements Callable<Integer> {
 
     private void exec(Path root, String name, List<String> command, Duration timeout) throws Exception {
         System.err.printf("bench all: %s%n", String.join(" ", command.subList(1, command.size())));
-        Path log = workDir.resolve(name + ".log");
+        Path log = workDir.value().resolve(name + ".log");
         Process p = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {

@@ -1,5 +1,8 @@
 package dev.wnd.bench;
 
+import dev.wnd.app.OptionDefaults;
+import dev.wnd.app.DisplaysOption;
+import dev.wnd.app.WorkDirOption;
 import dev.wnd.app.JsonOption;
 import dev.wnd.app.Cluster;
 import dev.wnd.app.ClusterOptions;
@@ -39,20 +42,28 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Features topology throughput on the embedded broker, exactly-once; or, as a ceiling, a topology without any. */
-@Command(name = "features", mixinStandardHelpOptions = true,
+@Command(name = "features", mixinStandardHelpOptions = true, defaultValueProvider = BenchFeaturesCommand.Defaults.class,
         description = "Replay a generated data set into the embedded broker, then time the features topology "
                 + "(exactly-once) from start until it has consumed every input record.")
 final class BenchFeaturesCommand implements Callable<Integer> {
 
-    @Option(names = "--displays", defaultValue = "100000", description = "Displays to generate (default: ${DEFAULT-VALUE}).")
-    long displays;
+    /** This command's own defaults for shared options. */
+    static final class Defaults extends OptionDefaults {
+        @Override
+        protected java.util.Map<String, String> values() {
+            return java.util.Map.of("--work-dir", ".wnd/bench-features", "--displays", "100000");
+        }
+    }
+
+    @Mixin
+    DisplaysOption displays;
 
     @Option(names = {"--data-seed", "--seed"}, defaultValue = "1",
             description = "Seed of the generated data: same seed, same bytes (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--work-dir", defaultValue = ".wnd/bench-features", description = "Reset at start (default: ${DEFAULT-VALUE}).")
-    Path workDir;
+    @Mixin
+    WorkDirOption workDir;
 
     @Option(names = "--at-least-once", description = "Measure at-least-once instead of exactly-once.")
     boolean atLeastOnce;
@@ -77,13 +88,13 @@ final class BenchFeaturesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        WorkDirLock lock = Workspace.claimFresh(workDir);
-        GeneratorSummary data = DataGenerator.generate(GeneratorConfig.defaults(displays, seed), workDir.resolve("data"));
-        ClusterOptions options = Workspace.embedded(workDir);
+        WorkDirLock lock = Workspace.claimFresh(workDir.value());
+        GeneratorSummary data = DataGenerator.generate(GeneratorConfig.defaults(displays.value(), seed), workDir.value().resolve("data"));
+        ClusterOptions options = Workspace.embedded(workDir.value());
         options.partitions = partitions;
         try (Cluster cluster = Cluster.open(options, true, lock)) {
             cluster.ensureTopics();
-            ReplaySummary replay = Replays.replay(cluster, workDir.resolve("data"), 0, Duration.ofHours(1));
+            ReplaySummary replay = Replays.replay(cluster, workDir.value().resolve("data"), 0, Duration.ofHours(1));
             long inputs = replay.sent() - replay.sentPerTopic().getOrDefault(cluster.topics().scoreRequests.name(), 0L);
             List<String> streamInputs = List.of(cluster.topics().pageViews.name(), cluster.topics().displays.name(),
                     cluster.topics().labels.name());
@@ -93,8 +104,8 @@ final class BenchFeaturesCommand implements Callable<Integer> {
             long commitMs = commitIntervalMs == null ? Stages.FEATURES_COMMIT_INTERVAL_MS : commitIntervalMs;
             String appId = passthrough ? PassthroughTopology.APP_ID : Stages.FEATURES_APP_ID;
             KafkaStreams streams = passthrough
-                    ? PassthroughTopology.start(cluster, workDir.resolve("state"), !atLeastOnce, commitMs)
-                    : Stages.startFeatures(cluster, workDir.resolve("state"), Stages.FeaturesOptions.of(0)
+                    ? PassthroughTopology.start(cluster, workDir.value().resolve("state"), !atLeastOnce, commitMs)
+                    : Stages.startFeatures(cluster, workDir.value().resolve("state"), Stages.FeaturesOptions.of(0)
                             .withExactlyOnce(!atLeastOnce).withCommitIntervalMs(commitMs)).streams();
             ConsumptionProgress progress;
             try (Admin admin = cluster.admin()) {
@@ -115,7 +126,7 @@ final class BenchFeaturesCommand implements Callable<Integer> {
             }
             Map<String, Object> stateSizes = passthrough ? Map.of() : stateSizes(streams);
             streams.close();
-            long stateBytes = directorySize(workDir.resolve("state"));
+            long stateBytes = directorySize(workDir.value().resolve("state"));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("topology", label);
             out.put("input_records_per_s", inputs / seconds);

@@ -1,5 +1,7 @@
 package dev.wnd.bench;
 
+import dev.wnd.app.DisplaysOption;
+import dev.wnd.app.WorkDirOption;
 import dev.wnd.app.OptionDefaults;
 import dev.wnd.app.LearnerOptions;
 import dev.wnd.app.JsonOption;
@@ -102,9 +104,8 @@ final class BenchFreshnessCommand implements Callable<Integer> {
     @Option(names = "--warmup-seconds", defaultValue = "10", description = "Untimed labels first (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
-    @Option(names = "--displays", defaultValue = "2000",
-            description = "Generated displays replayed before the run (default: ${DEFAULT-VALUE}).")
-    long displays;
+    @Mixin
+    DisplaysOption displays;
 
     @Mixin
     LearnerOptions learnerOptions;
@@ -116,14 +117,15 @@ final class BenchFreshnessCommand implements Callable<Integer> {
     static final class Defaults extends OptionDefaults {
         @Override
         protected Map<String, String> values() {
-            return Map.of("--max-batch-wait", "PT0.2S", "--checkpoint-every", "PT1M", "--keep-checkpoints", "6",
+            return Map.of("--work-dir", ".wnd/bench-freshness", "--displays", "2000",
+                    "--max-batch-wait", "PT0.2S", "--checkpoint-every", "PT1M", "--keep-checkpoints", "6",
                     "--serving-snapshot-every", "PT1S", "--keep-serving-snapshots", "6", "--checkpoint-every-examples",
                     "0");
         }
     }
 
-    @Option(names = "--work-dir", defaultValue = ".wnd/bench-freshness", description = "Reset at start (default: ${DEFAULT-VALUE}).")
-    Path workDir;
+    @Mixin
+    WorkDirOption workDir;
 
     @Mixin
     JsonOption json;
@@ -134,15 +136,15 @@ final class BenchFreshnessCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        WorkDirLock lock = Workspace.claimFresh(workDir);
-        Path data = workDir.resolve("data");
-        DataGenerator.generate(GeneratorConfig.defaults(displays, 1), data);
-        Path models = workDir.resolve("models");
-        Path state = workDir.resolve("state");
+        WorkDirLock lock = Workspace.claimFresh(workDir.value());
+        Path data = workDir.value().resolve("data");
+        DataGenerator.generate(GeneratorConfig.defaults(displays.value(), 1), data);
+        Path models = workDir.value().resolve("models");
+        Path state = workDir.value().resolve("state");
         FeatureSpec spec = FeatureSpec.seed();
         ModelConfig modelConfig = model.toConfig(ModelConfig.defaults());
         Timeline timeline = new Timeline();
-        try (Cluster cluster = Cluster.open(Workspace.embedded(workDir), true, lock)) {
+        try (Cluster cluster = Cluster.open(Workspace.embedded(workDir.value()), true, lock)) {
             cluster.ensureTopics();
             Map<String, Long> sent = Replays.replay(cluster, data, 0, Duration.ofHours(1)).sentPerTopic();
             // Probe displays copy the users, pages and ads of replayed ones from the training days; their event

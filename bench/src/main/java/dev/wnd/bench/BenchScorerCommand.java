@@ -1,5 +1,8 @@
 package dev.wnd.bench;
 
+import dev.wnd.app.OptionDefaults;
+import dev.wnd.app.DisplaysOption;
+import dev.wnd.app.WorkDirOption;
 import dev.wnd.app.JsonOption;
 import dev.wnd.app.Cluster;
 import dev.wnd.app.Stages;
@@ -43,11 +46,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** End-to-end scoring latency under a steady request rate, through the embedded broker. */
-@Command(name = "scorer", mixinStandardHelpOptions = true,
+@Command(name = "scorer", mixinStandardHelpOptions = true, defaultValueProvider = BenchScorerCommand.Defaults.class,
         description = "Start the embedded broker, fill the feature state from a generated data set, start the live "
                 + "scorer with a seed-shaped model, then send score requests at a fixed rate (up to 12 ads each) and "
                 + "measure from request produced to answer consumed: p50/p99 latency and throughput.")
 final class BenchScorerCommand implements Callable<Integer> {
+
+    /** This command's own defaults for shared options. */
+    static final class Defaults extends OptionDefaults {
+        @Override
+        protected java.util.Map<String, String> values() {
+            return java.util.Map.of("--work-dir", ".wnd/bench-scorer", "--displays", "5000");
+        }
+    }
 
     /** Display id of the first request sent; request {@code i} has {@code FIRST_DISPLAY_ID + i}. */
     private static final long FIRST_DISPLAY_ID = 2_000_000_000L;
@@ -69,11 +80,11 @@ final class BenchScorerCommand implements Callable<Integer> {
             + "clients and Kafka Streams alone give on this machine at the same load, a floor under the scorer's.")
     boolean passthrough;
 
-    @Option(names = "--displays", defaultValue = "5000", description = "Generated displays behind the state (default: ${DEFAULT-VALUE}).")
-    long displays;
+    @Mixin
+    DisplaysOption displays;
 
-    @Option(names = "--work-dir", defaultValue = ".wnd/bench-scorer", description = "Reset at start (default: ${DEFAULT-VALUE}).")
-    Path workDir;
+    @Mixin
+    WorkDirOption workDir;
 
     @Mixin
     JsonOption json;
@@ -83,15 +94,15 @@ final class BenchScorerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        WorkDirLock lock = Workspace.claimFresh(workDir);
-        Path data = workDir.resolve("data");
-        DataGenerator.generate(GeneratorConfig.defaults(displays, 1), data);
-        Path modelDir = workDir.resolve("models");
+        WorkDirLock lock = Workspace.claimFresh(workDir.value());
+        Path data = workDir.value().resolve("data");
+        DataGenerator.generate(GeneratorConfig.defaults(displays.value(), 1), data);
+        Path modelDir = workDir.value().resolve("models");
         try (DjlTrainableModel m = DjlTrainableModel.open(FeatureSpec.seed(), model.toConfig(ModelConfig.defaults()),
                 modelDir, 1)) {
             m.checkpoint(Map.of(), 0, 0);
         }
-        try (Cluster cluster = Cluster.open(Workspace.embedded(workDir), true, lock)) {
+        try (Cluster cluster = Cluster.open(Workspace.embedded(workDir.value()), true, lock)) {
             cluster.ensureTopics();
             long replayed = Replays.replay(cluster, data, 0, Duration.ofHours(1)).sentPerTopic()
                     .getOrDefault(cluster.topics().scoreRequests.name(), 0L);
@@ -101,8 +112,8 @@ final class BenchScorerCommand implements Callable<Integer> {
                 ProcessingTimes processing = new ProcessingTimes();
                 String appId = passthrough ? ScorerPassthroughTopology.APP_ID : Stages.SCORER_APP_ID;
                 KafkaStreams scorer = passthrough
-                        ? ScorerPassthroughTopology.start(cluster, workDir.resolve("state"))
-                        : Stages.startScorer(cluster, workDir.resolve("state"), feed, true, processing).streams();
+                        ? ScorerPassthroughTopology.start(cluster, workDir.value().resolve("state"))
+                        : Stages.startScorer(cluster, workDir.value().resolve("state"), feed, true, processing).streams();
                 try (Admin admin = cluster.admin()) {
                     Stages.await("the scorer to catch up with the replayed state", Duration.ofMinutes(10),
                             () -> Stages.caughtUp(admin, appId,
