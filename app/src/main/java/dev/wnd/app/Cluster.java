@@ -134,9 +134,12 @@ public final class Cluster implements AutoCloseable {
                 workDirLock = WorkDirLock.claim(workDir);
             }
             Path dir = workDir.resolve(STATE);
-            try (Admin admin = admin()) {
-                LocalState.reconcile(dir, admin, ADMIN_TIMEOUT);
-            }
+            Outages.waitOut("checking the local state", bootstrap(), () -> {
+                try (Admin admin = admin()) {
+                    LocalState.reconcile(dir, admin, ADMIN_TIMEOUT);
+                }
+                return dir;
+            });
             stateDir = dir;
         }
         return stateDir;
@@ -188,12 +191,15 @@ public final class Cluster implements AutoCloseable {
      * {@link TopicReconciler}). Idempotent.
      */
     public TopicReconciler.Report ensureTopics() {
-        try (Admin admin = admin()) {
-            return new TopicReconciler(admin, replicationFactor, ADMIN_TIMEOUT)
-                    .apply(TopicPlan.forApp(topics, partitions));
-        } catch (IllegalStateException e) {
-            throw new IllegalStateException("cannot set up the topics on " + bootstrap() + ": " + e.getMessage(), e);
-        }
+        return Outages.waitOut("setting up the topics", bootstrap(), () -> {
+            try (Admin admin = admin()) {
+                return new TopicReconciler(admin, replicationFactor, ADMIN_TIMEOUT)
+                        .apply(TopicPlan.forApp(topics, partitions));
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException("cannot set up the topics on " + bootstrap() + ": " + e.getMessage(),
+                        e);
+            }
+        });
     }
 
     @Override

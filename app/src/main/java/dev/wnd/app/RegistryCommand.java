@@ -37,9 +37,6 @@ import picocli.CommandLine.Option;
                 + "serializers use) that keeps its schemas in the _schemas topic of --bootstrap. Runs until stopped.")
 final class RegistryCommand implements Callable<Integer> {
 
-    /** The longest pause between two tries to reach the cluster at start. */
-    static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(15);
-
     private static final Logger LOG = LoggerFactory.getLogger(RegistryCommand.class);
 
     @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT",
@@ -115,51 +112,10 @@ final class RegistryCommand implements Callable<Integer> {
         stopping.countDown();
     }
 
-    /**
-     * Starts the registry, waiting out a cluster that cannot be reached yet (1 s, doubling up to
-     * {@link #MAX_RETRY_PAUSE}); any other failure ends the command.
-     */
-    private EmbeddedSchemaRegistry startWaitingForTheCluster(KafkaConnection kafka, InetAddress address)
-            throws InterruptedException {
-        Duration pause = Duration.ofSeconds(1);
-        while (true) {
-            try {
-                return EmbeddedSchemaRegistry.start(kafka, address, port, Optional.ofNullable(basicAuth));
-            } catch (RuntimeException e) {
-                if (!unreachable(e)) {
-                    throw e;
-                }
-                LOG.warn("the Kafka cluster {} cannot be reached yet ({}); trying again in {} s", bootstrap,
-                        rootCause(e), pause.toSeconds());
-                Thread.sleep(pause.toMillis());
-                pause = pause.multipliedBy(2).compareTo(MAX_RETRY_PAUSE) > 0 ? MAX_RETRY_PAUSE : pause.multipliedBy(2);
-            }
-        }
-    }
-
-    /**
-     * Whether a start failed because the cluster cannot be reached (yet): a retriable Kafka error, a timeout, or a
-     * broker host name that does not resolve yet (a container starting beside this one). Anything else, such as a
-     * refused setting, is not cured by waiting.
-     */
-    static boolean unreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof org.apache.kafka.common.errors.RetriableException
-                    || t instanceof java.util.concurrent.TimeoutException
-                    || (t instanceof org.apache.kafka.common.config.ConfigException && String.valueOf(t.getMessage())
-                            .contains("No resolvable bootstrap urls"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String rootCause(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.toString();
+    /** Starts the registry, waiting out a cluster that cannot be reached yet ({@link Outages#waitOut}). */
+    private EmbeddedSchemaRegistry startWaitingForTheCluster(KafkaConnection kafka, InetAddress address) {
+        return Outages.waitOut("starting the registry", bootstrap,
+                () -> EmbeddedSchemaRegistry.start(kafka, address, port, Optional.ofNullable(basicAuth)));
     }
 
     /** Where this process reaches its own listener: the loopback address when it listens on every interface. */

@@ -7,16 +7,9 @@ import dev.wnd.ingest.replay.Replayer;
 import dev.wnd.ingest.replay.TerminalProgress;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Replays of a data directory into a cluster's raw topics, as every command that needs one runs it. */
 public final class Replays {
-
-    /** The longest pause between two tries of a replay that cannot reach the cluster. */
-    static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(15);
-
-    private static final Logger LOG = LoggerFactory.getLogger(Replays.class);
 
     private Replays() {
     }
@@ -27,28 +20,21 @@ public final class Replays {
     }
 
     /**
-     * Replays {@code data} into the raw topics of {@code c}, waiting out broker outages: a replay that fails because the cluster cannot be reached
-     * starts again after a pause (1 s, doubling up to {@link #MAX_RETRY_PAUSE}), saying so, and resumes exactly at
-     * its last committed position (the replay is transactional), so nothing is lost or sent twice. Any other
+     * Replays {@code data} into the raw topics of {@code c}, waiting out broker outages ({@link Outages#waitOut}):
+     * a replay that fails because the cluster cannot be reached starts again after a pause, saying so, and resumes
+     * exactly at its last committed position (the replay is transactional), so nothing is lost or sent twice. Any other
      * failure ends it.
      */
     public static ReplaySummary replay(Cluster c, Path data, double speed, Duration labelDelay, ProgressListener progress)
             throws Exception {
         ReplayConfig config = ReplayConfig.defaults(data, c.kafka()).withSpeed(speed).withLabelDelay(labelDelay)
                 .withTopicLayout(c.partitions(), c.replicationFactor());
-        Duration pause = Duration.ofSeconds(1);
-        while (true) {
+        return Outages.waitOut("the replay resumes from its last committed position", c.bootstrap(), () -> {
             try {
                 return Replayer.run(config, c.topics(), progress);
-            } catch (RuntimeException e) {
-                if (!Outages.isOutage(e)) {
-                    throw e;
-                }
-                LOG.warn("the Kafka cluster {} cannot be reached ({}); the replay resumes from its last committed "
-                        + "position in {} s", c.bootstrap(), Outages.describe(e), pause.toSeconds());
-                Thread.sleep(pause.toMillis());
-                pause = pause.multipliedBy(2).compareTo(MAX_RETRY_PAUSE) > 0 ? MAX_RETRY_PAUSE : pause.multipliedBy(2);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-        }
+        });
     }
 }

@@ -101,10 +101,12 @@ public final class Stages {
     public static StreamsStage startFeatures(Cluster cluster, Path stateDir, FeaturesOptions options) {
         long splitSeed = options.splitSeed();
         FeaturesMetrics metrics = options.metrics();
-        StatePartitioning partitioning;
-        try (Admin admin = cluster.admin()) {
-            partitioning = InputPartitions.prepare(admin, cluster.topics(), FEATURES_APP_ID);
-        }
+        StatePartitioning partitioning = Outages.waitOut("checking the features' input topics", cluster.bootstrap(),
+                () -> {
+                    try (Admin admin = cluster.admin()) {
+                        return InputPartitions.prepare(admin, cluster.topics(), FEATURES_APP_ID);
+                    }
+                });
         FeatureAssembler assembler = new FeatureAssembler(FeatureSpec.seed());
         Topology topology = FeaturesTopology.build(cluster.topics(), assembler,
                 FeaturesTopology.Options.of(splitSeed).withMetrics(metrics).withPartitioning(partitioning));
@@ -158,9 +160,11 @@ public final class Stages {
         List<String> coPartitioned = new ArrayList<>(InputPartitions.eventTopics(topics));
         coPartitioned.add(topics.scoreRequests.name());
         coPartitioned.add(topics.scoreRequestsJson.name());
-        try (Admin admin = cluster.admin()) {
-            return InputPartitions.prepare(admin, coPartitioned, SCORER_APP_ID);
-        }
+        return Outages.waitOut("checking the scorer's input topics", cluster.bootstrap(), () -> {
+            try (Admin admin = cluster.admin()) {
+                return InputPartitions.prepare(admin, coPartitioned, SCORER_APP_ID);
+            }
+        });
     }
 
     private static StreamsStage startScorer(Cluster cluster, Path stateDir, boolean live, Topology topology,

@@ -76,13 +76,13 @@ class RegistryCommandIT {
 
     @Test
     void shouldWaitForAClusterThatCannotBeReachedYetAndNotForAnythingElse() {
-        assertThat(RegistryCommand.unreachable(new IllegalStateException("timed out creating topic _schemas",
+        assertThat(Outages.isOutage(new IllegalStateException("timed out creating topic _schemas",
                 new java.util.concurrent.TimeoutException()))).isTrue();
-        assertThat(RegistryCommand.unreachable(new IllegalStateException("x", new TimeoutException("no leader"))))
+        assertThat(Outages.isOutage(new IllegalStateException("x", new TimeoutException("no leader"))))
                 .isTrue();
-        assertThat(RegistryCommand.unreachable(new ConfigException("No resolvable bootstrap urls given in "
+        assertThat(Outages.isOutage(new ConfigException("No resolvable bootstrap urls given in "
                 + "bootstrap.servers"))).isTrue();
-        assertThat(RegistryCommand.unreachable(new IllegalArgumentException("basic-auth user info must be "
+        assertThat(Outages.isOutage(new IllegalArgumentException("basic-auth user info must be "
                 + "user:password"))).isFalse();
     }
 

@@ -642,8 +642,10 @@ public final class OnlineLearner implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.close();
-        producer.close();
+        // Bounded: a cluster that cannot be reached must not hold the close (a restart resends what was unsent: the
+        // position in the newest checkpoint says where to start).
+        consumer.close(Duration.ofSeconds(30));
+        producer.close(Duration.ofSeconds(30));
     }
 
     /** What a run did. */
