@@ -2,11 +2,13 @@ package dev.wnd.eval;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything the {@link Evaluator} measured on one validation set; immutable. Undefined numbers are NaN (null in
@@ -49,7 +51,7 @@ public record EvaluationResult(Counts counts, EvaluatorConfig config, MethodScor
     }
 
     /** The peer named {@code name}, if measured. */
-    public java.util.Optional<MethodScores> peer(String name) {
+    public Optional<MethodScores> peer(String name) {
         return peers.stream().filter(m -> m.name().equals(name)).findFirst();
     }
 
@@ -130,7 +132,7 @@ public record EvaluationResult(Counts counts, EvaluatorConfig config, MethodScor
 
     /** Every method: the model first, then the peers, the ad-CTR baseline and random. */
     public List<MethodScores> methods() {
-        List<MethodScores> all = new java.util.ArrayList<>();
+        List<MethodScores> all = new ArrayList<>();
         all.add(model);
         all.addAll(peers);
         all.add(adCtr);

@@ -2,9 +2,11 @@ package dev.wnd.eval;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Everything an evaluation report shows: where the numbers come from, the {@link EvaluationResult}, the learner's
@@ -114,8 +116,8 @@ public record Report(Context context, EvaluationResult evaluation, LearningCurve
                     normalizedMap12(e.model()), peers, normalizedMap12(e.adCtr())));
         }
         e.peerDetails().forEach((name, details) -> s.append(String.format(Locale.ROOT, "  %s: %s%n", label(name),
-                details.entrySet().stream().filter(d -> !(d.getValue() instanceof java.util.Collection<?>))
-                        .map(d -> d.getKey() + " " + d.getValue()).collect(java.util.stream.Collectors.joining(", ")))));
+                details.entrySet().stream().filter(d -> !(d.getValue() instanceof Collection<?>))
+                        .map(d -> d.getKey() + " " + d.getValue()).collect(Collectors.joining(", ")))));
         s.append(String.format(Locale.ROOT, "%n  calibration: expected calibration error %.4f over %d deciles%n",
                 e.calibration().ece(), e.calibration().bins().size()));
         s.append(String.format(Locale.ROOT, "%n  %-5s %9s %8s %8s %8s %8s %8s%n", "day", "displays", "MAP@12",

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 
@@ -207,7 +208,7 @@ public final class ReportWriter {
             h.append("<p class=\"note\">").append(esc(Report.label(name))).append(": ");
             StringBuilder d = new StringBuilder();
             details.forEach((k, v) -> {
-                if (!(v instanceof java.util.Collection<?>)) {
+                if (!(v instanceof Collection<?>)) {
                     d.append(d.length() == 0 ? "" : ", ").append(k.replace('_', ' ')).append(' ').append(v);
                 }
             });
