@@ -160,12 +160,14 @@ final class AccuracyLab {
     }
 
     /**
-     * A model feed whose predictor keeps every batch the scorer builds and answers probabilities that encode the
-     * call and the row ({@code (call * 16 + 15 - row) / 2^24}, exact in float), so that each score record names
-     * the batch and row its ad came from, whatever the output order.
+     * A model feed whose predictor keeps every batch the scorer builds and answers, for the n-th row it is ever
+     * asked about, the probability {@code n / 2^24} (exact in float), so that each score record names the batch
+     * and row its ad came from, whatever the output order and however many displays the scorer puts in one batch.
      */
     private static final class RecordingFeed implements ModelFeed {
         final List<Batch> batches = new ArrayList<>();
+        /** For row n: (call << 32) | row in that call's batch. */
+        final List<Long> origins = new ArrayList<>();
 
         @Override
         public String latestVersion() {
@@ -177,14 +179,14 @@ final class AccuracyLab {
             return new ClickPredictor() {
                 @Override
                 public float[] predict(Batch batch) {
-                    int call;
-                    synchronized (batches) {
-                        call = batches.size();
-                        batches.add(batch);
-                    }
                     float[] p = new float[batch.size()];
-                    for (int j = 0; j < p.length; j++) {
-                        p[j] = (call * 16 + 15 - j) / 16_777_216f;
+                    synchronized (batches) {
+                        long call = batches.size();
+                        batches.add(batch);
+                        for (int j = 0; j < p.length; j++) {
+                            origins.add(call << 32 | j);
+                            p[j] = origins.size() / 16_777_216f;
+                        }
                     }
                     return p;
                 }
@@ -226,12 +228,13 @@ final class AccuracyLab {
                         continue;
                     }
                     for (AdScore a : s.getAds()) {
-                        long k = Math.round(a.getProbability() * 16_777_216.0);
-                        int call = (int) (k >> 4);
-                        int row = 15 - (int) (k & 15);
+                        int n = (int) Math.round(a.getProbability() * 16_777_216.0);
                         Batch b;
+                        int row;
                         synchronized (feed.batches) {
-                            b = feed.batches.get(call);
+                            long origin = feed.origins.get(n - 1);
+                            b = feed.batches.get((int) (origin >>> 32));
+                            row = (int) origin;
                         }
                         rows.add(new ExampleFile.Row(s.getDisplayId(), a.getAdId(), 0, -1, ExampleFile.Kind.TEST,
                                 Arrays.copyOfRange(b.categorical(), row * slots, (row + 1) * slots),
