@@ -43,10 +43,10 @@ import picocli.CommandLine.Option;
                 + "given), build the features, score every VALIDATION example with the newest valid checkpoint in "
                 + "the model directory, and measure exact MAP@12 (all ads of a display ranked together), AUC, "
                 + "logloss, calibration and MAP@12 per day, beside a random ranking and a point-in-time ad-CTR "
-                + "baseline on the same displays, and beside a GBDT peer (XGBoost trained on the same TRAIN examples, "
-                + "scored on the same VALIDATION examples). Prints a summary table; --json and --report write every number "
-                + "and an HTML page with charts (including the learner's online learning curves from "
-                + "<model-dir>/metrics.jsonl, and the planted optimum on data from `wnd generate`)."})
+                + "baseline on the same displays, and beside a GBDT peer (XGBoost trained on the same TRAIN "
+                + "examples, scored on the same VALIDATION examples). Prints a summary table; --json and --report "
+                + "write every number and an HTML page with charts (including the learner's online learning curves "
+                + "from <model-dir>/metrics.jsonl, and the planted optimum on data from `wnd generate`)."})
 final class EvaluateCommand implements Callable<Integer> {
 
     private static final String DEFAULT_WORK_DIR = ".wnd/evaluate";

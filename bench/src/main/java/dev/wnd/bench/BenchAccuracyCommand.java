@@ -57,7 +57,8 @@ final class BenchAccuracyCommand implements Callable<Integer> {
             description = "World seed of the first world; the others follow it (default: ${DEFAULT-VALUE}).")
     long firstWorld;
 
-    @Option(names = "--displays", defaultValue = "20000", description = "Displays per world (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--displays", defaultValue = "20000",
+            description = "Displays per world (default: ${DEFAULT-VALUE}).")
     long displays;
 
     @Option(names = {"--data-seed", "--seed"}, defaultValue = "1",
@@ -141,8 +142,9 @@ final class BenchAccuracyCommand implements Callable<Integer> {
         }
 
         static WorldResult fromJson(JsonNode n) {
-            return new WorldResult(n.path("world_seed").asLong(), n.path("world").asText(), n.path("train_s").asDouble(),
-                    n.path("predict_s").asDouble(), n.path("evaluate_s").asDouble(), n.at("/map12/wnd").asDouble(),
+            return new WorldResult(n.path("world_seed").asLong(), n.path("world").asText(),
+                    n.path("train_s").asDouble(), n.path("predict_s").asDouble(), n.path("evaluate_s").asDouble(),
+                    n.at("/map12/wnd").asDouble(),
                     n.at("/map12/gbdt").asDouble(), n.at("/map12/ad_ctr").asDouble(), n.at("/map12/random").asDouble(),
                     n.at("/map12/planted_optimum").asDouble(), n.at("/map12/planted_random").asDouble(),
                     n.at("/normalized_map12/wnd").asDouble(), n.at("/normalized_map12/gbdt").asDouble(),

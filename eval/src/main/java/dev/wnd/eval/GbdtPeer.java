@@ -41,6 +41,9 @@ public final class GbdtPeer implements ExamplesTopicReader.ExampleSink {
     /** The peer's key in the JSON report and in {@link EvaluationResult#methods()}. */
     public static final String NAME = "gbdt";
 
+    /** Rounds when a holdout was asked for but the TRAIN examples are too few to hold any out. */
+    static final int FALLBACK_ROUNDS = 100;
+
     private final GbdtConfig config;
     private final List<String> numericNames;
     private final List<String> slotNames;
@@ -211,7 +214,9 @@ public final class GbdtPeer implements ExamplesTopicReader.ExampleSink {
         details.put("train_examples", trainSeen);
         details.put("train_rows", n);
 
-        int rounds = config.maxRounds();
+        // Without a holdout (or with too few rows for one): a moderate fixed number of rounds.
+        int rounds = config.holdoutFraction() > 0 ? Math.min(config.maxRounds(), FALLBACK_ROUNDS)
+                : config.maxRounds();
         if (config.holdoutFraction() > 0 && cut >= 10 && n - cut >= 10) {
             DMatrix fit = matrix(order, 0, cut, names);
             DMatrix holdout = matrix(order, cut, n, names);
