@@ -3,6 +3,7 @@ package dev.wnd.app;
 import dev.wnd.ingest.generate.DataGenerator;
 import dev.wnd.ingest.generate.GeneratorConfig;
 import dev.wnd.ingest.generate.GeneratorSummary;
+import dev.wnd.ingest.generate.PlantedWorld;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,11 +34,19 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Seed of the generated data: same seed, same bytes (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--world-seed", defaultValue = "0", paramLabel = "W",
+            description = "Seed of the planted world: which effects make a click, how strong each is, the label "
+                    + "noise, candidates and page views per display (truth/world.json says which). 0 is the "
+                    + "original world (default: ${DEFAULT-VALUE}).")
+    long worldSeed;
+
     @Override
     public Integer call() throws Exception {
-        GeneratorSummary summary = DataGenerator.generate(GeneratorConfig.defaults(displays.value(), seed), out);
+        PlantedWorld world = PlantedWorld.draw(worldSeed);
+        GeneratorSummary summary = DataGenerator.generate(GeneratorConfig.defaults(displays.value(), seed, world), out);
         System.out.printf("wrote %,d displays (%,d train, %,d test) to %s%n", summary.displays(),
                 summary.trainDisplays(), summary.testDisplays(), summary.directory());
+        System.out.println(world.describe());
         summary.rows().forEach((file, rows) -> System.out.printf("  %-26s %,12d rows%n", file, rows));
         System.out.printf("expected MAP@12 on the test displays: planted optimum %.4f, random ranking %.4f%n",
                 summary.map12Optimal(), summary.map12Random());

@@ -54,7 +54,12 @@ import org.apache.kafka.streams.KafkaStreams;
  *       planted optimum. Keys: {@code batch}, {@code hidden} (e.g. {@code 1024x5} or {@code 256,256}),
  *       {@code epochs}, {@code deepLr}, {@code linearLr}, {@code warmup}, {@code dropout}, {@code seed},
  *       {@code deepAcc}, {@code linearAcc}.</li>
+ *   <li>{@code gbdt WORK [key=value ...]}: the evaluation's GBDT peer ({@link dev.wnd.eval.GbdtPeer}) trained on
+ *       the TRAIN examples as {@code wnd evaluate} trains it, then scoring the test displays, reported like
+ *       {@code fit}. Keys: {@code categorical} ({@code codes} or {@code none}), {@code objective},
+ *       {@code depth}, {@code eta}, {@code holdout}, {@code rounds}.</li>
  * </ul>
+ * A world other than the original: {@code wnd generate --world-seed W --out WORK/data} before {@code dump}.
  * Command: build the test classes ({@code ./mvnw -pl app -am test-compile}), then, with {@code DJL_OFFLINE=true
  * PYTORCH_FLAVOR=cpu} in the environment as {@code ./wnd} sets them, {@code java -cp
  * app/target/test-classes:app/target/classes:$(cat app/target/classpath.txt) dev.wnd.app.AccuracyLab ...}.
@@ -67,13 +72,14 @@ final class AccuracyLab {
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
             System.err.println("usage: AccuracyLab dump WORK DISPLAYS [DATA_SEED] | fit WORK [key=value ...] | "
-                    + "score WORK MODEL_DIR | stats WORK");
+                    + "gbdt WORK [key=value ...] | score WORK MODEL_DIR | stats WORK");
             System.exit(2);
         }
         Path work = Path.of(args[1]);
         switch (args[0]) {
             case "dump" -> dump(work, Long.parseLong(args[2]), args.length > 3 ? Long.parseLong(args[3]) : 1L);
             case "fit" -> fit(work, options(Arrays.copyOfRange(args, 2, args.length)));
+            case "gbdt" -> gbdt(work, options(Arrays.copyOfRange(args, 2, args.length)));
             case "stats" -> stats(work);
             case "score" -> score(work, Path.of(args[2]));
             default -> throw new IllegalArgumentException(args[0]);
@@ -154,12 +160,14 @@ final class AccuracyLab {
     }
 
     /**
-     * A model feed whose predictor keeps every batch the scorer builds and answers probabilities that encode the
-     * call and the row ({@code (call * 16 + 15 - row) / 2^24}, exact in float), so that each score record names
-     * the batch and row its ad came from, whatever the output order.
+     * A model feed whose predictor keeps every batch the scorer builds and answers, for the n-th row it is ever
+     * asked about, the probability {@code n / 2^24} (exact in float), so that each score record names the batch
+     * and row its ad came from, whatever the output order and however many displays the scorer puts in one batch.
      */
     private static final class RecordingFeed implements ModelFeed {
         final List<Batch> batches = new ArrayList<>();
+        /** For row n: (call << 32) | row in that call's batch. */
+        final List<Long> origins = new ArrayList<>();
 
         @Override
         public String latestVersion() {
@@ -171,14 +179,14 @@ final class AccuracyLab {
             return new ClickPredictor() {
                 @Override
                 public float[] predict(Batch batch) {
-                    int call;
-                    synchronized (batches) {
-                        call = batches.size();
-                        batches.add(batch);
-                    }
                     float[] p = new float[batch.size()];
-                    for (int j = 0; j < p.length; j++) {
-                        p[j] = (call * 16 + 15 - j) / 16_777_216f;
+                    synchronized (batches) {
+                        long call = batches.size();
+                        batches.add(batch);
+                        for (int j = 0; j < p.length; j++) {
+                            origins.add(call << 32 | j);
+                            p[j] = origins.size() / 16_777_216f;
+                        }
                     }
                     return p;
                 }
@@ -220,12 +228,13 @@ final class AccuracyLab {
                         continue;
                     }
                     for (AdScore a : s.getAds()) {
-                        long k = Math.round(a.getProbability() * 16_777_216.0);
-                        int call = (int) (k >> 4);
-                        int row = 15 - (int) (k & 15);
+                        int n = (int) Math.round(a.getProbability() * 16_777_216.0);
                         Batch b;
+                        int row;
                         synchronized (feed.batches) {
-                            b = feed.batches.get(call);
+                            long origin = feed.origins.get(n - 1);
+                            b = feed.batches.get((int) (origin >>> 32));
+                            row = (int) origin;
                         }
                         rows.add(new ExampleFile.Row(s.getDisplayId(), a.getAdId(), 0, -1, ExampleFile.Kind.TEST,
                                 Arrays.copyOfRange(b.categorical(), row * slots, (row + 1) * slots),
@@ -423,6 +432,56 @@ final class AccuracyLab {
                 System.out.println(truth.report("model after epoch " + (epoch + 1), test, ptd));
             }
         }
+    }
+
+    static void gbdt(Path work, Map<String, String> o) throws IOException {
+        List<ExampleFile.Row> all = ExampleFile.read(work.resolve("examples.bin"));
+        dev.wnd.eval.GbdtConfig d = dev.wnd.eval.GbdtConfig.defaults();
+        dev.wnd.eval.GbdtConfig config = new dev.wnd.eval.GbdtConfig(
+                dev.wnd.eval.GbdtConfig.Categorical.valueOf(o.getOrDefault("categorical", "codes")
+                        .toUpperCase(Locale.ROOT)),
+                o.getOrDefault("objective", d.objective()),
+                Integer.parseInt(o.getOrDefault("rounds", Integer.toString(d.maxRounds()))), d.earlyStoppingRounds(),
+                Double.parseDouble(o.getOrDefault("holdout", Double.toString(d.holdoutFraction()))),
+                Double.parseDouble(o.getOrDefault("eta", Double.toString(d.eta()))),
+                Integer.parseInt(o.getOrDefault("depth", Integer.toString(d.maxDepth()))), d.minChildWeight(),
+                d.subsample(), d.colsampleByTree(), d.maxTrainRows(), d.threads(), d.seed());
+        dev.wnd.eval.GbdtPeer peer = EvaluateCommand.gbdtPeer(FeatureSpec.seed(), config);
+        List<ExampleFile.Row> test = new ArrayList<>();
+        for (ExampleFile.Row r : all) {
+            if (r.kind() == ExampleFile.Kind.TEST) {
+                test.add(r);
+            } else if (r.kind() == ExampleFile.Kind.TRAIN) {
+                peer.accept(example(r, Split.TRAIN));
+            }
+        }
+        for (ExampleFile.Row r : test) {
+            peer.accept(example(r, Split.VALIDATION)); // scored like validation rows
+        }
+        long t0 = System.nanoTime();
+        dev.wnd.eval.PeerScores scores = peer.fit();
+        double[] s = new double[scores.size()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = scores.score(i);
+        }
+        Truth truth = Truth.read(work.resolve("data").resolve("truth"));
+        System.out.printf(Locale.ROOT, "gbdt %s in %.1f s: %s%n", o, (System.nanoTime() - t0) / 1e9,
+                scores.details());
+        System.out.println(truth.report("GBDT " + o, test, s));
+    }
+
+    private static Example example(ExampleFile.Row r, Split split) {
+        List<Integer> cat = new ArrayList<>(r.categorical().length);
+        for (int c : r.categorical()) {
+            cat.add(c);
+        }
+        List<Float> num = new ArrayList<>(r.numeric().length);
+        for (float x : r.numeric()) {
+            num.add(x);
+        }
+        return Example.newBuilder().setDisplayId(r.displayId()).setAdId(r.adId()).setTimestamp(r.timestamp())
+                .setLabel(Math.max(0, r.label())).setSplit(split).setSpecHash("lab").setCategorical(cat)
+                .setNumeric(num).build();
     }
 
     private static double[] column(List<ExampleFile.Row> rows, int numeric) {

@@ -105,6 +105,23 @@ class EvaluateCommandIT {
     }
 
     @Test
+    void shouldTrainTheGbdtPeerOnTheSameTrainExamplesAndScoreItOnTheSameValidationRows() {
+        JsonNode e = json.get("evaluation");
+
+        assertThat(e.at("/methods/gbdt/map12").asDouble()).as("the GBDT peer learns something")
+                .isGreaterThan(e.at("/methods/random/map12").asDouble());
+        assertThat(e.at("/methods/gbdt/auc").asDouble()).isGreaterThan(0.5);
+        assertThat(e.at("/methods/gbdt/logloss").asDouble()).isPositive();
+        assertThat(e.at("/peers/gbdt/train_examples").asLong()).as("every TRAIN example")
+                .isEqualTo(e.at("/counts/train_labels").asLong());
+        assertThat(e.at("/peers/gbdt/features").asInt()).as("32 numeric features and 40 categorical slots")
+                .isEqualTo(72);
+        assertThat(e.at("/peers/gbdt/rounds").asInt()).isPositive();
+        assertThat(json.at("/planted/normalized_map12_gbdt").isNumber()).isTrue();
+        assertThat(stdout).contains("GBDT (XGBoost)");
+    }
+
+    @Test
     void shouldWriteAReportWhoseChartsExist() throws Exception {
         String html = Files.readString(reportDir.resolve("index.html"));
         Matcher m = Pattern.compile("<img src=\"([^\"]+)\"").matcher(html);

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (numbers go to BENCHMARKS.md with the command and the machine).",
         subcommands = {BenchLearnerCommand.class, BenchFeaturesCommand.class, BenchScorerCommand.class,
-                BenchFreshnessCommand.class, BenchAllCommand.class})
+                BenchFreshnessCommand.class, BenchAccuracyCommand.class, BenchAllCommand.class})
 public final class BenchCommand implements Runnable {
 
     /** Adds {@code bench} to the {@code wnd} command line (see {@code META-INF/services}). */

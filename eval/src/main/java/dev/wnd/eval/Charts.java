@@ -34,6 +34,7 @@ final class Charts {
     static final Color RANDOM = new Color(0x9CA3AF);
     static final Color OPTIMUM = new Color(0x16A34A);
     static final Color TRAIN = new Color(0x9333EA);
+    static final Color PEER = new Color(0xDB2777);
 
     private static final Color TEXT = new Color(0x111827);
     private static final Color MUTED = new Color(0x6B7280);

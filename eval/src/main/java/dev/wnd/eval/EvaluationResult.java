@@ -2,8 +2,13 @@ package dev.wnd.eval;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything the {@link Evaluator} measured on one validation set; immutable. Undefined numbers are NaN (null in
@@ -16,9 +21,12 @@ import java.util.Objects;
  * @param random the random ranking's expected scores, on the same displays (AUC 0.5 by definition, no logloss)
  * @param calibration the model's reliability by probability decile
  * @param perDay the model and baselines per day of the display, days ascending
+ * @param peers other methods measured on the same rows, such as the GBDT peer ({@link GbdtPeer#NAME})
+ * @param peerDetails how each peer was trained, by name
  */
 public record EvaluationResult(Counts counts, EvaluatorConfig config, MethodScores model, MethodScores adCtr,
-        MethodScores random, Calibration calibration, List<DayScores> perDay) {
+        MethodScores random, Calibration calibration, List<DayScores> perDay, List<MethodScores> peers,
+        Map<String, Map<String, Object>> peerDetails) {
 
     /** How ties between equal scores are broken, for the record. */
     public static final String TIE_BREAK = "score descending, then a fixed hash of (display_id, ad_id) ascending "
@@ -32,6 +40,19 @@ public record EvaluationResult(Counts counts, EvaluatorConfig config, MethodScor
         Objects.requireNonNull(random, "random");
         Objects.requireNonNull(calibration, "calibration");
         perDay = List.copyOf(perDay);
+        peers = List.copyOf(peers);
+        peerDetails = Collections.unmodifiableMap(new LinkedHashMap<>(peerDetails));
+    }
+
+    /** A result without peers. */
+    public EvaluationResult(Counts counts, EvaluatorConfig config, MethodScores model, MethodScores adCtr,
+            MethodScores random, Calibration calibration, List<DayScores> perDay) {
+        this(counts, config, model, adCtr, random, calibration, perDay, List.of(), Map.of());
+    }
+
+    /** The peer named {@code name}, if measured. */
+    public Optional<MethodScores> peer(String name) {
+        return peers.stream().filter(m -> m.name().equals(name)).findFirst();
     }
 
     /**
@@ -63,7 +84,7 @@ public record EvaluationResult(Counts counts, EvaluatorConfig config, MethodScor
     /**
      * One ranking method's scores.
      *
-     * @param name {@code "model"}, {@code "ad_ctr"} or {@code "random"}
+     * @param name {@code "model"}, {@code "ad_ctr"}, {@code "random"} or a peer's name such as {@code "gbdt"}
      * @param map12 exact MAP@12 over the displays with a click
      * @param auc ROC AUC over all rows
      * @param logloss mean binary cross-entropy over all rows
@@ -109,9 +130,14 @@ public record EvaluationResult(Counts counts, EvaluatorConfig config, MethodScor
             double map12Random, double auc, double logloss) {
     }
 
-    /** The three methods, model first. */
+    /** Every method: the model first, then the peers, the ad-CTR baseline and random. */
     public List<MethodScores> methods() {
-        return List.of(model, adCtr, random);
+        List<MethodScores> all = new ArrayList<>();
+        all.add(model);
+        all.addAll(peers);
+        all.add(adCtr);
+        all.add(random);
+        return List.copyOf(all);
     }
 
     /** Pretty-printed JSON of every number, snake_case keys, null for undefined. */
@@ -143,6 +169,8 @@ public record EvaluationResult(Counts counts, EvaluatorConfig config, MethodScor
             Json.put(n, "auc", m.auc());
             Json.put(n, "logloss", m.logloss());
         }
+        ObjectNode peerNode = root.putObject("peers");
+        peerDetails.forEach((name, details) -> peerNode.set(name, Json.MAPPER.valueToTree(details)));
         ObjectNode cal = root.putObject("calibration");
         Json.put(cal, "ece", calibration.ece());
         ArrayNode bins = cal.putArray("deciles");

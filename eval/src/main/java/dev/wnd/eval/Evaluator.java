@@ -6,12 +6,14 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Offline evaluation of scored validation rows against two baselines on the same displays. Pure: no Kafka, no
@@ -34,6 +36,7 @@ import java.util.TreeMap;
  *       ({@link AdCtrBaseline}), ranked with the same tie-break, and taken as a probability for AUC and
  *       logloss.</li>
  * </ul>
+ * Peers ({@link PeerScores}, such as the GBDT peer) are ranked the same way on the same rows and displays.
  *
  * <h2>Other numbers</h2>
  * AUC ({@link RankingMetrics#auc}) and logloss ({@link RankingMetrics#logloss}) over all rows; calibration by
@@ -54,17 +57,45 @@ public final class Evaluator {
      */
     public static EvaluationResult evaluate(Collection<ScoredRow> validation, Collection<TrainLabel> train,
             EvaluatorConfig config) {
+        return evaluate(new ArrayList<>(validation), train, List.of(), config);
+    }
+
+    /**
+     * Evaluates {@code validation} (any order) with the ad-CTR baseline learned from {@code train} (any order), and
+     * each peer on the same rows: a peer's row i is {@code validation.get(i)}.
+     *
+     * @throws IllegalArgumentException if {@code validation} is empty, or a peer's rows are not the validation rows
+     */
+    public static EvaluationResult evaluate(List<ScoredRow> validation, Collection<TrainLabel> train,
+            List<PeerScores> peers, EvaluatorConfig config) {
         Objects.requireNonNull(config, "config");
         if (validation.isEmpty()) {
             throw new IllegalArgumentException("no validation rows to evaluate");
         }
+        for (PeerScores peer : peers) {
+            if (peer.size() != validation.size()) {
+                throw new IllegalArgumentException("peer " + peer.name() + " scored " + peer.size() + " rows, not the "
+                        + validation.size() + " validation rows");
+            }
+            for (int i = 0; i < validation.size(); i++) {
+                ScoredRow r = validation.get(i);
+                if (!peer.isRow(i, r.displayId(), r.adId())) {
+                    throw new IllegalArgumentException("peer " + peer.name() + "'s row " + i + " is not (display "
+                            + r.displayId() + ", ad " + r.adId() + ")");
+                }
+            }
+        }
+        int peerCount = peers.size();
         // Group by display, dropping repeated (display, ad) pairs.
         Map<Long, List<ScoredRow>> byDisplay = new LinkedHashMap<>();
+        Map<ScoredRow, Integer> rowIndex = new IdentityHashMap<>();
         Map<Long, Set<Long>> adsSeen = new LinkedHashMap<>();
         long duplicates = 0;
-        for (ScoredRow r : validation) {
+        for (int idx = 0; idx < validation.size(); idx++) {
+            ScoredRow r = validation.get(idx);
             if (adsSeen.computeIfAbsent(r.displayId(), d -> new HashSet<>()).add(r.adId())) {
                 byDisplay.computeIfAbsent(r.displayId(), d -> new ArrayList<>()).add(r);
+                rowIndex.put(r, idx);
             } else {
                 duplicates++;
             }
@@ -78,6 +109,8 @@ public final class Evaluator {
         int n = byDisplay.values().stream().mapToInt(List::size).sum();
         double[] p = new double[n];
         double[] ctr = new double[n];
+        double[][] peerRows = new double[peerCount][n];
+        double[] apPeers = new double[peerCount];
         int[] y = new int[n];
         int[] rowDay = new int[n];
         long[] rowDisplay = new long[n];
@@ -92,12 +125,18 @@ public final class Evaluator {
             long[] ads = new long[size];
             double[] modelScores = new double[size];
             double[] ctrScores = new double[size];
+            double[][] peerScores = new double[peerCount][size];
             List<Long> clicked = new ArrayList<>(1);
             for (ScoredRow r : d.rows()) {
                 int k = i - start;
                 ads[k] = r.adId();
                 modelScores[k] = r.probability();
                 ctrScores[k] = ctrBaseline.ctr(r.adId());
+                int idx = rowIndex.get(r);
+                for (int q = 0; q < peerCount; q++) {
+                    peerScores[q][k] = peers.get(q).score(idx);
+                    peerRows[q][i] = peerScores[q][k];
+                }
                 if (r.label() == 1) {
                     clicked.add(r.adId());
                 }
@@ -120,6 +159,9 @@ public final class Evaluator {
             double apModel = RankingMetrics.averagePrecisionAt12(Rankings.rank(d.id(), ads, modelScores), clicked);
             double apCtr = RankingMetrics.averagePrecisionAt12(Rankings.rank(d.id(), ads, ctrScores), clicked);
             double apRandom = expectedRandomAp(size, clicked.size());
+            for (int q = 0; q < peerCount; q++) {
+                apPeers[q] += RankingMetrics.averagePrecisionAt12(Rankings.rank(d.id(), ads, peerScores[q]), clicked);
+            }
             all.add(apModel, apCtr, apRandom);
             day.add(apModel, apCtr, apRandom);
         }
@@ -133,6 +175,13 @@ public final class Evaluator {
                 RankingMetrics.auc(ctr, y), RankingMetrics.logloss(ctr, y));
         EvaluationResult.MethodScores random = new EvaluationResult.MethodScores("random", all.map(all.apRandom),
                 0.5, Double.NaN);
+        List<EvaluationResult.MethodScores> peerResults = new ArrayList<>();
+        for (int q = 0; q < peerCount; q++) {
+            PeerScores peer = peers.get(q);
+            peerResults.add(new EvaluationResult.MethodScores(peer.name(), all.map(apPeers[q]),
+                    RankingMetrics.auc(peerRows[q], y),
+                    peer.probabilities() ? RankingMetrics.logloss(peerRows[q], y) : Double.NaN));
+        }
 
         List<EvaluationResult.DayScores> perDay = new ArrayList<>();
         for (Map.Entry<Integer, Accumulator> e : days.entrySet()) {
@@ -151,7 +200,8 @@ public final class Evaluator {
                     a.map(a.apCtr), a.map(a.apRandom), RankingMetrics.auc(dp, dy), RankingMetrics.logloss(dp, dy)));
         }
         return new EvaluationResult(counts, config, model, adCtr, random, calibration(p, y, rowDisplay, rowAd),
-                perDay);
+                perDay, peerResults, peers.stream().collect(Collectors.toMap(PeerScores::name,
+                        PeerScores::details, (a, b) -> a, LinkedHashMap::new)));
     }
 
     /**

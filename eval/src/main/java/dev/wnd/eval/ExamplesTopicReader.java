@@ -39,6 +39,15 @@ public final class ExamplesTopicReader {
     }
 
     /**
+     * Sees every Example read (both splits, in topic order, after the spec check), for a method that trains on the
+     * same Examples as the model, such as {@link GbdtPeer}.
+     */
+    @FunctionalInterface
+    public interface ExampleSink {
+        void accept(Example example);
+    }
+
+    /**
      * What was read.
      *
      * @param scored the VALIDATION examples with their probabilities
@@ -79,6 +88,17 @@ public final class ExamplesTopicReader {
      * @throws IllegalStateException when the end is not reached within the timeout
      */
     public Collected read(ExampleScorer scorer) {
+        return read(scorer, e -> { });
+    }
+
+    /**
+     * Reads the topic from its beginning to the end it has now, also handing every Example to {@code sink}. The
+     * VALIDATION examples reach the sink in the order of {@link Collected#scored()}.
+     *
+     * @throws IllegalStateException when the end is not reached within the timeout
+     */
+    public Collected read(ExampleScorer scorer, ExampleSink sink) {
+        Objects.requireNonNull(sink, "sink");
         List<ScoredRow> scored = new ArrayList<>();
         List<TrainLabel> train = new ArrayList<>();
         List<Example> pending = new ArrayList<>(batchSize);
@@ -120,6 +140,7 @@ public final class ExamplesTopicReader {
                         skipped++;
                         continue;
                     }
+                    sink.accept(e);
                     if (e.getSplit() == Split.VALIDATION) {
                         pending.add(e);
                         if (pending.size() >= batchSize) {

@@ -2,9 +2,11 @@ package dev.wnd.eval;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Everything an evaluation report shows: where the numbers come from, the {@link EvaluationResult}, the learner's
@@ -72,6 +74,9 @@ public record Report(Context context, EvaluationResult evaluation, LearningCurve
             p.put("note", "expected MAP@12 on the generator's test displays; normalized = (MAP@12 - random on "
                     + "the validation displays) / (map12_optimal - map12_random)");
             Json.put(p, "normalized_map12_model", normalizedMap12(evaluation.model()));
+            for (EvaluationResult.MethodScores peer : evaluation.peers()) {
+                Json.put(p, "normalized_map12_" + peer.name(), normalizedMap12(peer));
+            }
             Json.put(p, "normalized_map12_ad_ctr", normalizedMap12(evaluation.adCtr()));
         } else {
             root.putNull("planted");
@@ -102,10 +107,17 @@ public record Report(Context context, EvaluationResult evaluation, LearningCurve
         planted.ifPresent(t -> s.append(String.format(Locale.ROOT, "  %-22s %8s %8s %8s %10s%n",
                 "planted optimum*", f4(t.map12Optimal()), "", "", signed(t.map12Optimal() - t.map12Random()))));
         if (planted.isPresent()) {
+            StringBuilder peers = new StringBuilder();
+            for (EvaluationResult.MethodScores peer : e.peers()) {
+                peers.append(String.format(Locale.ROOT, ", %s %.3f", peer.name(), normalizedMap12(peer)));
+            }
             s.append(String.format(Locale.ROOT, "  * on the generator's test displays (random there: %.4f); "
-                    + "normalized MAP@12: model %.3f, ad CTR %.3f%n", planted.get().map12Random(),
-                    normalizedMap12(e.model()), normalizedMap12(e.adCtr())));
+                    + "normalized MAP@12: model %.3f%s, ad CTR %.3f%n", planted.get().map12Random(),
+                    normalizedMap12(e.model()), peers, normalizedMap12(e.adCtr())));
         }
+        e.peerDetails().forEach((name, details) -> s.append(String.format(Locale.ROOT, "  %s: %s%n", label(name),
+                details.entrySet().stream().filter(d -> !(d.getValue() instanceof Collection<?>))
+                        .map(d -> d.getKey() + " " + d.getValue()).collect(Collectors.joining(", ")))));
         s.append(String.format(Locale.ROOT, "%n  calibration: expected calibration error %.4f over %d deciles%n",
                 e.calibration().ece(), e.calibration().bins().size()));
         s.append(String.format(Locale.ROOT, "%n  %-5s %9s %8s %8s %8s %8s %8s%n", "day", "displays", "MAP@12",
@@ -122,6 +134,7 @@ public record Report(Context context, EvaluationResult evaluation, LearningCurve
             case "model" -> "model (Wide & Deep)";
             case "ad_ctr" -> "ad CTR (point in time)";
             case "random" -> "random ranking";
+            case GbdtPeer.NAME -> "GBDT (XGBoost)";
             default -> method;
         };
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 
@@ -49,13 +50,15 @@ public final class ReportWriter {
         List<Charts.Reference> optimum = report.planted().map(t -> List.of(
                 new Charts.Reference("planted optimum (test displays)", t.map12Optimal(), Charts.OPTIMUM)))
                 .orElse(List.of());
+        List<EvaluationResult.MethodScores> methods = e.methods();
         Charts.writePng(Charts.bars(WIDE, 400, "MAP@12 on the validation displays",
                 String.format(Locale.ROOT, "exact, all ads of a display ranked together; %,d displays with a click",
                         e.counts().rankedDisplays()),
-                null, "MAP@12", List.of("model (Wide & Deep)", "ad CTR (point in time)", "random ranking"),
+                null, "MAP@12", methods.stream().map(m -> Report.label(m.name())).toList(),
                 List.of(new Charts.Bars("MAP@12", Charts.MODEL,
-                        new double[] {e.model().map12(), e.adCtr().map12(), e.random().map12()})),
-                optimum, new Color[] {Charts.MODEL, Charts.AD_CTR, Charts.RANDOM}), dir.resolve("map12.png"));
+                        methods.stream().mapToDouble(EvaluationResult.MethodScores::map12).toArray())),
+                optimum, methods.stream().map(m -> color(m.name())).toArray(Color[]::new)),
+                dir.resolve("map12.png"));
         charts.add("map12.png");
 
         // 2. Online learning curves.
@@ -154,6 +157,10 @@ public final class ReportWriter {
         // Headline numbers.
         h.append("<section class=\"cards\">\n");
         card(h, "MAP@12", f4(e.model().map12()), "model, exact", "accent");
+        for (EvaluationResult.MethodScores peer : e.peers()) {
+            card(h, "vs " + peer.name().toUpperCase(Locale.ROOT), signed(e.model().map12() - peer.map12()),
+                    Report.label(peer.name()) + " " + f4(peer.map12()), "");
+        }
         card(h, "vs ad CTR", signed(e.model().map12() - e.adCtr().map12()), "ad CTR " + f4(e.adCtr().map12()), "");
         card(h, "vs random", signed(e.model().map12() - e.random().map12()), "random " + f4(e.random().map12()), "");
         card(h, "AUC", f4(e.model().auc()), "ad CTR " + f4(e.adCtr().auc()), "");
@@ -197,12 +204,23 @@ public final class ReportWriter {
                 .append("</td><td>").append(signed(t.map12Optimal() - t.map12Random()))
                 .append("*</td><td>&ndash;</td><td>&ndash;</td><td>1.000</td></tr>\n"));
         h.append("</tbody>\n</table>\n");
+        e.peerDetails().forEach((name, details) -> {
+            h.append("<p class=\"note\">").append(esc(Report.label(name))).append(": ");
+            StringBuilder d = new StringBuilder();
+            details.forEach((k, v) -> {
+                if (!(v instanceof Collection<?>)) {
+                    d.append(d.length() == 0 ? "" : ", ").append(k.replace('_', ' ')).append(' ').append(v);
+                }
+            });
+            h.append(esc(d.toString())).append(". Trained on the same point-in-time TRAIN Examples as the model, ")
+                    .append("scored on the same VALIDATION Examples.</p>\n");
+        });
         report.planted().ifPresent(t -> h.append("<p class=\"note\">* The generator knows the true click ")
                 .append("probabilities of its ").append(fmtInt(t.testDisplays())).append(" test displays only: the ")
                 .append("optimum ranks their ads by those, and random scores ").append(f4(t.map12Random()))
                 .append(" there. normalized = (MAP@12 &minus; random on the validation displays) / (optimum ")
                 .append("&minus; random on the test displays); both sets come from the same click model.</p>\n"));
-        img(h, "map12.png", "MAP@12 of the model, the ad-CTR baseline and random ranking", WIDE);
+        img(h, "map12.png", "MAP@12 of the model, its peers, the ad-CTR baseline and random ranking", WIDE);
         h.append("</section>\n");
 
         // Learning curves.
@@ -270,6 +288,12 @@ public final class ReportWriter {
                 .append("so far: (clicks + m&middot;g) / (views + m), m = ")
                 .append(String.format(Locale.ROOT, "%.3g", e.config().priorStrength()))
                 .append(". An ad never seen scores g.</dd>\n")
+                .append(e.peers().isEmpty() ? "" : "<dt>GBDT peer</dt><dd>Gradient-boosted trees (XGBoost, on the "
+                        + "CPU) trained on the same point-in-time TRAIN Examples as the model (the same features, "
+                        + "categorical slots as numeric codes unless the note above says otherwise), the number of "
+                        + "rounds chosen on the most recent 10% of them, and scored on the same VALIDATION Examples: "
+                        + "the usual strong baseline for tabular click data, on exactly the model&rsquo;s "
+                        + "inputs.</dd>\n")
                 .append("<dt>random</dt><dd>The exact expected MAP@12 of a uniformly random order of each ")
                 .append("display&rsquo;s ads: (1/n)&sum;<sub>r&le;min(n,12)</sub>1/r for n ads and one click.</dd>\n")
                 .append("<dt>AUC, logloss</dt><dd>Over all validation rows: AUC as the rank statistic (ties count ")
@@ -333,11 +357,16 @@ public final class ReportWriter {
     }
 
     private static String swatch(String method) {
-        return hex(switch (method) {
+        return hex(color(method));
+    }
+
+    private static Color color(String method) {
+        return switch (method) {
             case "model" -> Charts.MODEL;
             case "ad_ctr" -> Charts.AD_CTR;
-            default -> Charts.RANDOM;
-        });
+            case "random" -> Charts.RANDOM;
+            default -> Charts.PEER;
+        };
     }
 
     private static String hex(Color c) {

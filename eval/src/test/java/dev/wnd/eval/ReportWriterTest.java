@@ -56,6 +56,30 @@ class ReportWriterTest {
     }
 
     @Test
+    void shouldShowTheGbdtPeerBesideTheModelInTheTableTheChartAndTheJson() throws Exception {
+        Report plain = sampleReport(false, true);
+        EvaluationResult e = plain.evaluation();
+        EvaluationResult.MethodScores gbdt = new EvaluationResult.MethodScores(GbdtPeer.NAME, 0.71, 0.66, 0.45);
+        EvaluationResult withPeer = new EvaluationResult(e.counts(), e.config(), e.model(), e.adCtr(), e.random(),
+                e.calibration(), e.perDay(), List.of(gbdt), java.util.Map.of(GbdtPeer.NAME,
+                        java.util.Map.of("rounds", 120, "categorical", "codes")));
+        Report report = new Report(plain.context(), withPeer, plain.curve(), plain.planted());
+
+        String html = Files.readString(ReportWriter.write(report, dir));
+        JsonNode json = new ObjectMapper().readTree(dir.resolve(ReportWriter.JSON).toFile());
+
+        assertThat(html).contains("GBDT (XGBoost)").contains("rounds 120").contains("vs GBDT");
+        assertThat(json.at("/evaluation/methods/gbdt/map12").asDouble()).isEqualTo(0.71);
+        assertThat(json.at("/evaluation/peers/gbdt/rounds").asInt()).isEqualTo(120);
+        assertThat(json.at("/planted/normalized_map12_gbdt").asDouble())
+                .isEqualTo(report.normalizedMap12(gbdt));
+        assertThat(report.toText()).contains("GBDT (XGBoost)").contains("gbdt " + String.format(
+                java.util.Locale.ROOT, "%.3f", report.normalizedMap12(gbdt)));
+        assertThat(withPeer.methods()).extracting(EvaluationResult.MethodScores::name)
+                .containsExactly("model", "gbdt", "ad_ctr", "random");
+    }
+
+    @Test
     void shouldWriteAPageWhoseChartsAllExistAndAJsonWithEveryNumber() throws Exception {
         Report report = sampleReport(true, true);
 

@@ -37,9 +37,13 @@ import java.util.SplittableRandom;
  * empty fields, and a few events have the platform {@code \N}.
  *
  * <h2>Planted click model</h2>
- * The utility of ad a in a display = quality(a) + quality(campaign) + effect(advertiser, platform)
- * + 1.8 cos(user's liked topics, a's landing page topics) + 1.2 cos(page topics, landing page topics)
- * + 1.0 exp(-age of the landing page / 7 days); the clicked ad is drawn from the softmax of the display's utilities.
+ * The {@link GeneratorConfig#world() world} says which effects make an ad's utility and how strong each is
+ * ({@link PlantedWorld}). In the original world (world 0) the utility of ad a in a display = quality(a) +
+ * quality(campaign) + effect(advertiser, platform) + 1.8 cos(user's liked topics, a's landing page topics)
+ * + 1.2 cos(page topics, landing page topics) + 1.0 exp(-age of the landing page / 7 days); the clicked ad is drawn
+ * from the softmax of the display's utilities (mixed with a uniform choice where the world has label noise). The
+ * entities are drawn from the data seed exactly as before worlds existed, so world 0 writes the original bytes; the
+ * effects the original world lacks are drawn from a stream of their own.
  *
  * <h2>Split, like Kaggle</h2>
  * Displays of the last {@link GeneratorConfig#testTailDays()} days and a random {@link GeneratorConfig#testFraction()}
@@ -51,7 +55,7 @@ import java.util.SplittableRandom;
  * {@code promoted_content.csv, documents_meta.csv, documents_topics.csv, documents_entities.csv,
  * documents_categories.csv, page_views.csv, events.csv, clicks_train.csv, clicks_test.csv}, and under
  * {@code truth/}: {@code clicks_test_truth.csv} ({@code display_id,ad_id,clicked}), {@code test_probabilities.csv}
- * ({@code display_id,ad_id,probability}) and {@code summary.json}. Memory: 4 bytes per display and a few dozen bytes
+ * ({@code display_id,ad_id,probability}), {@code summary.json} and {@code world.json} (the planted world). Memory: 4 bytes per display and a few dozen bytes
  * per user, document and ad; files are written through buffers as the displays are drawn in time order.
  */
 public final class DataGenerator {
@@ -83,10 +87,12 @@ public final class DataGenerator {
 
     private GeneratorSummary run() throws IOException {
         SplittableRandom root = new SplittableRandom(config.seed());
-        World world = new World(config, root.split());
+        SplittableRandom worldRng = root.split();
         SplittableRandom timeRng = root.split();
         SplittableRandom splitRng = root.split();
         SplittableRandom displayRng = root.split();
+        // Split last, so that the streams above are the original generator's.
+        World world = new World(config, worldRng, root.split());
 
         writePromotedContent(world);
         writeDocuments(world);
@@ -107,8 +113,9 @@ public final class DataGenerator {
         double mapOptimal = testCount == 0 ? 0 : displays.sumOptimal / testCount;
         double mapRandom = testCount == 0 ? 0 : displays.sumRandom / testCount;
         writeSummary(trainCount, testCount, mapOptimal, mapRandom);
+        writeWorld();
         return new GeneratorSummary(out, config.seed(), timestamps.length, trainCount, testCount, rows, mapOptimal,
-                mapRandom);
+                mapRandom, config.world());
     }
 
     private AsciiWriter csv(String name, String header) throws IOException {
@@ -237,6 +244,29 @@ public final class DataGenerator {
         Files.writeString(out.resolve("truth").resolve("summary.json"), mapper.writeValueAsString(summary) + "\n");
     }
 
+    /**
+     * Writes {@code truth/world.json}: the world seed, every effect's strength (0 where not planted), the planted
+     * effects' names, the label noise and the shape. A file of its own, so that world 0's other files keep their
+     * original bytes.
+     */
+    private void writeWorld() throws IOException {
+        PlantedWorld w = config.world();
+        Map<String, Object> world = new LinkedHashMap<>();
+        world.put("world_seed", w.worldSeed());
+        world.put("planted", w.plantedEffects());
+        Map<String, Object> effects = new LinkedHashMap<>();
+        w.effects().forEach((name, strength) -> effects.put(name, round(strength)));
+        world.put("effects", effects);
+        world.put("freshness_days", round(w.freshnessDays()));
+        world.put("label_noise", round(w.labelNoise()));
+        world.put("mean_ads_per_display", round(config.meanAdsPerDisplay()));
+        world.put("page_views_per_display", round(config.pageViewsPerDisplay()));
+        world.put("description", w.describe());
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+        Files.writeString(out.resolve("truth").resolve("world.json"), mapper.writeValueAsString(world) + "\n");
+    }
+
     /** A number rounded to 9 decimals, as a BigDecimal so that its JSON text does not depend on the JDK. */
     private static BigDecimal round(double v) {
         return BigDecimal.valueOf(Math.round(v * 1e9), 9).stripTrailingZeros();
@@ -334,7 +364,7 @@ public final class DataGenerator {
             Arrays.sort(ads, 0, n);
             double max = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < n; j++) {
-                probability[j] = w.utility(ads[j], user, page, platform, ts);
+                probability[j] = w.utility(ads[j], user, page, platform, w.userGeo[user], ts);
                 max = Math.max(max, probability[j]);
             }
             double total = 0;
@@ -344,6 +374,12 @@ public final class DataGenerator {
             }
             for (int j = 0; j < n; j++) {
                 probability[j] /= total;
+            }
+            double noise = w.planted.labelNoise();
+            if (noise > 0) {
+                for (int j = 0; j < n; j++) {
+                    probability[j] = (1 - noise) * probability[j] + noise / n;
+                }
             }
             double x = rng.nextDouble();
             int clicked = n - 1;

@@ -21,11 +21,13 @@ package dev.wnd.ingest.generate;
  * @param missingMetadataRate share of documents absent from every documents_* file
  * @param emptyMetadataFieldRate share of documents_meta rows with an empty source/publisher, and separately with an
  *     empty publish_time
+ * @param world the planted click model ({@link PlantedWorld}); its own candidates and page views per display are
+ *     defaults that {@link #defaults(long, long, PlantedWorld)} copies, the two settings above are what is used
  */
 public record GeneratorConfig(long displays, long seed, int days, int testTailDays, double testFraction,
         double meanAdsPerDisplay, int users, int documents, int ads, double pageViewsPerDisplay,
         double postClickViewRate, double nullPlatformRate, double missingMetadataRate,
-        double emptyMetadataFieldRate) {
+        double emptyMetadataFieldRate, PlantedWorld world) {
 
     /** The most displays one data set may have (display timestamps are kept in memory: 4 bytes each). */
     public static final long MAX_DISPLAYS = 200_000_000L;
@@ -60,6 +62,19 @@ public record GeneratorConfig(long displays, long seed, int days, int testTailDa
         requireRate("nullPlatformRate", nullPlatformRate, 1);
         requireRate("missingMetadataRate", missingMetadataRate, 0.5);
         requireRate("emptyMetadataFieldRate", emptyMetadataFieldRate, 0.5);
+        if (world == null) {
+            throw new IllegalArgumentException("world must not be null");
+        }
+    }
+
+    /** A config of the original world ({@link PlantedWorld#seedWorld()}). */
+    public GeneratorConfig(long displays, long seed, int days, int testTailDays, double testFraction,
+            double meanAdsPerDisplay, int users, int documents, int ads, double pageViewsPerDisplay,
+            double postClickViewRate, double nullPlatformRate, double missingMetadataRate,
+            double emptyMetadataFieldRate) {
+        this(displays, seed, days, testTailDays, testFraction, meanAdsPerDisplay, users, documents, ads,
+                pageViewsPerDisplay, postClickViewRate, nullPlatformRate, missingMetadataRate, emptyMetadataFieldRate,
+                PlantedWorld.seedWorld());
     }
 
     private static void requireRate(String name, double value, double max) {
@@ -75,20 +90,28 @@ public record GeneratorConfig(long displays, long seed, int days, int testTailDa
      * empty metadata fields.
      */
     public static GeneratorConfig defaults(long displays, long seed) {
+        return defaults(displays, seed, PlantedWorld.seedWorld());
+    }
+
+    /**
+     * The defaults of {@link #defaults(long, long)} in {@code world}, with the world's candidates and page views per
+     * display.
+     */
+    public static GeneratorConfig defaults(long displays, long seed, PlantedWorld world) {
         if (displays < 10 || displays > MAX_DISPLAYS) {
             throw new IllegalArgumentException("displays must be in [10, " + MAX_DISPLAYS + "], was " + displays);
         }
         int users = (int) Math.max(1, displays / 2);
         int documents = (int) Math.max(200, displays / 4);
         int ads = (int) Math.max(40, displays / 20);
-        return new GeneratorConfig(displays, seed, 15, 2, 0.1, 5.0, users, documents, ads, 2.0, 0.1, 0.001, 0.02,
-                0.02);
+        return new GeneratorConfig(displays, seed, 15, 2, 0.1, world.meanAdsPerDisplay(), users, documents, ads,
+                world.pageViewsPerDisplay(), 0.1, 0.001, 0.02, 0.02, world);
     }
 
     /** This config with another seed. */
     public GeneratorConfig withSeed(long newSeed) {
         return new GeneratorConfig(displays, newSeed, days, testTailDays, testFraction, meanAdsPerDisplay, users,
                 documents, ads, pageViewsPerDisplay, postClickViewRate, nullPlatformRate, missingMetadataRate,
-                emptyMetadataFieldRate);
+                emptyMetadataFieldRate, world);
     }
 }

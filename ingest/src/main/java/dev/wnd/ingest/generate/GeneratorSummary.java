@@ -18,12 +18,14 @@ import java.util.Objects;
  * @param map12Optimal expected MAP@12 over the test displays of ranking each display's ads by their true click
  *     probability (the best any model can expect)
  * @param map12Random expected MAP@12 over the test displays of a random ranking
+ * @param world the planted world (also in truth/world.json)
  */
 public record GeneratorSummary(Path directory, long seed, long displays, long trainDisplays, long testDisplays,
-        Map<String, Long> rows, double map12Optimal, double map12Random) {
+        Map<String, Long> rows, double map12Optimal, double map12Random, PlantedWorld world) {
 
     public GeneratorSummary {
         Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(world, "world");
         rows = Collections.unmodifiableMap(new LinkedHashMap<>(rows));
     }
 }

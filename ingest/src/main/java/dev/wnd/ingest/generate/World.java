@@ -1,13 +1,16 @@
 package dev.wnd.ingest.generate;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * The entities of a synthetic data set and their planted truth: topics, categories, entities, documents (with
  * sources, publishers, publish times), ads (with campaigns, advertisers and landing documents) and users (with the
  * topics they like, their platform and geo location). Everything lives in primitive arrays indexed by position;
- * the ids written to the files are derived from the positions and increase with them.
+ * the ids written to the files are derived from the positions and increase with them. The planted click model's
+ * terms and strengths come from the {@link PlantedWorld}; {@link #utility} computes it.
  */
 final class World {
 
@@ -23,14 +26,9 @@ final class World {
     static final int META_EMPTY_PUBLISHER = 4;
     static final int META_EMPTY_PUBLISH_TIME = 8;
 
-    // Planted click model: utility = ad + campaign + advertiser x platform + user sim + page sim + freshness.
-    static final double AD_QUALITY_SD = 0.6;
-    static final double CAMPAIGN_QUALITY_SD = 0.4;
-    static final double ADVERTISER_PLATFORM_SD = 0.4;
-    static final double USER_SIMILARITY_WEIGHT = 1.8;
-    static final double PAGE_SIMILARITY_WEIGHT = 1.2;
-    static final double FRESHNESS_WEIGHT = 1.0;
-    static final double FRESHNESS_DAYS = 7.0;
+    static final long HOUR_MS = 3_600_000L;
+
+    final PlantedWorld planted;
 
     final int[] categoryIds;
     final int[] topicCategory = new int[TOPICS];
@@ -38,6 +36,7 @@ final class World {
     final int entities;
     final long[] entityHigh;
     final long[] entityLow;
+    final int[] entityTopic;
 
     final int docs;
     final int[] docId;
@@ -68,6 +67,10 @@ final class World {
     final double[] campaignQuality;
     final int[] advertiserId;
     final double[] advertiserPlatform;
+    final double[] advertiserQuality;
+    final double[] campaignPeakHour;
+    final double[] campaignTimeOfDay;
+    private final long geoEffectKey;
     final int[] topicAdStart = new int[TOPICS + 1];
     final int[] topicAds;
 
@@ -80,9 +83,15 @@ final class World {
     final short[] userGeo;
 
     final String[] geos;
+    final int[] geoRegion;
     private final double[] geoCumulative;
 
-    World(GeneratorConfig config, SplittableRandom rng) {
+    /**
+     * Draws the entities from {@code rng} exactly as the original generator did (so world 0 keeps its bytes), and
+     * the effects the original world did not have from {@code effectRng}.
+     */
+    World(GeneratorConfig config, SplittableRandom rng, SplittableRandom effectRng) {
+        planted = config.world();
         categoryIds = new int[99];
         for (int i = 0; i < categoryIds.length; i++) {
             categoryIds[i] = 1000 + 100 * (i / 9) + (i % 9) + 1;
@@ -95,7 +104,7 @@ final class World {
         entities = Math.max(200, docs / 10);
         entityHigh = new long[entities];
         entityLow = new long[entities];
-        int[] entityTopic = new int[entities];
+        entityTopic = new int[entities];
         for (int e = 0; e < entities; e++) {
             entityHigh[e] = rng.nextLong();
             entityLow[e] = rng.nextLong();
@@ -197,11 +206,11 @@ final class World {
         campaignQuality = new double[campaigns];
         for (int c = 0; c < campaigns; c++) {
             campaignAdvertiser[c] = skewed(rng, advertisers, 1.3);
-            campaignQuality[c] = CAMPAIGN_QUALITY_SD * rng.nextGaussian();
+            campaignQuality[c] = planted.campaignSd() * rng.nextGaussian();
         }
         advertiserPlatform = new double[advertisers * 3];
         for (int i = 0; i < advertiserPlatform.length; i++) {
-            advertiserPlatform[i] = ADVERTISER_PLATFORM_SD * rng.nextGaussian();
+            advertiserPlatform[i] = planted.advertiserPlatformSd() * rng.nextGaussian();
         }
         adDoc = new int[ads];
         adCampaign = new int[ads];
@@ -209,7 +218,7 @@ final class World {
         for (int a = 0; a < ads; a++) {
             adDoc[a] = a < landingDocs ? a : rng.nextInt(landingDocs);
             adCampaign[a] = rng.nextInt(campaigns);
-            adQuality[a] = AD_QUALITY_SD * rng.nextGaussian();
+            adQuality[a] = planted.adSd() * rng.nextGaussian();
         }
         int[] adPrimaryTopic = new int[ads];
         for (int a = 0; a < ads; a++) {
@@ -219,6 +228,13 @@ final class World {
 
         String[] geoTable = geoTable(rng);
         geos = geoTable;
+        geoRegion = new int[geoTable.length];
+        Map<String, Integer> regions = new HashMap<>();
+        for (int g = 0; g < geoTable.length; g++) {
+            String geo = geoTable[g];
+            String region = geo.startsWith("US>") ? geo.substring(0, 5) : geo;
+            geoRegion[g] = regions.computeIfAbsent(region, k -> regions.size());
+        }
         geoCumulative = new double[geoTable.length];
         double total = 0;
         for (int g = 0; g < geoTable.length; g++) {
@@ -250,6 +266,18 @@ final class World {
             userPlatform[u] = (byte) (p < 0.4 ? 1 : p < 0.85 ? 2 : 3);
             userGeo[u] = (short) pick(geoCumulative, rng.nextDouble() * total);
         }
+
+        advertiserQuality = new double[advertisers];
+        for (int v = 0; v < advertisers; v++) {
+            advertiserQuality[v] = planted.advertiserSd() * effectRng.nextGaussian();
+        }
+        campaignPeakHour = new double[campaigns];
+        campaignTimeOfDay = new double[campaigns];
+        for (int c = 0; c < campaigns; c++) {
+            campaignPeakHour[c] = 24 * effectRng.nextDouble();
+            campaignTimeOfDay[c] = planted.timeOfDaySd() * effectRng.nextGaussian();
+        }
+        geoEffectKey = effectRng.nextLong();
     }
 
     /** An index in [0, n) with low indices more likely: floor(n * r^power). */
@@ -369,21 +397,124 @@ final class World {
         return dot == 0 ? 0 : dot / (norm * docNorm[doc]);
     }
 
-    /** exp(-age/7 days) of the document's age at {@code timestamp} (0 or more days). */
+    /** exp(-age / freshnessDays) of the document's age at {@code timestamp} (0 or more days). */
     double freshness(int doc, long timestamp) {
         double ageDays = Math.max(0, timestamp - docPublish[doc]) / (double) DAY_MS;
-        return Math.exp(-ageDays / FRESHNESS_DAYS);
+        return Math.exp(-ageDays / planted.freshnessDays());
     }
 
-    /** The planted utility of showing ad {@code ad} to {@code user} on {@code page} at {@code timestamp}. */
-    double utility(int ad, int user, int page, int platform, long timestamp) {
+    /**
+     * Cosine similarity of a user's categories (those of the topics they like, with the topics' weights) and a
+     * document's categories.
+     */
+    double userDocCategorySimilarity(int user, int doc) {
+        int[] categories = new int[USER_TOPICS];
+        double[] weights = new double[USER_TOPICS];
+        int k = 0;
+        for (int i = user * USER_TOPICS; i < (user + 1) * USER_TOPICS; i++) {
+            if (userTopic[i] < 0) {
+                continue;
+            }
+            int category = topicCategory[userTopic[i]];
+            int at = 0;
+            while (at < k && categories[at] != category) {
+                at++;
+            }
+            if (at == k) {
+                categories[k++] = category;
+            }
+            weights[at] += userTopicWeight[i];
+        }
+        double dot = 0;
+        double userNormSq = 0;
+        for (int c = 0; c < k; c++) {
+            userNormSq += weights[c] * weights[c];
+            for (int j = doc * DOC_CATEGORIES; j < (doc + 1) * DOC_CATEGORIES; j++) {
+                if (docCategory[j] == categories[c]) {
+                    dot += weights[c] * docCategoryConf[j];
+                }
+            }
+        }
+        if (dot == 0) {
+            return 0;
+        }
+        double docNormSq = 0;
+        for (int j = doc * DOC_CATEGORIES; j < (doc + 1) * DOC_CATEGORIES; j++) {
+            if (docCategory[j] >= 0) {
+                docNormSq += (double) docCategoryConf[j] * docCategoryConf[j];
+            }
+        }
+        return dot / Math.sqrt(userNormSq * docNormSq);
+    }
+
+    /**
+     * How much a user likes a document's entities: the confidence-weighted mean, over the document's entities, of the
+     * user's weight for the entity's topic (0 for a topic they do not like, or a document without entities).
+     */
+    double userDocEntityAffinity(int user, int doc) {
+        double sum = 0;
+        double conf = 0;
+        for (int j = doc * DOC_ENTITIES; j < (doc + 1) * DOC_ENTITIES; j++) {
+            int e = docEntity[j];
+            if (e < 0) {
+                continue;
+            }
+            conf += docEntityConf[j];
+            int topic = entityTopic[e];
+            for (int i = user * USER_TOPICS; i < (user + 1) * USER_TOPICS; i++) {
+                if (userTopic[i] == topic) {
+                    sum += (double) docEntityConf[j] * userTopicWeight[i];
+                }
+            }
+        }
+        return conf == 0 ? 0 : sum / conf;
+    }
+
+    /** The geography × campaign effect: a standard normal drawn from a hash of (campaign, region), times its sd. */
+    double geoEffect(int campaign, int geo) {
+        long h = mix(geoEffectKey ^ mix(campaign * 0x9E3779B97F4A7C15L + geoRegion[geo]));
+        double u1 = ((h >>> 11) + 0.5) * 0x1.0p-53;
+        double u2 = (mix(h) >>> 11) * 0x1.0p-53;
+        return planted.geoAdSd() * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /**
+     * The planted utility of showing ad {@code ad} to {@code user} from geo {@code geo} on {@code page} at
+     * {@code timestamp}: the formula of {@link PlantedWorld}. The terms of the original world come first, in their
+     * original order, so that world 0 computes the same doubles; the others are added only where planted.
+     */
+    double utility(int ad, int user, int page, int platform, int geo, long timestamp) {
         int doc = adDoc[ad];
         int campaign = adCampaign[ad];
-        return adQuality[ad] + campaignQuality[campaign]
+        PlantedWorld p = planted;
+        double u = adQuality[ad] + campaignQuality[campaign]
                 + advertiserPlatform[campaignAdvertiser[campaign] * 3 + platform - 1]
-                + USER_SIMILARITY_WEIGHT * userDocSimilarity(user, doc)
-                + PAGE_SIMILARITY_WEIGHT * docDocSimilarity(page, doc)
-                + FRESHNESS_WEIGHT * freshness(doc, timestamp);
+                + p.userTopicWeight() * userDocSimilarity(user, doc)
+                + p.pageSimilarityWeight() * docDocSimilarity(page, doc)
+                + p.freshnessWeight() * freshness(doc, timestamp);
+        if (p.advertiserSd() > 0) {
+            u += advertiserQuality[campaignAdvertiser[campaign]];
+        }
+        if (p.userCategoryWeight() > 0) {
+            u += p.userCategoryWeight() * userDocCategorySimilarity(user, doc);
+        }
+        if (p.userEntityWeight() > 0) {
+            u += p.userEntityWeight() * userDocEntityAffinity(user, doc);
+        }
+        if (p.geoAdSd() > 0) {
+            u += geoEffect(campaign, geo);
+        }
+        if (p.timeOfDaySd() > 0) {
+            double hour = Math.floorMod(timestamp, DAY_MS) / (double) HOUR_MS;
+            u += campaignTimeOfDay[campaign] * Math.cos(2 * Math.PI * (hour - campaignPeakHour[campaign]) / 24);
+        }
+        return u;
     }
 
     /** A document on one of the user's liked topics (by weight), or any document when that topic has none. */

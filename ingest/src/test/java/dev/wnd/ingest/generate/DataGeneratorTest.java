@@ -80,7 +80,7 @@ class DataGeneratorTest {
 
         Map<String, String> first = digests(data);
         assertThat(first).containsKeys("events.csv", "page_views.csv", "truth/summary.json",
-                "truth/clicks_test_truth.csv", "truth/test_probabilities.csv").hasSize(12);
+                "truth/clicks_test_truth.csv", "truth/test_probabilities.csv", "truth/world.json").hasSize(13);
         assertThat(digests(again)).isEqualTo(first);
         assertThat(digests(other).get("events.csv")).isNotEqualTo(first.get("events.csv"));
     }
