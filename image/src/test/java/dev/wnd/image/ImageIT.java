@@ -108,10 +108,15 @@ class ImageIT {
     @Test
     void shouldTrainOnTheBundledLibtorchWithoutWritingOutsideTmp() throws Exception {
         List<String> before = filesOutsideTmp();
-        Result r = inImage(entrypointWith("bench", "learner", "--batch", "64", "--steps", "1", "--warmup", "0",
-                "--deep-hidden-units", "16"));
-        assertThat(r.exit()).as(r.output()).isZero();
-        assertThat(r.output()).contains("\"samples_per_s\"").doesNotContain("No SLF4J providers");
+        Result generated = inImage(entrypointWith("generate", "--out", "/tmp/data", "--displays", "300"));
+        assertThat(generated.exit()).as(generated.output()).isZero();
+        // train: the embedded broker and registry, the features topology and the DJL learner on the bundled libtorch
+        Result trained = inImage(entrypointWith("train", "--data", "/tmp/data", "--model-dir", "/tmp/model",
+                "--work-dir", "/tmp/work", "--deep-hidden-units", "16"));
+        assertThat(trained.exit()).as(trained.output()).isZero();
+        assertThat(trained.output()).contains("trained").doesNotContain("No SLF4J providers");
+        assertThat(root.resolve("tmp/model")).isDirectoryContaining(p -> p.getFileName().toString()
+                .startsWith("ckpt-"));
         assertThat(filesOutsideTmp()).as("the image's files are read-only to its user").isEqualTo(before);
     }
 
