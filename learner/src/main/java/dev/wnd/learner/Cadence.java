@@ -16,7 +16,9 @@ import java.util.Objects;
  *       retried a full period later); more than {@link LearnerConfig#maxFailedCheckpoints()} failures in a row stop
  *       the learner.</li>
  *   <li><b>Serving snapshots</b> are due when no checkpoint is, {@link LearnerConfig#servingSnapshotEvery()} after
- *       the last published model version (checkpoint or snapshot) or the last failed snapshot.</li>
+ *       the last published model version (checkpoint or snapshot) or the last failed snapshot; checked after each
+ *       batch and, while no batch is due, on every poll ({@link #snapshotOwed}), so a trained batch never waits for
+ *       the next one to be published.</li>
  * </ul>
  */
 final class Cadence {
@@ -30,6 +32,7 @@ final class Cadence {
     private long trainedSinceAttempt;
     private long lastAttemptNanos;
     private long lastPublishedNanos;
+    private long trainedSincePublished;
     private int failedInARow;
 
     /** @param nowNanos the start: the time periods count from */
@@ -61,6 +64,7 @@ final class Cadence {
     void trained(int examples) {
         trainedSinceWritten += examples;
         trainedSinceAttempt += examples;
+        trainedSincePublished += examples;
     }
 
     /** What is due now, after a batch. */
@@ -97,8 +101,24 @@ final class Cadence {
         return failedInARow > config.maxFailedCheckpoints();
     }
 
-    /** A model version was announced, or a serving snapshot failed: the next snapshot is a full period away. */
+    /**
+     * Whether a serving snapshot is owed between batches: something was trained since the last published version
+     * and a full {@link LearnerConfig#servingSnapshotEvery()} has passed since it (or since the last failed snapshot).
+     */
+    boolean snapshotOwed(long nowNanos) {
+        Duration snapshots = config.servingSnapshotEvery();
+        return !snapshots.isZero() && trainedSincePublished > 0
+                && nowNanos - lastPublishedNanos >= snapshots.toNanos();
+    }
+
+    /** A model version was announced: the next snapshot is a full period away. */
     void published(long nowNanos) {
+        lastPublishedNanos = nowNanos;
+        trainedSincePublished = 0;
+    }
+
+    /** A serving snapshot failed: the next try is a full period away, and what it would have published is owed. */
+    void snapshotFailed(long nowNanos) {
         lastPublishedNanos = nowNanos;
     }
 

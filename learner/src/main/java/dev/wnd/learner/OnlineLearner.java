@@ -218,6 +218,8 @@ public final class OnlineLearner implements AutoCloseable {
                     if (cadence.waitedEnough(trainBuffer.size(), System.nanoTime())) {
                         trainBuffered();
                         maybeCheckpoint();
+                    } else if (cadence.snapshotOwed(System.nanoTime())) {
+                        servingSnapshot();
                     }
                     endOfInput = records.isEmpty() && caughtUp(partitions) && upstreamDrained.getAsBoolean()
                             && caughtUp(partitions);
@@ -503,7 +505,7 @@ public final class OnlineLearner implements AutoCloseable {
             saved = model.servingSnapshot(offsetsByName(positionAfterLastBatch), epoch, model.examplesTrained(),
                     streamTime);
         } catch (UncheckedIOException e) {
-            cadence.published(System.nanoTime());
+            cadence.snapshotFailed(System.nanoTime());
             LOG.warn("serving snapshot failed after {} examples: {}; scorers keep the previous version",
                     model.examplesTrained(), reason(e));
             return;

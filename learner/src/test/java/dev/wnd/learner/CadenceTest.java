@@ -48,6 +48,21 @@ class CadenceTest {
     }
 
     @Test
+    void shouldOweASnapshotBetweenBatchesOnlyForWhatWasTrainedSinceTheLastPublishedVersion() {
+        Cadence c = new Cadence(config(false, 0, Duration.ZERO, Duration.ofSeconds(1)), 0);
+        assertThat(c.snapshotOwed(5 * SECOND)).as("nothing trained yet").isFalse();
+        c.trained(3);
+        assertThat(c.snapshotOwed(SECOND / 2)).as("within the period").isFalse();
+        assertThat(c.snapshotOwed(SECOND)).as("a trained batch does not wait for the next one").isTrue();
+        c.published(SECOND);
+        assertThat(c.snapshotOwed(10 * SECOND)).as("published already").isFalse();
+        c.trained(1);
+        c.snapshotFailed(11 * SECOND);
+        assertThat(c.snapshotOwed(11 * SECOND + SECOND / 2)).isFalse();
+        assertThat(c.snapshotOwed(12 * SECOND)).as("a failed one is owed a period later").isTrue();
+    }
+
+    @Test
     void shouldRetryAFailedCheckpointAFullPeriodLaterAndStopAfterTooManyInARow() {
         Cadence c = new Cadence(config(false, 10, Duration.ZERO, Duration.ZERO), 0);
         c.trained(10);
