@@ -98,8 +98,7 @@ final class LearnCommand implements Callable<Integer> {
                     LOG.warn("the Kafka cluster {} cannot be reached ({}); the learner resumes from its newest "
                             + "checkpoint in {} s", c.bootstrap(), Outages.describe(e), pause.toSeconds());
                     Thread.sleep(pause.toMillis());
-                    pause = pause.multipliedBy(2).compareTo(Outages.MAX_PAUSE) > 0 ? Outages.MAX_PAUSE
-                            : pause.multipliedBy(2);
+                    pause = Outages.nextPause(pause);
                 } finally {
                     running.set(null);
                 }

@@ -58,9 +58,15 @@ final class Outages {
                     Thread.currentThread().interrupt();
                     throw e;
                 }
-                pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
+                pause = nextPause(pause);
             }
         }
+    }
+
+    /** The pause after {@code pause}: twice as long, up to {@link #MAX_PAUSE}. */
+    static Duration nextPause(Duration pause) {
+        Duration doubled = pause.multipliedBy(2);
+        return doubled.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : doubled;
     }
 
     /** The retriable cause, on one line. */
