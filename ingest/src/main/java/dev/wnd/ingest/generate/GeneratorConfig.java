@@ -15,7 +15,8 @@ package dev.wnd.ingest.generate;
  * @param documents distinct documents (pages and ad landing pages)
  * @param ads distinct ads
  * @param pageViewsPerDisplay mean number of page views in the 6 hours before each display, besides the page view of
- *     the display's own page
+ *     the display's own page, in [0, {@value #MAX_PAGE_VIEWS_PER_DISPLAY}] (Outbrain's full data set has about 88
+ *     page views per display)
  * @param postClickViewRate share of clicks followed by a page view of the clicked ad's document (Outbrain's leak)
  * @param nullPlatformRate share of events whose platform is written {@code \N}
  * @param missingMetadataRate share of documents absent from every documents_* file
@@ -31,6 +32,12 @@ public record GeneratorConfig(long displays, long seed, int days, int testTailDa
 
     /** The most displays one data set may have (display timestamps are kept in memory: 4 bytes each). */
     public static final long MAX_DISPLAYS = 200_000_000L;
+
+    /**
+     * The most page views per display on average: room for Outbrain's proportions (2 billion page views over 23
+     * million displays), where the page views, not the displays, are most of the input.
+     */
+    public static final int MAX_PAGE_VIEWS_PER_DISPLAY = 100;
 
     public GeneratorConfig {
         if (displays < 10 || displays > MAX_DISPLAYS) {
@@ -55,8 +62,9 @@ public record GeneratorConfig(long displays, long seed, int days, int testTailDa
         if (ads < 12) {
             throw new IllegalArgumentException("ads must be >= 12 (a display may show 12), was " + ads);
         }
-        if (!(pageViewsPerDisplay >= 0 && pageViewsPerDisplay <= 50)) {
-            throw new IllegalArgumentException("pageViewsPerDisplay must be in [0, 50], was " + pageViewsPerDisplay);
+        if (!(pageViewsPerDisplay >= 0 && pageViewsPerDisplay <= MAX_PAGE_VIEWS_PER_DISPLAY)) {
+            throw new IllegalArgumentException("pageViewsPerDisplay must be in [0, " + MAX_PAGE_VIEWS_PER_DISPLAY
+                    + "], was " + pageViewsPerDisplay);
         }
         requireRate("postClickViewRate", postClickViewRate, 1);
         requireRate("nullPlatformRate", nullPlatformRate, 1);
@@ -112,6 +120,16 @@ public record GeneratorConfig(long displays, long seed, int days, int testTailDa
     public GeneratorConfig withSeed(long newSeed) {
         return new GeneratorConfig(displays, newSeed, days, testTailDays, testFraction, meanAdsPerDisplay, users,
                 documents, ads, pageViewsPerDisplay, postClickViewRate, nullPlatformRate, missingMetadataRate,
+                emptyMetadataFieldRate, world);
+    }
+
+    /**
+     * This config with another mean number of page views before each display, whatever the world's; the world's
+     * click model and every other setting stay.
+     */
+    public GeneratorConfig withPageViewsPerDisplay(double newPageViewsPerDisplay) {
+        return new GeneratorConfig(displays, seed, days, testTailDays, testFraction, meanAdsPerDisplay, users,
+                documents, ads, newPageViewsPerDisplay, postClickViewRate, nullPlatformRate, missingMetadataRate,
                 emptyMetadataFieldRate, world);
     }
 }

@@ -46,7 +46,8 @@ import java.util.SplittableRandom;
  * @param timeOfDaySd spread of the campaigns' time-of-day amplitude
  * @param labelNoise share of clicks drawn uniformly among the display's ads, in [0, 0.9]
  * @param meanAdsPerDisplay mean candidates per display, in [2, 12]
- * @param pageViewsPerDisplay mean page views before each display, in [0, 50]
+ * @param pageViewsPerDisplay mean page views before each display, in [0,
+ *     {@value GeneratorConfig#MAX_PAGE_VIEWS_PER_DISPLAY}]
  */
 public record PlantedWorld(long worldSeed, double adSd, double campaignSd, double advertiserSd,
         double advertiserPlatformSd, double userTopicWeight, double userCategoryWeight, double userEntityWeight,
@@ -72,8 +73,9 @@ public record PlantedWorld(long worldSeed, double adSd, double campaignSd, doubl
         if (!(meanAdsPerDisplay >= 2 && meanAdsPerDisplay <= 12)) {
             throw new IllegalArgumentException("meanAdsPerDisplay must be in [2, 12], got " + meanAdsPerDisplay);
         }
-        if (!(pageViewsPerDisplay >= 0 && pageViewsPerDisplay <= 50)) {
-            throw new IllegalArgumentException("pageViewsPerDisplay must be in [0, 50], got " + pageViewsPerDisplay);
+        if (!(pageViewsPerDisplay >= 0 && pageViewsPerDisplay <= GeneratorConfig.MAX_PAGE_VIEWS_PER_DISPLAY)) {
+            throw new IllegalArgumentException("pageViewsPerDisplay must be in [0, "
+                    + GeneratorConfig.MAX_PAGE_VIEWS_PER_DISPLAY + "], got " + pageViewsPerDisplay);
         }
     }
 

@@ -32,4 +32,18 @@ class GeneratorConfigTest {
                 .hasMessageContaining("testFraction");
         assertThat(ok.displays()).isEqualTo(100);
     }
+
+    @Test
+    void shouldAllowUpToAHundredPageViewsPerDisplayAndRefuseMore() {
+        GeneratorConfig c = GeneratorConfig.defaults(100, 1);
+
+        assertThat(c.withPageViewsPerDisplay(100).pageViewsPerDisplay()).isEqualTo(100);
+        assertThat(c.withPageViewsPerDisplay(0).pageViewsPerDisplay()).isZero();
+        assertThat(c.withPageViewsPerDisplay(60)).as("only the page views change")
+                .isEqualTo(new GeneratorConfig(100, 1, 15, 2, 0.1, 5.0, 50, 200, 40, 60, 0.1, 0.001, 0.02, 0.02));
+        assertThatThrownBy(() -> c.withPageViewsPerDisplay(100.5))
+                .hasMessage("pageViewsPerDisplay must be in [0, 100], was 100.5");
+        assertThatThrownBy(() -> c.withPageViewsPerDisplay(-1)).hasMessageContaining("pageViewsPerDisplay");
+        assertThatThrownBy(() -> c.withPageViewsPerDisplay(Double.NaN)).hasMessageContaining("pageViewsPerDisplay");
+    }
 }
