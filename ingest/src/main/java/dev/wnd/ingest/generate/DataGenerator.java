@@ -55,8 +55,9 @@ import java.util.SplittableRandom;
  * {@code promoted_content.csv, documents_meta.csv, documents_topics.csv, documents_entities.csv,
  * documents_categories.csv, page_views.csv, events.csv, clicks_train.csv, clicks_test.csv}, and under
  * {@code truth/}: {@code clicks_test_truth.csv} ({@code display_id,ad_id,clicked}), {@code test_probabilities.csv}
- * ({@code display_id,ad_id,probability}), {@code summary.json} and {@code world.json} (the planted world). Memory: 4 bytes per display and a few dozen bytes
- * per user, document and ad; files are written through buffers as the displays are drawn in time order.
+ * ({@code display_id,ad_id,probability}), {@code summary.json} and {@code world.json} (the planted world). Memory: 4 bytes per display, a few dozen bytes
+ * per user, document and ad, and 22 bytes per page view of the last 6 hours (waiting to be written in time order);
+ * files are written through buffers as the displays are drawn in time order.
  */
 public final class DataGenerator {
 
@@ -314,7 +315,7 @@ public final class DataGenerator {
                     display(displayId, ts, isTest, isTest ? testEvents : events, train, clicksTest, truth,
                             probabilities, views);
                 }
-                views.writeBefore(Long.MAX_VALUE >>> 24, w, pageViews);
+                views.writeBefore(Long.MAX_VALUE, w, pageViews);
                 rows.put("events.csv", events.rows() + testEvents.rows());
                 count("clicks_train.csv", train);
                 count("clicks_test.csv", clicksTest);

@@ -4,14 +4,22 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * Page views waiting to be written in timestamp order: a binary min-heap of {@code timestamp << 24 | slot} over
- * primitive slot arrays, so that holding tens of thousands of pending views allocates nothing per view. Ties go by
- * slot number, which is deterministic.
+ * Page views waiting to be written in timestamp order: a binary min-heap of {@code timestamp << 32 | slot} over
+ * primitive slot arrays, so that holding millions of pending views allocates nothing per view. Ties go by slot
+ * number, which is deterministic.
+ *
+ * <p>What is pending is every view of the 6 hours before the display being drawn: at 100 views per display, about
+ * 2.5 views per display of the data set (25 million for 10 million displays, 22 bytes each). Timestamps are below
+ * 2<sup>31</sup> ms (24 days), so 32 bits are left for the slot, where 24 bits capped the pending views at 16
+ * million.
  */
 final class PageViewQueue {
 
-    private static final int SLOT_BITS = 24;
+    private static final int SLOT_BITS = 32;
     private static final long SLOT_MASK = (1L << SLOT_BITS) - 1;
+    private static final long MAX_TIMESTAMP = (1L << (63 - SLOT_BITS)) - 1;
+    /** The largest array a JVM allocates safely. */
+    private static final int MAX_SLOTS = Integer.MAX_VALUE - 8;
 
     private long[] heap = new long[1024];
     private int size;
@@ -24,16 +32,20 @@ final class PageViewQueue {
     private int slots;
 
     void add(long timestamp, int userIndex, int docIndex, int platformValue, int trafficSource) {
+        if (timestamp < 0 || timestamp > MAX_TIMESTAMP) {
+            throw new IllegalArgumentException("page view timestamp must be in [0, " + MAX_TIMESTAMP + "], was "
+                    + timestamp);
+        }
         int slot;
         if (freeCount > 0) {
             slot = free[--freeCount];
         } else {
-            slot = slots++;
-            if (slot > SLOT_MASK) {
-                throw new IllegalStateException("more than " + SLOT_MASK + " page views pending");
+            if (slots == MAX_SLOTS) {
+                throw new IllegalStateException("more than " + MAX_SLOTS + " page views pending");
             }
+            slot = slots++;
             if (slot == user.length) {
-                int n = user.length * 2;
+                int n = (int) Math.min(2L * user.length, MAX_SLOTS);
                 user = Arrays.copyOf(user, n);
                 doc = Arrays.copyOf(doc, n);
                 platform = Arrays.copyOf(platform, n);
@@ -46,7 +58,7 @@ final class PageViewQueue {
         platform[slot] = (byte) platformValue;
         traffic[slot] = (byte) trafficSource;
         if (size == heap.length) {
-            heap = Arrays.copyOf(heap, size * 2);
+            heap = Arrays.copyOf(heap, (int) Math.min(2L * size, MAX_SLOTS));
         }
         long key = timestamp << SLOT_BITS | slot;
         int i = size++;
@@ -61,7 +73,7 @@ final class PageViewQueue {
         heap[i] = key;
     }
 
-    /** Writes, in order, every pending view with timestamp below {@code limit}. */
+    /** Writes, in order, every pending view with timestamp below {@code limit} ({@link Long#MAX_VALUE}: all). */
     void writeBefore(long limit, World world, AsciiWriter out) throws IOException {
         while (size > 0 && (heap[0] >>> SLOT_BITS) < limit) {
             long key = heap[0];
