@@ -40,13 +40,21 @@ final class GenerateCommand implements Callable<Integer> {
                     + "original world (default: ${DEFAULT-VALUE}).")
     long worldSeed;
 
+    @Mixin
+    PageViewsOption pageViews;
+
     @Override
     public Integer call() throws Exception {
         PlantedWorld world = PlantedWorld.draw(worldSeed);
-        GeneratorSummary summary = DataGenerator.generate(GeneratorConfig.defaults(displays.value(), seed, world), out);
+        GeneratorConfig config = pageViews.applyTo(GeneratorConfig.defaults(displays.value(), seed, world));
+        GeneratorSummary summary = DataGenerator.generate(config, out);
         System.out.printf("wrote %,d displays (%,d train, %,d test) to %s%n", summary.displays(),
                 summary.trainDisplays(), summary.testDisplays(), summary.directory());
         System.out.println(world.describe());
+        if (config.pageViewsPerDisplay() != world.pageViewsPerDisplay()) {
+            System.out.printf("page views per display: %s (--page-views-per-display), not the world's %s%n",
+                    config.pageViewsPerDisplay(), world.pageViewsPerDisplay());
+        }
         summary.rows().forEach((file, rows) -> System.out.printf("  %-26s %,12d rows%n", file, rows));
         System.out.printf("expected MAP@12 on the test displays: planted optimum %.4f, random ranking %.4f%n",
                 summary.map12Optimal(), summary.map12Random());

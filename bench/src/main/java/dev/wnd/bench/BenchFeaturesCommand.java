@@ -4,6 +4,7 @@ import dev.wnd.app.OptionDefaults;
 import dev.wnd.app.DisplaysOption;
 import dev.wnd.app.WorkDirOption;
 import dev.wnd.app.JsonOption;
+import dev.wnd.app.PageViewsOption;
 import dev.wnd.app.Cluster;
 import dev.wnd.app.ClusterOptions;
 import dev.wnd.app.Stages;
@@ -63,6 +64,9 @@ final class BenchFeaturesCommand implements Callable<Integer> {
     long seed;
 
     @Mixin
+    PageViewsOption pageViews;
+
+    @Mixin
     WorkDirOption workDir;
 
     @Option(names = "--at-least-once", description = "Measure at-least-once instead of exactly-once.")
@@ -88,8 +92,9 @@ final class BenchFeaturesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        GeneratorConfig dataConfig = dataConfig();
         WorkDirLock lock = Workspace.claimFresh(workDir.value());
-        GeneratorSummary data = DataGenerator.generate(GeneratorConfig.defaults(displays.value(), seed), workDir.value().resolve("data"));
+        GeneratorSummary data = DataGenerator.generate(dataConfig, workDir.value().resolve("data"));
         ClusterOptions options = Workspace.embedded(workDir.value());
         options.partitions = partitions;
         try (Cluster cluster = Cluster.open(options, true, lock)) {
@@ -151,6 +156,8 @@ final class BenchFeaturesCommand implements Callable<Integer> {
             out.put("processing_guarantee", atLeastOnce ? "at_least_once" : "exactly_once_v2");
             out.put("commit_interval_ms", commitMs);
             out.put("partitions", partitions);
+            out.put("page_views_per_display", dataConfig.pageViewsPerDisplay());
+            out.put("page_views", replay.sentPerTopic().getOrDefault(cluster.topics().pageViews.name(), 0L));
             if (lastExampleSeconds != null) {
                 out.put("seconds_to_last_example", lastExampleSeconds);
             }
@@ -161,6 +168,16 @@ final class BenchFeaturesCommand implements Callable<Integer> {
             BenchCommand.report(out, json);
         }
         return 0;
+    }
+
+    /**
+     * The data set this run generates: the defaults for {@code --displays} and {@code --data-seed} in the original
+     * world, with {@code --page-views-per-display} when given.
+     *
+     * @throws IllegalArgumentException when {@code --page-views-per-display} is out of range
+     */
+    GeneratorConfig dataConfig() {
+        return pageViews.applyTo(GeneratorConfig.defaults(displays.value(), seed));
     }
 
     /**
