@@ -48,6 +48,9 @@ import picocli.CommandLine.Option;
                 + "(exactly-once) from start until it has consumed every input record.")
 final class BenchFeaturesCommand implements Callable<Integer> {
 
+    /** Names of the OS threads of RocksDB's flushes and compactions ({@code rocksdb:low}, {@code rocksdb:high}). */
+    static final String ROCKSDB_THREADS = "rocksdb";
+
     /** This command's own defaults for shared options. */
     static final class Defaults extends OptionDefaults {
         @Override
@@ -119,7 +122,6 @@ final class BenchFeaturesCommand implements Callable<Integer> {
             double seconds = (System.nanoTime() - t0) / 1e9;
             ThreadCpu cpuAtEnd = ThreadCpu.now();
             GcTotals gcAtEnd = GcTotals.now();
-            double appCpuSeconds = cpuAtEnd.secondsOfThreadsNamed(appId);
             Map<String, Object> loop = BenchCommand.threadTimes(streams);
             Double lastExampleSeconds = null;
             if (partitions > 1 && !passthrough) {
@@ -129,6 +131,15 @@ final class BenchFeaturesCommand implements Callable<Integer> {
                         () -> Stages.held(streams) == Stages.Held.NOTHING);
                 lastExampleSeconds = (System.nanoTime() - t0) / 1e9;
             }
+            // The stage's CPU for all its work, so read after the held events were released: every Java thread
+            // named after the application (each stream thread, the global thread, the producers' network threads,
+            // the group's heartbeat, the state updater, the updates purger) and RocksDB's native threads, which
+            // only the features' stores use in this JVM.
+            ThreadCpu cpuAtLastExample = ThreadCpu.now();
+            double rocksDbCpuSeconds = passthrough ? 0 : ThreadCpu.secondsOfOsThreadsNamed(ROCKSDB_THREADS);
+            double appCpuSeconds = cpuAtLastExample.secondsOfThreadsNamed(appId) + rocksDbCpuSeconds;
+            int streamThreads = cpuAtLastExample.threadsNamed(name -> name.startsWith(appId)
+                    && name.matches(".*-StreamThread-\\d+"));
             Map<String, Object> stateSizes = passthrough ? Map.of() : stateSizes(streams);
             streams.close();
             long stateBytes = directorySize(workDir.value().resolve("state"));
@@ -137,9 +148,12 @@ final class BenchFeaturesCommand implements Callable<Integer> {
             out.put("input_records_per_s", inputs / seconds);
             out.put("input_records", inputs);
             out.put("seconds", seconds);
-            // CPU time of the application's threads (stream, global, producer, consumer): less sensitive than the
-            // wall clock to other work on the machine, so runs on a shared machine compare.
+            // CPU time of the application's threads, every stream thread's included, and of RocksDB's: less
+            // sensitive than the wall clock to other work on the machine, so runs on a shared machine compare. Not
+            // the JIT compiler's or the collector's, which this JVM shares with the broker.
             out.put("app_cpu_seconds", appCpuSeconds);
+            out.put("app_cpu_seconds_rocksdb", rocksDbCpuSeconds);
+            out.put("app_stream_threads", streamThreads);
             out.put("input_records_per_app_cpu_s", inputs / appCpuSeconds);
             out.put("replay_records_per_s", replay.sent() / Math.max(1e-9, replay.elapsed().toNanos() / 1e9));
             // Past start-up (global stores, task init) and the JIT's first compilations: what a long-running

@@ -1,12 +1,18 @@
 package dev.wnd.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -69,6 +75,59 @@ final class ThreadCpu {
             }
         }
         return nanos / 1e9;
+    }
+
+    /** How many of the threads alive at this snapshot have a name that {@code name} accepts. */
+    int threadsNamed(Predicate<String> name) {
+        return (int) threadNames.values().stream().filter(name).count();
+    }
+
+    /**
+     * CPU seconds used so far by this process's native threads (threads the JVM does not know, such as RocksDB's
+     * flushes and compactions, {@code rocksdb:low} and {@code rocksdb:high}) whose OS name starts with
+     * {@code prefix}; read from {@code /proc/self/task} (Linux), 0 where that cannot be read. A thread that has ended
+     * is not counted.
+     */
+    static double secondsOfOsThreadsNamed(String prefix) {
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return 0;
+        }
+        long nanos = 0;
+        try (DirectoryStream<Path> each = Files.newDirectoryStream(tasks)) {
+            for (Path task : each) {
+                try {
+                    if (Files.readString(task.resolve("comm")).strip().startsWith(prefix)) {
+                        nanos += osThreadNanos(task);
+                    }
+                } catch (IOException | UncheckedIOException e) {
+                    // the thread ended while being read
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return nanos / 1e9;
+    }
+
+    /** A task's CPU time: nanoseconds from {@code schedstat} where the kernel keeps it, else clock ticks from stat. */
+    private static long osThreadNanos(Path task) throws IOException {
+        Path schedstat = task.resolve("schedstat");
+        if (Files.isReadable(schedstat)) {
+            return Long.parseLong(Files.readString(schedstat).strip().split(" ")[0]);
+        }
+        return statTicks(Files.readString(task.resolve("stat"))) * 10_000_000L;
+    }
+
+    /**
+     * User plus system CPU time, in clock ticks (USER_HZ: 100 per second on Linux), of a {@code /proc/PID/stat} line:
+     * its fields 14 and 15, counted after the command name, which is in parentheses and may hold spaces and
+     * parentheses itself.
+     */
+    static long statTicks(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).strip().split(" ");
+        // fields[0] is field 3 (the state), so utime (14) and stime (15) are fields[11] and fields[12]
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /** A thread's role: its name with UUIDs and numbers masked. */

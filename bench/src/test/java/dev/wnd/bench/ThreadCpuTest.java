@@ -1,7 +1,10 @@
 package dev.wnd.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -45,5 +48,31 @@ class ThreadCpuTest {
             stop.set(true);
             busy.join();
         }
+    }
+
+    @Test
+    void shouldCountTheLiveThreadsWhoseNameMatches() {
+        assertThat(ThreadCpu.now().threadsNamed(name -> name.equals(Thread.currentThread().getName()))).isEqualTo(1);
+        assertThat(ThreadCpu.now().threadsNamed(name -> name.startsWith("no-such-thread-"))).isZero();
+    }
+
+    @Test
+    void shouldReadUserPlusSystemTicksAfterACommandNameWithSpacesAndParentheses() {
+        String stat = "4242 (rocksdb:(low) 1) S 1 4242 4242 0 -1 4194368 93 0 0 0 170 25 0 0 20 0 1 0 2525664 "
+                + "3133440 411 18446744073709551615";
+
+        assertThat(ThreadCpu.statTicks(stat)).isEqualTo(195);
+    }
+
+    @Test
+    void shouldCountNoOsThreadsForANameNoThreadHas() {
+        assertThat(ThreadCpu.secondsOfOsThreadsNamed("no-such-thread-")).isZero();
+    }
+
+    @Test
+    void shouldReadTheProcessesOsThreadsWhereProcShowsThem() {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux only");
+
+        assertThat(ThreadCpu.secondsOfOsThreadsNamed("")).as("every thread, Java's and the JVM's").isPositive();
     }
 }
