@@ -58,7 +58,7 @@ final class DemoCommand implements Callable<Integer> {
         ClusterOptions cluster = Workspace.embedded(workDir.value());
         cluster.partitions = partitions;
         // The demo's default model is small so that it runs in minutes on a laptop CPU; every seed flag still applies.
-        ModelConfig base = ModelConfig.defaults().toBuilder().deepHiddenUnits(java.util.List.of(256, 256, 256)).build();
+        ModelConfig base = ModelOptions.compactDefaults();
         Pipeline.Report r;
         try (lock) {
             r = Pipeline.run(new Pipeline.Config(workDir.value(), displays.value(), dataSeed, 0L, model.toConfig(base), batchSize.value(),

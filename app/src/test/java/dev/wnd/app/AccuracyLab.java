@@ -53,7 +53,7 @@ import org.apache.kafka.streams.KafkaStreams;
  *       noisy), both normalized, beside the ranking by the {@code pop_ad_id} feature (the ad-CTR baseline) and the
  *       planted optimum. Keys: {@code batch}, {@code hidden} (e.g. {@code 1024x5} or {@code 256,256}),
  *       {@code epochs}, {@code deepLr}, {@code linearLr}, {@code warmup}, {@code dropout}, {@code seed},
- *       {@code deepAcc}, {@code linearAcc}.</li>
+ *       {@code deepAcc}, {@code linearAcc}, {@code linearL1}, {@code linearL2}.</li>
  *   <li>{@code gbdt WORK [key=value ...]}: the evaluation's GBDT peer ({@link dev.wnd.eval.GbdtPeer}) trained on
  *       the TRAIN examples as {@code wnd evaluate} trains it, then scoring the test displays, reported like
  *       {@code fit}. Keys: {@code categorical} ({@code codes} or {@code none}), {@code objective},
@@ -381,6 +381,12 @@ final class AccuracyLab {
         }
         if (o.containsKey("linearAcc")) {
             b.linearInitialAccumulator(Double.parseDouble(o.get("linearAcc")));
+        }
+        if (o.containsKey("linearL1")) {
+            b.linearL1(Double.parseDouble(o.get("linearL1")));
+        }
+        if (o.containsKey("linearL2")) {
+            b.linearL2(Double.parseDouble(o.get("linearL2")));
         }
         ModelConfig config = b.build();
         System.out.printf(Locale.ROOT, "rows: %,d train, %,d validation, %,d test; %s; batch %d, epochs %d%n",
