@@ -2,6 +2,7 @@ package dev.wnd.app;
 
 import dev.wnd.ingest.replay.ReplaySummary;
 import dev.wnd.learner.OnlineLearner;
+import dev.wnd.model.ModelConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -54,13 +55,18 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     SplitSeedOption splitSeed;
 
+    /** The model a fresh model directory gets: the compact MLP unless the seed flags say otherwise. */
+    ModelConfig modelConfig() {
+        return model.toConfig(ModelOptions.compactDefaults());
+    }
+
     @Override
     public Integer call() throws Exception {
         try (Cluster c = Cluster.open(cluster, !cluster.external())) {
             c.ensureTopics();
             ReplaySummary replay = Replays.replay(c, data, 0, labelDelay.value());
             OnlineLearner.Summary s = Pipeline.learn(c, c.stateDir(), modelDir, splitSeed.value(),
-                    model.toConfig(ModelOptions.compactDefaults()), batchSize.value(), epochs);
+                    modelConfig(), batchSize.value(), epochs);
             System.out.printf("replayed %,d records; trained on %,d examples, scored %,d validation examples "
                     + "(online window: logloss %.4f, AUC %.4f, MAP@12 %.4f); checkpoint %s in %s%n", replay.sent(),
                     s.examplesTrained(), s.validationExamples(), s.validation().logloss(), s.validation().auc(),
