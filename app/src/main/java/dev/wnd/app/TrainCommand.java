@@ -62,6 +62,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
+        }
         try (Cluster c = Cluster.open(cluster, !cluster.external())) {
             c.ensureTopics();
             ReplaySummary replay = Replays.replay(c, data, 0, labelDelay.value());
