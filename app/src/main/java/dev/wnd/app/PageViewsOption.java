@@ -27,7 +27,7 @@ public final class PageViewsOption {
         if (value == null) {
             return config;
         }
-        if (!(value >= 0 && value <= GeneratorConfig.MAX_PAGE_VIEWS_PER_DISPLAY)) {
+        if (!GeneratorConfig.allowsPageViewsPerDisplay(value)) {
             throw new IllegalArgumentException("--page-views-per-display must be in [0, "
                     + GeneratorConfig.MAX_PAGE_VIEWS_PER_DISPLAY + "], got " + value);
         }

@@ -39,6 +39,14 @@ public record GeneratorConfig(long displays, long seed, int days, int testTailDa
      */
     public static final int MAX_PAGE_VIEWS_PER_DISPLAY = 100;
 
+    /**
+     * Whether {@code pageViewsPerDisplay} is a mean the generator takes: in [0, {@value #MAX_PAGE_VIEWS_PER_DISPLAY}]
+     * (NaN is not). The one rule for the config, the planted world and the command-line option.
+     */
+    public static boolean allowsPageViewsPerDisplay(double pageViewsPerDisplay) {
+        return pageViewsPerDisplay >= 0 && pageViewsPerDisplay <= MAX_PAGE_VIEWS_PER_DISPLAY;
+    }
+
     public GeneratorConfig {
         if (displays < 10 || displays > MAX_DISPLAYS) {
             throw new IllegalArgumentException("displays must be in [10, " + MAX_DISPLAYS + "], was " + displays);
@@ -62,7 +70,7 @@ public record GeneratorConfig(long displays, long seed, int days, int testTailDa
         if (ads < 12) {
             throw new IllegalArgumentException("ads must be >= 12 (a display may show 12), was " + ads);
         }
-        if (!(pageViewsPerDisplay >= 0 && pageViewsPerDisplay <= MAX_PAGE_VIEWS_PER_DISPLAY)) {
+        if (!allowsPageViewsPerDisplay(pageViewsPerDisplay)) {
             throw new IllegalArgumentException("pageViewsPerDisplay must be in [0, " + MAX_PAGE_VIEWS_PER_DISPLAY
                     + "], was " + pageViewsPerDisplay);
         }

@@ -73,7 +73,7 @@ public record PlantedWorld(long worldSeed, double adSd, double campaignSd, doubl
         if (!(meanAdsPerDisplay >= 2 && meanAdsPerDisplay <= 12)) {
             throw new IllegalArgumentException("meanAdsPerDisplay must be in [2, 12], got " + meanAdsPerDisplay);
         }
-        if (!(pageViewsPerDisplay >= 0 && pageViewsPerDisplay <= GeneratorConfig.MAX_PAGE_VIEWS_PER_DISPLAY)) {
+        if (!GeneratorConfig.allowsPageViewsPerDisplay(pageViewsPerDisplay)) {
             throw new IllegalArgumentException("pageViewsPerDisplay must be in [0, "
                     + GeneratorConfig.MAX_PAGE_VIEWS_PER_DISPLAY + "], got " + pageViewsPerDisplay);
         }
