@@ -132,7 +132,7 @@ final class EvaluateCommand implements Callable<Integer> {
             } catch (IllegalStateException e) {
                 throw new IllegalStateException(e.getMessage() + "; --no-gbdt evaluates without the GBDT peer", e);
             }
-            peer = gbdtPeer(FeatureSpec.seed(), GbdtConfig.defaults().withCategorical(mode));
+            peer = gbdtPeer(FeatureSpec.standard(), GbdtConfig.defaults().withCategorical(mode));
         }
         LoadedCheckpoint checkpoint = new CheckpointStore(modelDir, Integer.MAX_VALUE).loadNewestValid()
                 .orElseThrow(() -> new IllegalArgumentException("no valid checkpoint in " + modelDir));
@@ -191,7 +191,7 @@ final class EvaluateCommand implements Callable<Integer> {
      * to the GBDT peer when there is one.
      */
     private Collected collect(Cluster c, LoadedCheckpoint checkpoint, GbdtPeer peer) throws java.io.IOException {
-        FeatureSpec featureSpec = FeatureSpec.seed();
+        FeatureSpec featureSpec = FeatureSpec.standard();
         try (WideDeepPredictor predictor = checkpoint.newPredictor(featureSpec,
                 checkpoint.modelConfig().toBuilder().device(device).build())) {
             return new ExamplesTopicReader(c.kafka(), c.topics().examples, featureSpec.hash(), batchSize, timeout)

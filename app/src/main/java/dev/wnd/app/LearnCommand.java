@@ -76,7 +76,7 @@ final class LearnCommand implements Callable<Integer> {
             LearnerConfig config = learner.toConfig(c.kafka(), modelDir.resolve("metrics.jsonl"));
             Duration pause = Duration.ofSeconds(1);
             while (!stopped.get()) {
-                try (DjlTrainableModel m = DjlTrainableModel.open(FeatureSpec.seed(),
+                try (DjlTrainableModel m = DjlTrainableModel.open(FeatureSpec.standard(),
                         model.toConfig(ModelConfig.defaults()), modelDir, learner.keepCheckpoints(),
                         learner.keepSnapshots(), learner.fullSnapshotEvery());
                         OnlineLearner learner = new OnlineLearner(config, c.topics(), m, new OnlineMetrics(10_000),

@@ -125,7 +125,7 @@ final class Pipeline {
             ModelConfig modelConfig, int batchSize, int epochs) {
         StreamsStage features = Stages.startFeatures(cluster, stateDir, Stages.FeaturesOptions.of(splitSeed));
         try (Admin admin = cluster.admin();
-                DjlTrainableModel model = DjlTrainableModel.open(FeatureSpec.seed(), modelConfig, modelDir, 2);
+                DjlTrainableModel model = DjlTrainableModel.open(FeatureSpec.standard(), modelConfig, modelDir, 2);
                 OnlineLearner learner = new OnlineLearner(new LearnerConfig(cluster.kafka(), batchSize,
                         Duration.ofSeconds(1), 0, Duration.ZERO, false, "wnd", modelDir.resolve("metrics.jsonl"),
                         epochs),
@@ -147,7 +147,7 @@ final class Pipeline {
      */
     static Map<Long, List<Long>> score(Cluster cluster, Path stateDir, Path modelDir, long requests,
             Duration timeout, Map<String, Long> servedBy) {
-        try (CheckpointModelFeed feed = new CheckpointModelFeed(FeatureSpec.seed(), modelDir, cluster.topics(),
+        try (CheckpointModelFeed feed = new CheckpointModelFeed(FeatureSpec.standard(), modelDir, cluster.topics(),
                 null)) {
             StreamsStage scorer = Stages.startScorer(cluster, stateDir, feed, false, ScorerMetrics.NONE);
             try {

@@ -42,7 +42,7 @@ final class ScoreCommand implements Callable<Integer> {
                 System.out.println("embedded Kafka on " + c.bootstrap() + ", schema registry on " + c.registryUrl());
             }
             ScorerMetrics meters = m.scorer();
-            try (CheckpointModelFeed feed = new CheckpointModelFeed(FeatureSpec.seed(), modelDir, c.topics(),
+            try (CheckpointModelFeed feed = new CheckpointModelFeed(FeatureSpec.standard(), modelDir, c.topics(),
                     c.kafka(), meters)) {
                 StreamsStage stage = Stages.startScorer(c, c.stateDir(), feed, true, meters);
                 FeaturesCommand.watch(m, stage);

@@ -107,7 +107,7 @@ public final class Stages {
                         return InputPartitions.prepare(admin, cluster.topics(), FEATURES_APP_ID);
                     }
                 });
-        FeatureAssembler assembler = new FeatureAssembler(FeatureSpec.seed());
+        FeatureAssembler assembler = new FeatureAssembler(FeatureSpec.standard());
         Topology topology = FeaturesTopology.build(cluster.topics(), assembler,
                 FeaturesTopology.Options.of(splitSeed).withMetrics(metrics).withPartitioning(partitioning));
         StreamsSettings settings = new StreamsSettings(FEATURES_APP_ID, cluster.kafka(), cluster.registry(),
@@ -135,7 +135,7 @@ public final class Stages {
             ScorerMetrics metrics) {
         StatePartitioning partitioning = scorerPartitioning(cluster);
         FetchedOffsets fetched = new FetchedOffsets();
-        Topology topology = ScorerTopology.build(cluster.topics(), new FeatureAssembler(FeatureSpec.seed()), feed,
+        Topology topology = ScorerTopology.build(cluster.topics(), new FeatureAssembler(FeatureSpec.standard()), feed,
                 ScorerTopology.Options.defaults().withMetrics(metrics).withFetched(fetched)
                         .withPartitioning(partitioning));
         return purgingUpdates(cluster, partitioning, SCORER_APP_ID,

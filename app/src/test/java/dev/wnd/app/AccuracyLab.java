@@ -198,7 +198,7 @@ final class AccuracyLab {
 
                 @Override
                 public String specHash() {
-                    return FeatureSpec.seed().hash();
+                    return FeatureSpec.standard().hash();
                 }
 
                 @Override
@@ -214,8 +214,8 @@ final class AccuracyLab {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "wnd-lab-" + System.nanoTime());
-        int slots = FeatureSpec.seed().categoricalSlots();
-        int numerics = FeatureSpec.seed().numericCount();
+        int slots = FeatureSpec.standard().categoricalSlots();
+        int numerics = FeatureSpec.standard().numericCount();
         Map<Long, Boolean> seen = new HashMap<>();
         try (KafkaConsumer<Long, Score> consumer = new KafkaConsumer<>(p,
                 c.topics().scores.keySerde().deserializer(), c.topics().scores.valueSerde().deserializer())) {
@@ -254,7 +254,7 @@ final class AccuracyLab {
      * features the scorer builds, without running the scorer again.
      */
     static void score(Path work, Path modelDir) throws IOException {
-        FeatureSpec spec = FeatureSpec.seed();
+        FeatureSpec spec = FeatureSpec.standard();
         List<ExampleFile.Row> test = ExampleFile.read(work.resolve("examples.bin")).stream()
                 .filter(r -> r.kind() == ExampleFile.Kind.TEST).toList();
         Truth truth = Truth.read(work.resolve("data").resolve("truth"));
@@ -282,7 +282,7 @@ final class AccuracyLab {
      * the train columns.
      */
     static void stats(Path work) throws IOException {
-        FeatureSpec spec = FeatureSpec.seed();
+        FeatureSpec spec = FeatureSpec.standard();
         List<ExampleFile.Row> all = ExampleFile.read(work.resolve("examples.bin"));
         List<ExampleFile.Row> train = all.stream().filter(r -> r.kind() == ExampleFile.Kind.TRAIN).toList();
         Map<String, List<ExampleFile.Row>> groups = new LinkedHashMap<>();
@@ -350,7 +350,7 @@ final class AccuracyLab {
     }
 
     static void fit(Path work, Map<String, String> o) throws IOException {
-        FeatureSpec spec = FeatureSpec.seed();
+        FeatureSpec spec = FeatureSpec.standard();
         List<ExampleFile.Row> all = ExampleFile.read(work.resolve("examples.bin"));
         List<ExampleFile.Row> train = new ArrayList<>();
         List<ExampleFile.Row> validation = new ArrayList<>();
@@ -452,7 +452,7 @@ final class AccuracyLab {
                 Double.parseDouble(o.getOrDefault("eta", Double.toString(d.eta()))),
                 Integer.parseInt(o.getOrDefault("depth", Integer.toString(d.maxDepth()))), d.minChildWeight(),
                 d.subsample(), d.colsampleByTree(), d.maxTrainRows(), d.threads(), d.seed());
-        dev.wnd.eval.GbdtPeer peer = EvaluateCommand.gbdtPeer(FeatureSpec.seed(), config);
+        dev.wnd.eval.GbdtPeer peer = EvaluateCommand.gbdtPeer(FeatureSpec.standard(), config);
         List<ExampleFile.Row> test = new ArrayList<>();
         for (ExampleFile.Row r : all) {
             if (r.kind() == ExampleFile.Kind.TEST) {

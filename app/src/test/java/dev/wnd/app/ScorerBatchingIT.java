@@ -47,7 +47,7 @@ class ScorerBatchingIT {
 
     @Test
     void shouldScoreABacklogInFewForwardPassesAndAnswerEveryRequestOnce() throws Exception {
-        FeatureSpec spec = FeatureSpec.seed();
+        FeatureSpec spec = FeatureSpec.standard();
         Path models = work.resolve("models");
         ModelConfig config = ModelConfig.defaults().toBuilder().deepHiddenUnits(List.of(16, 16)).seed(3).build();
         List<Integer> passes = Collections.synchronizedList(new ArrayList<>());

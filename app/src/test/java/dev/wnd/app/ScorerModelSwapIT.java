@@ -62,7 +62,7 @@ class ScorerModelSwapIT {
     Path work;
 
     private final ObjectMapper json = new ObjectMapper();
-    private final FeatureSpec spec = FeatureSpec.seed();
+    private final FeatureSpec spec = FeatureSpec.standard();
 
     @Test
     void shouldAnswerEveryRequestAcrossAModelSwap() throws Exception {

@@ -141,7 +141,7 @@ final class BenchFreshnessCommand implements Callable<Integer> {
         DataGenerator.generate(GeneratorConfig.defaults(displays.value(), 1), data);
         Path models = workDir.value().resolve("models");
         Path state = workDir.value().resolve("state");
-        FeatureSpec spec = FeatureSpec.seed();
+        FeatureSpec spec = FeatureSpec.standard();
         ModelConfig modelConfig = model.toConfig(ModelConfig.defaults());
         Timeline timeline = new Timeline();
         try (Cluster cluster = Cluster.open(Workspace.embedded(workDir.value()), true, lock)) {

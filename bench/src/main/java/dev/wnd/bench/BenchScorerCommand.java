@@ -98,7 +98,7 @@ final class BenchScorerCommand implements Callable<Integer> {
         Path data = workDir.value().resolve("data");
         DataGenerator.generate(GeneratorConfig.defaults(displays.value(), 1), data);
         Path modelDir = workDir.value().resolve("models");
-        try (DjlTrainableModel m = DjlTrainableModel.open(FeatureSpec.seed(), model.toConfig(ModelConfig.defaults()),
+        try (DjlTrainableModel m = DjlTrainableModel.open(FeatureSpec.standard(), model.toConfig(ModelConfig.defaults()),
                 modelDir, 1)) {
             m.checkpoint(Map.of(), 0, 0);
         }
@@ -107,7 +107,7 @@ final class BenchScorerCommand implements Callable<Integer> {
             long replayed = Replays.replay(cluster, data, 0, Duration.ofHours(1)).sentPerTopic()
                     .getOrDefault(cluster.topics().scoreRequests.name(), 0L);
             List<ScoreRequest> templates = readRequests(cluster, replayed);
-            try (CheckpointModelFeed feed = new CheckpointModelFeed(FeatureSpec.seed(), modelDir, cluster.topics(),
+            try (CheckpointModelFeed feed = new CheckpointModelFeed(FeatureSpec.standard(), modelDir, cluster.topics(),
                     cluster.kafka())) {
                 ProcessingTimes processing = new ProcessingTimes();
                 String appId = passthrough ? ScorerPassthroughTopology.APP_ID : Stages.SCORER_APP_ID;

@@ -36,7 +36,7 @@ final class ScorerPassthroughTopology {
         PassthroughTopology.addDropped(topology, topics.displays);
         PassthroughTopology.addDropped(topology, topics.labels);
         PassthroughTopology.addDropped(topology, topics.scoreRequestsJson);
-        String specHash = FeatureSpec.seed().hash();
+        String specHash = FeatureSpec.standard().hash();
         topology.addSource("requests", topics.scoreRequests.keySerde().deserializer(),
                 topics.scoreRequests.valueSerde().deserializer(), topics.scoreRequests.name());
         topology.addProcessor("answer", () -> new Answer(specHash), "requests");

@@ -70,7 +70,7 @@ final class PipelineUnderTest implements AutoCloseable {
 
     private final Path work;
     private final Path data;
-    private final FeatureSpec spec = FeatureSpec.seed();
+    private final FeatureSpec spec = FeatureSpec.standard();
     private final int kafkaPort;
     private final int registryPort;
     private final Map<Stage, WndProcess> running = new HashMap<>();

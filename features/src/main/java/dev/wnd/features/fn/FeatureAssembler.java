@@ -79,6 +79,8 @@ public final class FeatureAssembler {
     private final int adSource;
     private final int advertiser;
     private final int adPublisher;
+    /** The campaign feature's index, or -1 where the spec has none (the seed's set). */
+    private final int campaign;
     private final Map<AspectKind, Integer> docEventAspects = new EnumMap<>(AspectKind.class);
     private final Map<AspectKind, Integer> docAdAspects = new EnumMap<>(AspectKind.class);
 
@@ -106,7 +108,10 @@ public final class FeatureAssembler {
     private final int docEventDays;
     private final int docAdDays;
 
-    /** @param spec the feature space; every feature named by the seed must be in it */
+    /**
+     * @param spec the feature space; every feature named by the seed must be in it, and the campaign
+     *     ({@link FeatureSpec#CAMPAIGN}) may be
+     */
     public FeatureAssembler(FeatureSpec spec) {
         this.spec = spec;
         this.categorical = spec.categorical().toArray(CategoricalFeature[]::new);
@@ -131,6 +136,7 @@ public final class FeatureAssembler {
         adSource = spec.categoricalIndex("doc_ad_source_id");
         advertiser = spec.categoricalIndex("ad_advertiser");
         adPublisher = spec.categoricalIndex("doc_ad_publisher_id");
+        campaign = spec.hasCategorical(FeatureSpec.CAMPAIGN) ? spec.categoricalIndex(FeatureSpec.CAMPAIGN) : -1;
         for (AspectKind kind : AspectKind.values()) {
             String aspect = ASPECT_NAMES[kind.ordinal()];
             String sim = SIM_NAMES[kind.ordinal()];
@@ -265,6 +271,9 @@ public final class FeatureAssembler {
         long adDocId = promoted.getDocumentId();
         hashed(cat, docId, adDocId);
         hashed(cat, advertiser, promoted.getAdvertiserId());
+        if (campaign >= 0) {
+            hashed(cat, campaign, promoted.getCampaignId());
+        }
         identity(cat, viewedDoc, r.user.hasViewed(adDocId) ? 1 : 0);
 
         CtrCounts documentCounts = state.ctr(CtrKeys.adDocument(adDocId));

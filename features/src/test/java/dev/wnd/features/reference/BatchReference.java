@@ -356,6 +356,9 @@ public final class BatchReference {
             long adDoc = promoted.getDocumentId();
             v.hashed("doc_id", adDoc);
             v.hashed("ad_advertiser", promoted.getAdvertiserId());
+            if (spec.hasCategorical(FeatureSpec.CAMPAIGN)) {
+                v.hashed(FeatureSpec.CAMPAIGN, promoted.getCampaignId());
+            }
             v.identity("user_has_already_viewed_doc", viewedDocs.contains(adDoc) ? 1 : 0);
             Estimate popDoc = popularity(List.of("adoc", adDoc));
             if (popDoc != null) {

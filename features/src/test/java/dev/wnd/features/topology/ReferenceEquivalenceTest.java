@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ReferenceEquivalenceTest {
 
-    private final FeatureSpec spec = FeatureSpec.seed();
+    private final FeatureSpec spec = FeatureSpec.standard();
 
     @TempDir
     Path stateDir;

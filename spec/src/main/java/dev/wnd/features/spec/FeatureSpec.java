@@ -60,6 +60,29 @@ public final class FeatureSpec {
         this.hash = fingerprint();
     }
 
+    /**
+     * The feature set the pipeline builds, learns and scores: the seed's TF1 set ({@link #seed()}) plus the ad's
+     * campaign as a one-hot feature, {@code ad_campaign_id} (5,000 hash buckets, embedding width 128), as the seed's
+     * TF2 version has it ({@code campaign_id}): 23 categorical and 32 numeric features. The TF1 set has the campaign
+     * only through its CTR; on generated worlds with a campaign effect the id itself ranked clearly better
+     * (docs/design.md#the-campaign-id).
+     */
+    public static FeatureSpec standard() {
+        FeatureSpec seed = seed();
+        List<CategoricalFeature> c = new ArrayList<>(seed.categorical());
+        c.add(seed.categoricalIndex("doc_ad_publisher_id") + 1,
+                new CategoricalFeature(CAMPAIGN, ITEM, 5_000, 128, 1));
+        return new FeatureSpec("seed-tf1-v1+campaign", c, seed.numeric());
+    }
+
+    /** The name of the campaign feature that {@link #standard()} adds to the seed's set. */
+    public static final String CAMPAIGN = "ad_campaign_id";
+
+    /** Whether this spec has a categorical feature of this name. */
+    public boolean hasCategorical(String name) {
+        return categoricalIndex.containsKey(name);
+    }
+
     /** The seed's TF1 feature set: 22 categorical (17 hashed, 5 indicator) and 32 numeric features. */
     public static FeatureSpec seed() {
         List<CategoricalFeature> c = List.of(

@@ -21,6 +21,26 @@ class FeatureSpecTest {
     }
 
     @Test
+    void shouldAddTheCampaignAsAnItemOneHotToTheSeedsFeaturesInTheStandardSpec() {
+        FeatureSpec seed = FeatureSpec.seed();
+        FeatureSpec standard = FeatureSpec.standard();
+
+        assertThat(standard.categorical()).hasSize(23);
+        assertThat(standard.numeric()).isEqualTo(seed.numeric());
+        CategoricalFeature campaign = standard.categorical().get(standard.categoricalIndex(FeatureSpec.CAMPAIGN));
+        assertThat(campaign).isEqualTo(new CategoricalFeature("ad_campaign_id", FeatureGroup.ITEM, 5_000, 128, 1));
+        assertThat(standard.categorical().stream().filter(f -> !f.name().equals(FeatureSpec.CAMPAIGN)).toList())
+                .isEqualTo(seed.categorical());
+        // Request features stay first: the scorer shares a request's columns between its ads.
+        assertThat(standard.categorical().stream().map(CategoricalFeature::group).toList())
+                .isSortedAccordingTo(java.util.Comparator.comparing(FeatureGroup::ordinal));
+        assertThat(standard.deepInputWidth()).isEqualTo(1328 + 128);
+        assertThat(standard.hasCategorical(FeatureSpec.CAMPAIGN)).isTrue();
+        assertThat(seed.hasCategorical(FeatureSpec.CAMPAIGN)).isFalse();
+        assertThat(standard.hash()).isNotEqualTo(seed.hash());
+    }
+
+    @Test
     void shouldLayOutSlotsInSpecOrder() {
         FeatureSpec seed = FeatureSpec.seed();
         int entity = seed.categoricalIndex("doc_event_entity_id");
