@@ -126,6 +126,27 @@ class DocumentFeaturesTest {
     }
 
     @Test
+    void shouldHashTheAdsCampaignWhereTheSpecHasTheCampaignFeature() {
+        FeatureSpec standard = FeatureSpec.standard();
+        FeatureReader standardRead = new FeatureReader(standard);
+        try (FeaturesDriver withCampaign = new FeaturesDriver(standard, stateDir.resolve("standard"))) {
+            withCampaign.pipe(new PromotedContent(10L, AD_DOC, 7L, 3L));    // ad 10 of campaign 7, advertiser 3
+            withCampaign.pipe(new Display(1L, "u1", PAGE, 1_000L, 2, "US>NY>501", List.of(10L, 11L)));
+            withCampaign.pipe(new Label(1L, "u1", 1_000L, 1_001L, List.of(10L, 11L), List.of(10L)));
+            List<Example> examples = withCampaign.examples();
+
+            assertThat(standardRead.categorical(examples.get(0), FeatureSpec.CAMPAIGN))
+                    .isEqualTo(standardRead.bucket(FeatureSpec.CAMPAIGN, 7L));
+            assertThat(standardRead.categorical(examples.get(0), "ad_advertiser"))
+                    .isEqualTo(standardRead.bucket("ad_advertiser", 3L));
+            // Ad 11 has no promoted-content row: its campaign is unknown, as its advertiser is.
+            assertThat(standardRead.categorical(examples.get(1), FeatureSpec.CAMPAIGN)).isEqualTo(-1);
+        }
+        // The seed's set has no campaign feature: its Examples keep the seed's 54 columns.
+        assertThat(displayed(1_000L).getCategorical()).hasSize(spec.categoricalSlots());
+    }
+
+    @Test
     void shouldTreatADocumentWithoutSourceAsUnknownAsTheSeedDropsIt() {
         driver.pipe(new DocumentMeta(PAGE, null, 30L, EventTime.EPOCH_BASE_MS - 3 * DAY));
         Example e = displayed(1_000L);
