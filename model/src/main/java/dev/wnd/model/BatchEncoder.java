@@ -15,8 +15,8 @@ import java.util.List;
  * {@code 1 / nonEmptySlots} when gathered sub-row {@code u} fills chunk {@code c} of row {@code r}. Times the
  * gathered rows it yields every feature's mean embedding (zero when all its slots are empty) in one sparse matmul,
  * whose backward is again a sparse matmul, never a dense table gradient. Wide weights: one entry (batch row,
- * unique wide row) per non-empty slot, summed (TF's {@code sparse_combiner='sum'}). A repeated id in one list
- * counts twice, as in TensorFlow.
+ * unique wide row) per non-empty slot and per cross whose two features are set, summed (TF's
+ * {@code sparse_combiner='sum'}). A repeated id in one list counts twice, as in TensorFlow.
  *
  * <p>Reuses its scratch arrays between batches: not thread-safe, one per model.
  */
@@ -135,6 +135,13 @@ final class BatchEncoder {
                     }
                 }
                 entries[segment] = e;
+            }
+            for (int x = 0; x < layout.crossOffset.length; x++) {
+                int wideRow = layout.crossRow(x, cat, catBase);
+                if (wideRow >= 0) {
+                    wideRowScratch[wideEntries] = r;
+                    wideLocalScratch[wideEntries++] = wideRows.intern(wideRow);
+                }
             }
             System.arraycopy(num, r * numerics, dense, r * layout.denseWidth + layout.indicatorWidth, numerics);
         }

@@ -173,6 +173,12 @@ final class HostInputs {
             for (int i = requestFeatures; i < features.length; i++) {
                 add(i, cat, catBase, deep, rowBase, wideSums, r, tables);
             }
+            for (int x = 0; x < layout.crossOffset.length; x++) {
+                int wideRow = layout.crossRow(x, cat, catBase);
+                if (wideRow >= 0) {
+                    wideSums[r] += tables.wide(wideRow);
+                }
+            }
             System.arraycopy(num, r * numericCount, deep, rowBase + numericOffset, numericCount);
         }
         return new Built(n, deep, wideSums, requestColumns, leaders);

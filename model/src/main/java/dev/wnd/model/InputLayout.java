@@ -1,6 +1,7 @@
 package dev.wnd.model;
 
 import dev.wnd.features.spec.CategoricalFeature;
+import dev.wnd.features.spec.CrossedFeature;
 import dev.wnd.features.spec.FeatureSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,9 @@ import java.util.List;
  * the mean of sub-row {@code j} over its non-empty slots. A row touches at most {@link #subSlots} sub-rows.
  *
  * <p><b>Wide weights.</b> One table of {@link #wideRows} weights: feature {@code i}'s bucket {@code b} is row
- * {@code wideOffset(i) + b}.
+ * {@code wideOffset(i) + b}; after the features, each cross {@code x} of the spec ({@code first x second}) has the
+ * rows {@code crossOffset[x] + firstBucket * crossStride[x] + secondBucket}. {@link #wideTables} names these
+ * segments, features first, then crosses.
  *
  * <p><b>Dense inputs.</b> Built on the host per row: the indicator (one-hot count) columns of the indicator
  * features, in spec order, then the numerics.
@@ -38,6 +41,13 @@ final class InputLayout {
     final int chunks;
     final int subSlots;
     final int[] wideOffset;
+    /** Per cross: its first and second feature (categorical indices), first row, and second feature's buckets. */
+    final int[] crossFirst;
+    final int[] crossSecond;
+    final int[] crossOffset;
+    final int[] crossStride;
+    /** The wide table's named segments: every categorical feature in spec order, then every cross. */
+    final List<WideTable> wideTables;
     final int wideRows;
     final int wideSlots;
     final int[] indicatorOffset;
@@ -100,11 +110,31 @@ final class InputLayout {
                 chunk += k;
             }
         }
+        List<WideTable> tables = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            tables.add(new WideTable(cats.get(i).name(), wideOffset[i], cats.get(i).buckets()));
+        }
+        List<CrossedFeature> crosses = spec.crosses();
+        crossFirst = new int[crosses.size()];
+        crossSecond = new int[crosses.size()];
+        crossOffset = new int[crosses.size()];
+        crossStride = new int[crosses.size()];
+        for (int x = 0; x < crosses.size(); x++) {
+            CrossedFeature cross = crosses.get(x);
+            crossFirst[x] = spec.categoricalIndex(cross.first());
+            crossSecond[x] = spec.categoricalIndex(cross.second());
+            crossOffset[x] = wide;
+            crossStride[x] = cats.get(crossSecond[x]).buckets();
+            int crossRows = Math.multiplyExact(cats.get(crossFirst[x]).buckets(), crossStride[x]);
+            tables.add(new WideTable(cross.name(), wide, crossRows));
+            wide = Math.addExact(wide, crossRows);
+        }
+        this.wideTables = List.copyOf(tables);
         this.embeddingRows = rows;
         this.subSlots = slots;
         this.chunks = chunk;
         this.wideRows = wide;
-        this.wideSlots = spec.categoricalSlots();
+        this.wideSlots = spec.categoricalSlots() + crosses.size();
         this.indicatorWidth = indicator;
         this.denseWidth = indicator + spec.numericCount();
         this.deepWidth = spec.deepInputWidth();
@@ -139,6 +169,26 @@ final class InputLayout {
                 }
             }
         }
+    }
+
+    /**
+     * A named segment of the wide table: a categorical feature's weights or a cross's.
+     *
+     * @param name the feature's or the cross's name
+     * @param offset its first row in the wide table
+     * @param rows its number of rows (buckets)
+     */
+    record WideTable(String name, int offset, int rows) {
+    }
+
+    /**
+     * The wide row of cross {@code x} for a row whose categorical slots start at {@code catBase} in {@code cat}, or
+     * -1 when either crossed feature is empty there.
+     */
+    int crossRow(int x, int[] cat, int catBase) {
+        int first = cat[catBase + spec.slotOffset(crossFirst[x])];
+        int second = cat[catBase + spec.slotOffset(crossSecond[x])];
+        return first < 0 || second < 0 ? -1 : crossOffset[x] + first * crossStride[x] + second;
     }
 
     /** Whether the spec has any embedding feature (else there is no embedding table). */

@@ -113,8 +113,8 @@ public final class ServingModel implements AutoCloseable {
                     expected.put(WideDeepModel.EMBEDDING_PREFIX + f.name(), new Shape(f.buckets(), f.embeddingDim()));
                 }
             }
-            for (CategoricalFeature f : features) {
-                expected.put(WideDeepModel.WIDE_PREFIX + f.name(), new Shape(f.buckets()));
+            for (InputLayout.WideTable t : layout.wideTables) {
+                expected.put(WideDeepModel.WIDE_PREFIX + t.name(), new Shape(t.rows()));
             }
             Set<String> present = new TreeSet<>(parameters.names());
             present.removeIf(name -> name.startsWith("amp/"));
@@ -147,9 +147,9 @@ public final class ServingModel implements AutoCloseable {
                 embeddings = table.build();
             }
             PagedTable.Builder wide = PagedTable.builder(layout.wideRows, 1, segmentFloats);
-            for (int i = 0; i < features.size(); i++) {
-                long at = layout.wideOffset[i];
-                parameters.readFloats(WideDeepModel.WIDE_PREFIX + features.get(i).name(),
+            for (InputLayout.WideTable t : layout.wideTables) {
+                long at = t.offset();
+                parameters.readFloats(WideDeepModel.WIDE_PREFIX + t.name(),
                         (first, chunk) -> wide.write(at + first, chunk));
             }
             return new ServingModel(spec, config, version, layout, new HostInputs(layout),
@@ -208,10 +208,11 @@ public final class ServingModel implements AutoCloseable {
     }
 
     /**
-     * The rows one table of one feature takes from a delta.
+     * The rows one table of one feature (or cross) takes from a delta.
      *
      * @param embedding the embedding table (else the wide table)
-     * @param feature the categorical feature's index
+     * @param feature the categorical feature's index for the embedding table; for the wide table, the index of its
+     *     segment in {@link InputLayout#wideTables} (the feature's index for a feature; crosses follow the features)
      * @param buckets the bucket ids
      * @param values per bucket, its {@code dim} floats (1 for the wide table)
      */
@@ -227,7 +228,7 @@ public final class ServingModel implements AutoCloseable {
                     }
                 }
             } else {
-                int offset = layout.wideOffset[feature];
+                int offset = layout.wideTables.get(feature).offset();
                 for (int b = 0; b < buckets.length; b++) {
                     table.setRow(offset + (int) buckets[b], values, b);
                 }
@@ -269,13 +270,16 @@ public final class ServingModel implements AutoCloseable {
                             new Shape(buckets.length, f.embeddingDim()))));
                 }
             }
-            String wide = WideDeepModel.WIDE_PREFIX + f.name();
+        }
+        for (int t = 0; t < layout.wideTables.size(); t++) {
+            InputLayout.WideTable table = layout.wideTables.get(t);
+            String wide = WideDeepModel.WIDE_PREFIX + table.name();
             if (delta.names().contains(wide + WideDeepModel.DELTA_ROWS)) {
                 known.add(wide + WideDeepModel.DELTA_ROWS);
                 known.add(wide + WideDeepModel.DELTA_VALUES);
-                long[] buckets = readBuckets(delta, wide, f.buckets());
+                long[] buckets = readBuckets(delta, wide, table.rows());
                 if (buckets.length > 0) {
-                    updates.add(new RowUpdate(false, i, buckets, readValues(delta, wide,
+                    updates.add(new RowUpdate(false, t, buckets, readValues(delta, wide,
                             new Shape(buckets.length))));
                 }
             }
@@ -461,13 +465,12 @@ public final class ServingModel implements AutoCloseable {
                 sink.write(WideDeepModel.EMBEDDING_PREFIX + f.name(),
                         scope.create(values, new Shape(f.buckets(), f.embeddingDim())));
             }
-            for (int i = 0; i < features.size(); i++) {
-                CategoricalFeature f = features.get(i);
-                float[] values = new float[f.buckets()];
+            for (InputLayout.WideTable t : layout.wideTables) {
+                float[] values = new float[t.rows()];
                 for (int b = 0; b < values.length; b++) {
-                    values[b] = tables.wideTable().get(layout.wideOffset[i] + b, 0);
+                    values[b] = tables.wideTable().get(t.offset() + b, 0);
                 }
-                sink.write(WideDeepModel.WIDE_PREFIX + f.name(), scope.create(values));
+                sink.write(WideDeepModel.WIDE_PREFIX + t.name(), scope.create(values));
             }
         } finally {
             release();

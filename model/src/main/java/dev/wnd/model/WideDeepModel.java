@@ -229,9 +229,8 @@ final class WideDeepModel implements AutoCloseable {
             }
         }
         if (wideTable != null) {
-            for (int i = 0; i < features.size(); i++) {
-                CategoricalFeature f = features.get(i);
-                named.host(WIDE_PREFIX + f.name() + suffix, wideTable, layout.wideOffset[i], f.buckets());
+            for (InputLayout.WideTable t : layout.wideTables) {
+                named.host(WIDE_PREFIX + t.name() + suffix, wideTable, t.offset(), t.rows());
             }
         }
     }
@@ -403,18 +402,17 @@ final class WideDeepModel implements AutoCloseable {
             sink.write(EMBEDDING_PREFIX + f.name() + DELTA_ROWS, scope.create(buckets));
             sink.write(EMBEDDING_PREFIX + f.name() + DELTA_VALUES, values);
         }
-        for (int i = 0; i < features.size(); i++) {
-            CategoricalFeature f = features.get(i);
-            long[] buckets = changedBuckets(wideRows, layout.wideOffset[i], f.buckets(), 1);
+        for (InputLayout.WideTable t : layout.wideTables) {
+            long[] buckets = changedBuckets(wideRows, t.offset(), t.rows(), 1);
             if (buckets.length == 0) {
                 continue;
             }
             float[] values = new float[buckets.length];
             for (int b = 0; b < buckets.length; b++) {
-                values[b] = wide[layout.wideOffset[i] + (int) buckets[b]];
+                values[b] = wide[t.offset() + (int) buckets[b]];
             }
-            sink.write(WIDE_PREFIX + f.name() + DELTA_ROWS, scope.create(buckets));
-            sink.write(WIDE_PREFIX + f.name() + DELTA_VALUES, scope.create(values));
+            sink.write(WIDE_PREFIX + t.name() + DELTA_ROWS, scope.create(buckets));
+            sink.write(WIDE_PREFIX + t.name() + DELTA_VALUES, scope.create(values));
         }
     }
 

@@ -24,6 +24,25 @@ class InputLayoutTest {
     }
 
     @Test
+    void shouldPutEachCrossAfterTheFeaturesInTheWideTableWithOneRowPerPairOfBuckets() {
+        // tiny: a (10), b (7), m (5), ind (3); crosses a × ind and b × a
+        InputLayout layout = new InputLayout(TestSpecs.tiny());
+        assertThat(layout.wideTables).extracting(InputLayout.WideTable::name)
+                .containsExactly("a", "b", "m", "ind", "a_x_ind", "b_x_a");
+        assertThat(layout.wideTables.get(4)).isEqualTo(new InputLayout.WideTable("a_x_ind", 25, 30));
+        assertThat(layout.wideTables.get(5)).isEqualTo(new InputLayout.WideTable("b_x_a", 55, 70));
+        assertThat(layout.wideRows).isEqualTo(125);
+        assertThat(layout.wideSlots).as("slots plus one per cross").isEqualTo(6 + 2);
+
+        int[] cat = {4, 6, 1, -1, 0, 2};    // a=4, b=6, m={1,-,0}, ind=2
+        assertThat(layout.crossRow(0, cat, 0)).isEqualTo(25 + 4 * 3 + 2);
+        assertThat(layout.crossRow(1, cat, 0)).isEqualTo(55 + 6 * 10 + 4);
+        int[] noInd = {4, 6, 1, -1, 0, -1};
+        assertThat(layout.crossRow(0, noInd, 0)).as("an empty feature, no cross").isEqualTo(-1);
+        assertThat(layout.crossRow(1, noInd, 0)).isEqualTo(55 + 6 * 10 + 4);
+    }
+
+    @Test
     void shouldUseTheEmbeddingsAsTheWholeDeepInputWhenThereIsNothingElse() {
         FeatureSpec spec = new FeatureSpec("plain", java.util.List.of(
                 new dev.wnd.features.spec.CategoricalFeature("a", dev.wnd.features.spec.FeatureGroup.REQUEST, 5, 4, 1),

@@ -4,6 +4,7 @@ import static dev.wnd.features.spec.FeatureGroup.ITEM;
 import static dev.wnd.features.spec.FeatureGroup.REQUEST;
 
 import dev.wnd.features.spec.CategoricalFeature;
+import dev.wnd.features.spec.CrossedFeature;
 import dev.wnd.features.spec.FeatureSpec;
 import dev.wnd.features.spec.NumericFeature;
 import dev.wnd.features.spec.NumericTransform;
@@ -18,7 +19,8 @@ public final class TestSpecs {
 
     /**
      * Four categorical features covering every kind (one-hot embedding of width 4, one-hot of width 8 so the fused
-     * table uses two sub-rows, a 3-slot multi-hot, an indicator) and two numerics. Deep width 4+8+4+3+2 = 21.
+     * table uses two sub-rows, a 3-slot multi-hot, an indicator), two numerics, and two wide crosses (a × ind, 30
+     * weights; b × a, 70). Deep width 4+8+4+3+2 = 21.
      */
     public static FeatureSpec tiny() {
         return new FeatureSpec("tiny-v1", List.of(
@@ -27,7 +29,8 @@ public final class TestSpecs {
                 new CategoricalFeature("m", REQUEST, 5, 4, 3),
                 new CategoricalFeature("ind", REQUEST, 3, 0, 1)),
                 List.of(new NumericFeature("x1", REQUEST, NumericTransform.RAW, 0),
-                        new NumericFeature("x2", ITEM, NumericTransform.RAW, 0)));
+                        new NumericFeature("x2", ITEM, NumericTransform.RAW, 0)),
+                List.of(new CrossedFeature("a_x_ind", "a", "ind"), new CrossedFeature("b_x_a", "b", "a")));
     }
 
     /** A small config for the tiny spec: two hidden layers of 8. */

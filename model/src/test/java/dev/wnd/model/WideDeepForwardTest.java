@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.wnd.features.spec.CategoricalFeature;
+import dev.wnd.features.spec.CrossedFeature;
 import dev.wnd.features.spec.FeatureSpec;
 import dev.wnd.features.spec.NumericFeature;
 import dev.wnd.features.spec.NumericTransform;
@@ -59,7 +60,8 @@ class WideDeepForwardTest {
 
     /**
      * Distinct values everywhere, compared with a plain-Java reference that builds the deep input feature by
-     * feature in spec order: catches any mix-up of columns, sub-rows, slots, mean weights or wide offsets.
+     * feature in spec order, then adds each cross's weight: catches any mix-up of columns, sub-rows, slots, mean
+     * weights, wide offsets or cross rows.
      */
     @Test
     void shouldMatchAReferenceImplementationWithDistinctWeights() throws IOException {
@@ -146,6 +148,16 @@ class WideDeepForwardTest {
                     }
                 }
                 col += f.deepWidth();
+            }
+            for (CrossedFeature cross : spec.crosses()) {
+                int first = batch.categorical()[r * spec.categoricalSlots()
+                        + spec.slotOffset(spec.categoricalIndex(cross.first()))];
+                int second = batch.categorical()[r * spec.categoricalSlots()
+                        + spec.slotOffset(spec.categoricalIndex(cross.second()))];
+                if (first >= 0 && second >= 0) {
+                    int secondBuckets = cats.get(spec.categoricalIndex(cross.second())).buckets();
+                    wide += p.values("wide/" + cross.name())[first * secondBuckets + second];
+                }
             }
             for (int k = 0; k < spec.numericCount(); k++) {
                 float v = batch.numeric()[r * spec.numericCount() + k];

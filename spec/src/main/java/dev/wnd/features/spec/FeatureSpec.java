@@ -30,16 +30,28 @@ public final class FeatureSpec {
     private final String version;
     private final List<CategoricalFeature> categorical;
     private final List<NumericFeature> numeric;
+    private final List<CrossedFeature> crosses;
     private final int[] slotOffsets;
     private final int categoricalSlots;
     private final Map<String, Integer> categoricalIndex = new HashMap<>();
     private final Map<String, Integer> numericIndex = new HashMap<>();
     private final String hash;
 
+    /** A spec without crosses. */
     public FeatureSpec(String version, List<CategoricalFeature> categorical, List<NumericFeature> numeric) {
+        this(version, categorical, numeric, List.of());
+    }
+
+    /**
+     * @throws IllegalArgumentException on a repeated name, or a cross of a feature that is not a one-hot
+     *     categorical feature of this spec
+     */
+    public FeatureSpec(String version, List<CategoricalFeature> categorical, List<NumericFeature> numeric,
+            List<CrossedFeature> crosses) {
         this.version = Objects.requireNonNull(version, "version");
         this.categorical = List.copyOf(categorical);
         this.numeric = List.copyOf(numeric);
+        this.crosses = List.copyOf(crosses);
         this.slotOffsets = new int[this.categorical.size()];
         int offset = 0;
         for (int i = 0; i < this.categorical.size(); i++) {
@@ -57,26 +69,56 @@ public final class FeatureSpec {
                 throw new IllegalArgumentException("duplicate feature " + name);
             }
         }
+        java.util.Set<String> crossNames = new java.util.HashSet<>();
+        for (CrossedFeature x : this.crosses) {
+            if (categoricalIndex.containsKey(x.name()) || numericIndex.containsKey(x.name())
+                    || !crossNames.add(x.name())) {
+                throw new IllegalArgumentException("duplicate feature " + x.name());
+            }
+            for (String part : List.of(x.first(), x.second())) {
+                Integer i = categoricalIndex.get(part);
+                if (i == null || this.categorical.get(i).slots() != 1) {
+                    throw new IllegalArgumentException("cross " + x.name() + ": " + part
+                            + " is not a one-hot categorical feature of spec " + version);
+                }
+            }
+            long rows = (long) this.categorical.get(categoricalIndex.get(x.first())).buckets()
+                    * this.categorical.get(categoricalIndex.get(x.second())).buckets();
+            if (rows > MAX_CROSS_ROWS) {
+                throw new IllegalArgumentException("cross " + x.name() + " has " + rows + " weights, more than "
+                        + MAX_CROSS_ROWS);
+            }
+        }
         this.hash = fingerprint();
     }
+
+    /** The most weights one cross may have (the product of its two features' bucket counts). */
+    public static final long MAX_CROSS_ROWS = 1L << 24;
+
+    /** The name of the campaign feature that {@link #standard()} adds to the seed's set. */
+    public static final String CAMPAIGN = "ad_campaign_id";
 
     /**
      * The feature set the pipeline builds, learns and scores: the seed's TF1 set ({@link #seed()}) plus the ad's
      * campaign as a one-hot feature, {@code ad_campaign_id} (5,000 hash buckets, embedding width 128), as the seed's
-     * TF2 version has it ({@code campaign_id}): 23 categorical and 32 numeric features. The TF1 set has the campaign
-     * only through its CTR; on generated worlds with a campaign effect the id itself ranked clearly better
-     * (docs/design.md#the-campaign-id).
+     * TF2 version has it ({@code campaign_id}): 23 categorical and 32 numeric features; and three crosses in the wide
+     * part, advertiser × platform, campaign × hour and campaign × country ({@link #CROSSES}). The TF1 set has the
+     * campaign only through its CTR and crosses nothing; on generated worlds with campaign, platform, time-of-day
+     * or place effects both ranked clearly better (docs/design.md#the-campaign-id-and-three-crosses).
      */
     public static FeatureSpec standard() {
         FeatureSpec seed = seed();
         List<CategoricalFeature> c = new ArrayList<>(seed.categorical());
         c.add(seed.categoricalIndex("doc_ad_publisher_id") + 1,
                 new CategoricalFeature(CAMPAIGN, ITEM, 5_000, 128, 1));
-        return new FeatureSpec("seed-tf1-v1+campaign", c, seed.numeric());
+        return new FeatureSpec("seed-tf1-v1+campaign+crosses", c, seed.numeric(), CROSSES);
     }
 
-    /** The name of the campaign feature that {@link #standard()} adds to the seed's set. */
-    public static final String CAMPAIGN = "ad_campaign_id";
+    /** The wide part's crosses in {@link #standard()}. */
+    public static final List<CrossedFeature> CROSSES = List.of(
+            new CrossedFeature("ad_advertiser_x_event_platform", "ad_advertiser", "event_platform"),
+            new CrossedFeature("ad_campaign_id_x_event_hour", CAMPAIGN, "event_hour"),
+            new CrossedFeature("ad_campaign_id_x_event_country", CAMPAIGN, "event_country"));
 
     /** Whether this spec has a categorical feature of this name. */
     public boolean hasCategorical(String name) {
@@ -155,6 +197,11 @@ public final class FeatureSpec {
         return numeric;
     }
 
+    /** The wide part's crosses, in order (empty for the seed's set). */
+    public List<CrossedFeature> crosses() {
+        return crosses;
+    }
+
     /** Total number of categorical slots: the length of an Example's {@code categorical} array. */
     public int categoricalSlots() {
         return categoricalSlots;
@@ -211,6 +258,10 @@ public final class FeatureSpec {
         for (NumericFeature f : numeric) {
             canonical.append("n:").append(f.name()).append(':').append(f.group()).append(':').append(f.transform())
                     .append(':').append(f.cap()).append('\n');
+        }
+        for (CrossedFeature x : crosses) {
+            canonical.append("x:").append(x.name()).append(':').append(x.first()).append(':').append(x.second())
+                    .append('\n');
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")

@@ -21,7 +21,7 @@ class FeatureSpecTest {
     }
 
     @Test
-    void shouldAddTheCampaignAsAnItemOneHotToTheSeedsFeaturesInTheStandardSpec() {
+    void shouldAddTheCampaignAsAnItemOneHotAndThreeWideCrossesToTheSeedsFeaturesInTheStandardSpec() {
         FeatureSpec seed = FeatureSpec.seed();
         FeatureSpec standard = FeatureSpec.standard();
 
@@ -38,6 +38,9 @@ class FeatureSpecTest {
         assertThat(standard.hasCategorical(FeatureSpec.CAMPAIGN)).isTrue();
         assertThat(seed.hasCategorical(FeatureSpec.CAMPAIGN)).isFalse();
         assertThat(standard.hash()).isNotEqualTo(seed.hash());
+        assertThat(standard.crosses()).extracting(CrossedFeature::name).containsExactly(
+                "ad_advertiser_x_event_platform", "ad_campaign_id_x_event_hour", "ad_campaign_id_x_event_country");
+        assertThat(seed.crosses()).isEmpty();
     }
 
     @Test
@@ -55,6 +58,31 @@ class FeatureSpecTest {
         assertThat(FeatureSpec.seed().hash()).isEqualTo(a.hash()).hasSize(16);
         FeatureSpec other = new FeatureSpec(a.version(), a.categorical().subList(1, 22), a.numeric());
         assertThat(other.hash()).isNotEqualTo(a.hash());
+    }
+
+    @Test
+    void shouldAcceptCrossesOfOneHotFeaturesOnlyAndFingerprintThem() {
+        CategoricalFeature a = new CategoricalFeature("a", FeatureGroup.REQUEST, 10, 4, 1);
+        CategoricalFeature b = new CategoricalFeature("b", FeatureGroup.ITEM, 7, 4, 1);
+        CategoricalFeature multi = new CategoricalFeature("m", FeatureGroup.ITEM, 5, 4, 3);
+        List<CategoricalFeature> cats = List.of(a, b, multi);
+        FeatureSpec plain = new FeatureSpec("v", cats, List.of());
+        FeatureSpec crossed = new FeatureSpec("v", cats, List.of(), List.of(new CrossedFeature("a_x_b", "a", "b")));
+
+        assertThat(crossed.crosses()).containsExactly(new CrossedFeature("a_x_b", "a", "b"));
+        assertThat(crossed.hash()).isNotEqualTo(plain.hash());
+        assertThat(new FeatureSpec("v", cats, List.of(), List.of()).hash()).isEqualTo(plain.hash());
+        assertThatThrownBy(() -> new FeatureSpec("v", cats, List.of(), List.of(new CrossedFeature("x", "a", "m"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("m is not a one-hot");
+        assertThatThrownBy(() -> new FeatureSpec("v", cats, List.of(), List.of(new CrossedFeature("x", "a", "zz"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("zz is not a one-hot");
+        assertThatThrownBy(() -> new FeatureSpec("v", cats, List.of(), List.of(new CrossedFeature("b", "a", "m"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("duplicate feature b");
+        assertThatThrownBy(() -> new CrossedFeature("x", "a", "a")).isInstanceOf(IllegalArgumentException.class);
+        CategoricalFeature huge = new CategoricalFeature("h", FeatureGroup.ITEM, 1 << 20, 4, 1);
+        assertThatThrownBy(() -> new FeatureSpec("v", List.of(huge, new CategoricalFeature("g", FeatureGroup.ITEM,
+                1 << 5, 4, 1)), List.of(), List.of(new CrossedFeature("x", "h", "g"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("more than");
     }
 
     @Test
