@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wnd.features.spec.FeatureSpec;
 import dev.wnd.ingest.generate.DataGenerator;
 import dev.wnd.ingest.generate.GeneratorConfig;
 import java.awt.image.BufferedImage;
@@ -114,8 +115,9 @@ class EvaluateCommandIT {
         assertThat(e.at("/methods/gbdt/logloss").asDouble()).isPositive();
         assertThat(e.at("/peers/gbdt/train_examples").asLong()).as("every TRAIN example")
                 .isEqualTo(e.at("/counts/train_labels").asLong());
-        assertThat(e.at("/peers/gbdt/features").asInt()).as("32 numeric features and 40 categorical slots")
-                .isEqualTo(72);
+        FeatureSpec spec = FeatureSpec.standard();
+        assertThat(e.at("/peers/gbdt/features").asInt()).as("every numeric feature and categorical slot")
+                .isEqualTo(spec.numericCount() + spec.categoricalSlots()).isEqualTo(32 + 41);
         assertThat(e.at("/peers/gbdt/rounds").asInt()).isPositive();
         assertThat(json.at("/planted/normalized_map12_gbdt").isNumber()).isTrue();
         assertThat(stdout).contains("GBDT (XGBoost)");
