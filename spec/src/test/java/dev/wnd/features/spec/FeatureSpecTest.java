@@ -21,7 +21,7 @@ class FeatureSpecTest {
     }
 
     @Test
-    void shouldAddTheCampaignAsAnItemOneHotAndThreeWideCrossesToTheSeedsFeaturesInTheStandardSpec() {
+    void shouldAddTheCampaignAsAnItemOneHotToTheSeedsFeaturesInTheStandardSpec() {
         FeatureSpec seed = FeatureSpec.seed();
         FeatureSpec standard = FeatureSpec.standard();
 
@@ -38,8 +38,7 @@ class FeatureSpecTest {
         assertThat(standard.hasCategorical(FeatureSpec.CAMPAIGN)).isTrue();
         assertThat(seed.hasCategorical(FeatureSpec.CAMPAIGN)).isFalse();
         assertThat(standard.hash()).isNotEqualTo(seed.hash());
-        assertThat(standard.crosses()).extracting(CrossedFeature::name).containsExactly(
-                "ad_advertiser_x_event_platform", "ad_campaign_id_x_event_hour", "ad_campaign_id_x_event_country");
+        assertThat(standard.crosses()).isEmpty();
         assertThat(seed.crosses()).isEmpty();
     }
 
