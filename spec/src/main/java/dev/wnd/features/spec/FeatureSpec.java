@@ -11,21 +11,30 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The named, versioned feature space shared by the features topology, the learner and the scorer.
  *
  * <p>An Example lays its features out in spec order: {@code categorical} holds every slot of every categorical
  * feature (a multi-hot feature with k slots takes k consecutive entries), {@code numeric} one value per numeric
- * feature. {@link #hash()} fingerprints the layout and every bucket count, width and transform; it travels in
+ * feature; crosses ({@link CrossedFeature}) are computed by the model and take no place. {@link #hash()}
+ * fingerprints the layout, every bucket count, width and transform, and the crosses; it travels in
  * every Example and checkpoint so that mismatched producers and models are refused rather than silently wrong.
  * Immutable and thread-safe.
  */
 public final class FeatureSpec {
+
+    /** The most weights one cross may have (the product of its two features' bucket counts). */
+    public static final long MAX_CROSS_ROWS = 1L << 24;
+
+    /** The name of the campaign feature that {@link #standard()} adds to the seed's set. */
+    public static final String CAMPAIGN = "ad_campaign_id";
 
     private final String version;
     private final List<CategoricalFeature> categorical;
@@ -69,7 +78,7 @@ public final class FeatureSpec {
                 throw new IllegalArgumentException("duplicate feature " + name);
             }
         }
-        java.util.Set<String> crossNames = new java.util.HashSet<>();
+        Set<String> crossNames = new HashSet<>();
         for (CrossedFeature x : this.crosses) {
             if (categoricalIndex.containsKey(x.name()) || numericIndex.containsKey(x.name())
                     || !crossNames.add(x.name())) {
@@ -91,12 +100,6 @@ public final class FeatureSpec {
         }
         this.hash = fingerprint();
     }
-
-    /** The most weights one cross may have (the product of its two features' bucket counts). */
-    public static final long MAX_CROSS_ROWS = 1L << 24;
-
-    /** The name of the campaign feature that {@link #standard()} adds to the seed's set. */
-    public static final String CAMPAIGN = "ad_campaign_id";
 
     /**
      * The feature set the pipeline builds, learns and scores: the seed's TF1 set ({@link #seed()}) plus the ad's
